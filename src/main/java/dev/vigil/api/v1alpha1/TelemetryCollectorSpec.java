@@ -1,0 +1,82 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TelemetryCollectorSpec {
+    /** The collector image the operator deploys when spec.image is not set; pinned, never "latest". */
+    public static final String DEFAULT_IMAGE = "otel/opentelemetry-collector-contrib:0.161.0";
+    public static final String DEFAULT_SCRAPE_INTERVAL = "30s";
+
+    @SpecReplicas
+    @Min(1)
+    @Max(64)
+    @Default("1")
+    @JsonPropertyDescription("Number of collector shards (1..64). Each shard is one pod of the fleet's StatefulSet; "
+            + "the pod ordinal is the shard index. Also reachable through the scale subresource "
+            + "(kubectl scale tc/NAME --replicas=N).")
+    public Integer shards = 1;
+
+    @JsonPropertyDescription("How scrape targets are assigned to shards.")
+    public ShardingSpec sharding;
+
+    @Size(min = 1, max = 512)
+    @Pattern("^[^\\s]+$")
+    @Default(DEFAULT_IMAGE)
+    @JsonPropertyDescription("Collector container image. Must contain the components the generated configuration uses "
+            + "(otlp and prometheus receivers; batch, memory_limiter and resource processors; otlp, otlphttp, debug, "
+            + "prometheusremotewrite and file exporters; health_check and bearertokenauth extensions).")
+    public String image;
+
+    @JsonPropertyDescription("Compute resources of each collector container. Defaults: requests 100m CPU / 256Mi memory, "
+            + "limit 512Mi memory.")
+    public ResourceRequirements resources;
+
+    @JsonPropertyDescription("Which InstrumentedServices this fleet collects.")
+    public ServiceSelectorSpec serviceSelector;
+
+    @Size(min = 2, max = 16)
+    @Pattern("^([0-9]+(ms|s|m|h))+$")
+    @Default(DEFAULT_SCRAPE_INTERVAL)
+    @JsonPropertyDescription("Default scrape interval for targets whose InstrumentedService does not set one, as a "
+            + "Prometheus duration (e.g. 15s, 1m).")
+    public String scrapeInterval;
+
+    @JsonPropertyDescription("Where the collectors send what they collect. With no exporter configured, data goes to "
+            + "the debug exporter (collector logs).")
+    public ExportersSpec exporters;
+
+    @JsonPropertyDescription("The Prometheus-compatible query API Vigil reads SLO and pool metrics from.")
+    public PrometheusSpec prometheus;
+
+    @JsonPropertyDescription("Optional raw collector configuration fragment, deep-merged into the generated "
+            + "configuration (maps are merged key by key, lists and scalars replace). A fragment that makes the "
+            + "configuration invalid sets ConfigValid=False and the running collectors are left unchanged.")
+    public JsonNode config;
+
+    public int shardsOrDefault() {
+        return shards == null ? 1 : shards;
+    }
+
+    public String imageOrDefault() {
+        return image == null ? DEFAULT_IMAGE : image;
+    }
+
+    public String scrapeIntervalOrDefault() {
+        return scrapeInterval == null ? DEFAULT_SCRAPE_INTERVAL : scrapeInterval;
+    }
+
+    public ShardingSpec.Strategy strategyOrDefault() {
+        return sharding == null || sharding.strategy == null ? ShardingSpec.Strategy.consistent : sharding.strategy;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TelemetryCollectorStatus {
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    public Long observedGeneration;
+
+    @JsonPropertyDescription("Ready, ConfigValid and Progressing conditions.")
+    public List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("Ready shards over desired shards, e.g. 3/3.")
+    public String shards;
+
+    @StatusReplicas
+    @JsonPropertyDescription("Collector pods that exist (scale subresource).")
+    public Integer replicas;
+
+    @JsonPropertyDescription("Collector pods that are ready.")
+    public Integer readyReplicas;
+
+    @LabelSelector
+    @JsonPropertyDescription("Label selector of the collector pods, as a string (scale subresource).")
+    public String selector;
+
+    @JsonPropertyDescription("Number of InstrumentedServices this fleet collects.")
+    public Integer services;
+
+    @JsonPropertyDescription("SHA-256 of the collector configuration that is deployed.")
+    public String configHash;
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof TelemetryCollectorStatus s)) {
+            return false;
+        }
+        return Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(conditions, s.conditions)
+                && Objects.equals(shards, s.shards) && Objects.equals(replicas, s.replicas)
+                && Objects.equals(readyReplicas, s.readyReplicas) && Objects.equals(selector, s.selector)
+                && Objects.equals(services, s.services) && Objects.equals(configHash, s.configHash);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(observedGeneration, conditions, shards, replicas, readyReplicas, selector, services, configHash);
+    }
+}

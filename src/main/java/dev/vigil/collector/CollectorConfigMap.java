@@ -1,0 +1,40 @@
+package dev.vigil.collector;
+
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.naming.Labels;
+import dev.vigil.naming.Names;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+import java.util.Map;
+
+/** The collector configuration file of a fleet. */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
+public class CollectorConfigMap extends CRUDKubernetesDependentResource<ConfigMap, TelemetryCollector> {
+    public static final String KEY = "collector.yaml";
+
+    public CollectorConfigMap() {
+        super(ConfigMap.class);
+    }
+
+    @Override
+    protected ConfigMap desired(TelemetryCollector fleet, Context<TelemetryCollector> context) {
+        return build(fleet, context.managedWorkflowAndDependentResourceContext().getMandatory(FleetPlan.KEY, FleetPlan.class));
+    }
+
+    public static ConfigMap build(TelemetryCollector fleet, FleetPlan plan) {
+        String name = fleet.getMetadata().getName();
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(Names.collectorConfigMap(name))
+                .withNamespace(fleet.getMetadata().getNamespace())
+                .withLabels(Labels.collector(name))
+                .endMetadata()
+                .withData(Map.of(KEY, plan.configYaml()))
+                .build();
+    }
+}

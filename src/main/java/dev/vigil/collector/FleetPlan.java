@@ -1,0 +1,9 @@
+package dev.vigil.collector;
+
+/**
+ * What a reconcile decided for a fleet before any write: the rendered collector config and its hash. The
+ * dependents read it from the workflow context, so their desired() stays a pure function of (fleet, plan).
+ */
+public record FleetPlan(String configYaml, String configHash, int services) {
+    public static final String KEY = "vigil.fleetPlan";
+}

@@ -1,0 +1,235 @@
+package dev.vigil.collector;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.api.v1alpha1.TelemetryCollectorStatus;
+import dev.vigil.naming.Labels;
+import dev.vigil.selection.FleetSelection;
+import dev.vigil.selection.LabelSelectors;
+import dev.vigil.status.Conditions;
+import dev.vigil.status.EventRecorder;
+import dev.vigil.status.Reasons;
+import dev.vigil.telemetry.ReconcileTracing;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles a TelemetryCollector fleet. The owned objects are JOSDK dependents, invoked explicitly so that an
+ * invalid configuration leaves every running object untouched.
+ */
+@ControllerConfiguration(name = TelemetryCollectorReconciler.NAME, fieldManager = TelemetryCollectorReconciler.FIELD_MANAGER)
+@Workflow(explicitInvocation = true, dependents = {
+        @Dependent(type = CollectorServiceAccount.class, name = "serviceaccount"),
+        @Dependent(type = CollectorRole.class, name = "role"),
+        @Dependent(type = CollectorRoleBinding.class, name = "rolebinding"),
+        @Dependent(type = CollectorConfigMap.class, name = "configmap"),
+        @Dependent(type = CollectorHeadlessService.class, name = "headless-service"),
+        @Dependent(type = CollectorOtlpService.class, name = "otlp-service"),
+        @Dependent(type = CollectorStatefulSet.class, name = "statefulset", dependsOn = "configmap"),
+        @Dependent(type = CollectorPodDisruptionBudget.class, name = "pdb")
+})
+public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollector> {
+    public static final String NAME = "telemetrycollector";
+    public static final String FIELD_MANAGER = "vigil-operator";
+
+    @Inject
+    EventRecorder events;
+    @Inject
+    ReconcileTracing tracing;
+
+    Clock clock = Clock.systemUTC();
+    private InformerEventSource<InstrumentedService, TelemetryCollector> services;
+    private InformerEventSource<Namespace, TelemetryCollector> namespaces;
+
+    @Override
+    public List<EventSource<?, TelemetryCollector>> prepareEventSources(EventSourceContext<TelemetryCollector> context) {
+        // Any service or namespace change may change which services a fleet collects: map it to every fleet.
+        services = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(InstrumentedService.class, TelemetryCollector.class)
+                .withName("fleet-services")
+                .withSecondaryToPrimaryMapper(s -> allFleets(context))
+                .build(), context);
+        namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(Namespace.class, TelemetryCollector.class)
+                .withName("fleet-namespaces")
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper(n -> allFleets(context))
+                .build(), context);
+        return List.of(services, namespaces);
+    }
+
+    private static Set<ResourceID> allFleets(EventSourceContext<TelemetryCollector> context) {
+        return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    @Override
+    public UpdateControl<TelemetryCollector> reconcile(TelemetryCollector fleet, Context<TelemetryCollector> context)
+            throws Exception {
+        return tracing.trace(fleet, () -> doReconcile(fleet, context));
+    }
+
+    private UpdateControl<TelemetryCollector> doReconcile(TelemetryCollector fleet, Context<TelemetryCollector> context) {
+        List<TelemetryCollector> fleets = context.getPrimaryCache().list().toList();
+        Function<String, Map<String, String>> nsLabels = this::namespaceLabels;
+        List<ScrapeTarget> targets = new ArrayList<>();
+        for (InstrumentedService s : services.list().toList()) {
+            Optional<TelemetryCollector> chosen = FleetSelection.chooseFleet(s, fleets, nsLabels);
+            if (chosen.isPresent() && ResourceID.fromResource(chosen.get()).equals(ResourceID.fromResource(fleet))) {
+                FleetPlanner.target(s).ifPresent(targets::add);
+            }
+        }
+
+        FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, targets);
+        TelemetryCollectorStatus old = fleet.getStatus();
+        Conditions conditions = new Conditions(old == null ? null : old.conditions, fleet.getMetadata().getGeneration(), clock);
+        TelemetryCollectorStatus next = new TelemetryCollectorStatus();
+        next.observedGeneration = fleet.getMetadata().getGeneration();
+        next.selector = LabelSelectors.toString(Labels.collectorSelector(fleet.getMetadata().getName()));
+        int desired = fleet.getSpec().shardsOrDefault();
+
+        if (!outcome.valid()) {
+            String message = "collector configuration rejected, running collectors left unchanged: "
+                    + String.join("; ", outcome.problems());
+            conditions.set(Reasons.CONFIG_VALID, false, Reasons.INVALID_CONFIG, message);
+            conditions.set(Reasons.READY, false, Reasons.INVALID_CONFIG, message);
+            // Keep reporting the deployed state, which an invalid spec does not change.
+            Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
+            fillShards(next, sts, desired);
+            next.services = old == null ? null : old.services;
+            next.configHash = old == null ? null : old.configHash;
+            next.conditions = conditions.build();
+            // One Warning event when the config turns invalid, not one per resync.
+            if (old == null || !Reasons.INVALID_CONFIG.equals(reasonOf(old, Reasons.CONFIG_VALID))) {
+                events.warning(fleet, Reasons.INVALID_CONFIG, message);
+            }
+            return patchIfChanged(fleet, old, next);
+        }
+
+        context.managedWorkflowAndDependentResourceContext().put(FleetPlan.KEY, outcome.plan());
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
+        Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
+        fillShards(next, sts, desired);
+        next.services = outcome.plan().services();
+        next.configHash = outcome.plan().configHash();
+        conditions.set(Reasons.CONFIG_VALID, true, Reasons.CONFIG_ACCEPTED, "collector configuration is valid");
+        boolean rolledOut = sts.map(s -> rolledOut(s, desired)).orElse(false);
+        if (rolledOut) {
+            conditions.set(Reasons.READY, true, Reasons.ALL_SHARDS_READY, "all " + desired + " shards are ready");
+        } else {
+            conditions.set(Reasons.READY, false, Reasons.SHARDS_NOT_READY,
+                    next.readyReplicas + " of " + desired + " shards ready with the current configuration");
+        }
+        if (old != null && old.configHash != null && !old.configHash.equals(next.configHash)) {
+            events.normal(fleet, "ConfigUpdated", "collector configuration changed (" + next.services
+                    + " services); rolling the shards");
+        }
+        return patchIfChanged(fleet, old, next);
+    }
+
+    private static void fillShards(TelemetryCollectorStatus next, Optional<StatefulSet> sts, int desired) {
+        int ready = sts.map(s -> s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0
+                : s.getStatus().getReadyReplicas()).orElse(0);
+        int replicas = sts.map(s -> s.getStatus() == null || s.getStatus().getReplicas() == null ? 0
+                : s.getStatus().getReplicas()).orElse(0);
+        next.readyReplicas = ready;
+        next.replicas = replicas;
+        next.shards = ready + "/" + desired;
+    }
+
+    /** The StatefulSet controller has seen the latest spec, and every desired pod is updated and ready. */
+    static boolean rolledOut(StatefulSet sts, int desired) {
+        var st = sts.getStatus();
+        if (st == null || st.getObservedGeneration() == null
+                || st.getObservedGeneration() < sts.getMetadata().getGeneration()) {
+            return false;
+        }
+        int ready = st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
+        int updated = st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas();
+        int replicas = st.getReplicas() == null ? 0 : st.getReplicas();
+        return ready == desired && updated == desired && replicas == desired;
+    }
+
+    private UpdateControl<TelemetryCollector> patchIfChanged(TelemetryCollector fleet, TelemetryCollectorStatus old,
+            TelemetryCollectorStatus next) {
+        if (next.equals(old)) {
+            return UpdateControl.noUpdate();
+        }
+        fleet.setStatus(next);
+        return UpdateControl.patchStatus(fleet);
+    }
+
+    private Map<String, String> namespaceLabels(String namespace) {
+        return namespaces.get(new ResourceID(namespace)).map(n -> n.getMetadata().getLabels()).orElse(Map.of());
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<TelemetryCollector> updateErrorStatus(TelemetryCollector fleet,
+            Context<TelemetryCollector> context, Exception e) {
+        TelemetryCollectorStatus old = fleet.getStatus();
+        TelemetryCollectorStatus next = old == null ? new TelemetryCollectorStatus() : copy(old);
+        next.conditions = new Conditions(old == null ? null : old.conditions, fleet.getMetadata().getGeneration(), clock)
+                .set(Reasons.READY, false, Reasons.RECONCILE_ERROR, errorSummary(e))
+                .keep(old == null ? null : old.conditions, Reasons.CONFIG_VALID)
+                .build();
+        next.observedGeneration = old == null ? null : old.observedGeneration;
+        if (next.equals(old)) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        fleet.setStatus(next);
+        return ErrorStatusUpdateControl.patchStatus(fleet);
+    }
+
+    /** A message for status that never carries a server's response body. */
+    public static String errorSummary(Exception e) {
+        Throwable t = e;
+        while (t.getCause() != null && !(t instanceof KubernetesClientException)) {
+            t = t.getCause();
+        }
+        if (t instanceof KubernetesClientException k) {
+            return "reconcile failed: Kubernetes API answered HTTP " + k.getCode() + "; retrying with backoff";
+        }
+        return "reconcile failed (" + t.getClass().getSimpleName() + "); retrying with backoff";
+    }
+
+    private static TelemetryCollectorStatus copy(TelemetryCollectorStatus s) {
+        TelemetryCollectorStatus c = new TelemetryCollectorStatus();
+        c.observedGeneration = s.observedGeneration;
+        c.conditions = s.conditions == null ? null : new ArrayList<>(s.conditions);
+        c.shards = s.shards;
+        c.replicas = s.replicas;
+        c.readyReplicas = s.readyReplicas;
+        c.selector = s.selector;
+        c.services = s.services;
+        c.configHash = s.configHash;
+        return c;
+    }
+
+    private static String reasonOf(TelemetryCollectorStatus status, String type) {
+        var c = Conditions.find(status.conditions, type);
+        return c == null ? null : c.getReason();
+    }
+}

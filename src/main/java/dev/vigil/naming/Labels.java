@@ -1,0 +1,39 @@
+package dev.vigil.naming;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The labels and annotations Vigil puts on what it creates. */
+public final class Labels {
+    public static final String NAME = "app.kubernetes.io/name";
+    public static final String INSTANCE = "app.kubernetes.io/instance";
+    public static final String COMPONENT = "app.kubernetes.io/component";
+    public static final String PART_OF = "app.kubernetes.io/part-of";
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY_VALUE = "vigil";
+
+    /** Pod-template annotation holding the config hash, so that a config change rolls the collector pods. */
+    public static final String CONFIG_HASH = "vigil.dev/config-hash";
+    /** The StatefulSet controller labels every pod with its ordinal; Vigil uses it as the shard index. */
+    public static final String POD_INDEX = "apps.kubernetes.io/pod-index";
+
+    private Labels() {
+    }
+
+    /** Labels that identify the pods of one fleet; immutable once a StatefulSet exists. */
+    public static Map<String, String> collectorSelector(String fleet) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(NAME, "opentelemetry-collector");
+        labels.put(INSTANCE, fleet);
+        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
+        return labels;
+    }
+
+    public static Map<String, String> collector(String fleet) {
+        Map<String, String> labels = collectorSelector(fleet);
+        labels.put(COMPONENT, "collector");
+        labels.put(PART_OF, "vigil");
+        return labels;
+    }
+
+}

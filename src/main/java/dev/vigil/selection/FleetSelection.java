@@ -1,0 +1,57 @@
+package dev.vigil.selection;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.ServiceSelectorSpec;
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Which fleet collects which service. A fleet selects services through spec.serviceSelector; when several fleets
+ * select the same service, the oldest fleet (then namespace/name) wins, so that each service is collected once and
+ * every operator replica agrees.
+ */
+public final class FleetSelection {
+    private static final Comparator<TelemetryCollector> PRECEDENCE = Comparator
+            .comparing((TelemetryCollector t) -> Objects.requireNonNullElse(t.getMetadata().getCreationTimestamp(), ""))
+            .thenComparing(t -> t.getMetadata().getNamespace())
+            .thenComparing(t -> t.getMetadata().getName());
+
+    private FleetSelection() {
+    }
+
+    /**
+     * @param namespaceLabels labels of a namespace by name (absent namespace: no labels)
+     */
+    public static boolean selects(TelemetryCollector fleet, InstrumentedService service,
+            Function<String, Map<String, String>> namespaceLabels) {
+        ServiceSelectorSpec sel = fleet.getSpec().serviceSelector;
+        String serviceNs = service.getMetadata().getNamespace();
+        boolean namespaceOk;
+        if (sel == null || sel.namespaceSelector == null) {
+            namespaceOk = serviceNs.equals(fleet.getMetadata().getNamespace());
+        } else {
+            namespaceOk = LabelSelectors.matches(sel.namespaceSelector, namespaceLabels.apply(serviceNs));
+        }
+        return namespaceOk && LabelSelectors.matches(sel == null ? null : sel.selector, service.getMetadata().getLabels());
+    }
+
+    public static Optional<TelemetryCollector> chooseFleet(InstrumentedService service, Collection<TelemetryCollector> fleets,
+            Function<String, Map<String, String>> namespaceLabels) {
+        return fleets.stream()
+                .filter(f -> f.getMetadata().getDeletionTimestamp() == null)
+                .filter(f -> selects(f, service, namespaceLabels))
+                .min(PRECEDENCE);
+    }
+
+    public static long countSelecting(InstrumentedService service, Collection<TelemetryCollector> fleets,
+            Function<String, Map<String, String>> namespaceLabels) {
+        return fleets.stream().filter(f -> f.getMetadata().getDeletionTimestamp() == null)
+                .filter(f -> selects(f, service, namespaceLabels)).count();
+    }
+}

@@ -1,0 +1,207 @@
+package dev.vigil.service;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.InstrumentedServiceStatus;
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.api.v1alpha1.WorkloadRef;
+import dev.vigil.collector.TelemetryCollectorReconciler;
+import dev.vigil.selection.FleetSelection;
+import dev.vigil.status.Conditions;
+import dev.vigil.status.EventRecorder;
+import dev.vigil.status.Reasons;
+import dev.vigil.telemetry.ReconcileTracing;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Resolves a service's workload, finds the fleet that collects it, and reports both in status. */
+@ControllerConfiguration(name = InstrumentedServiceReconciler.NAME, fieldManager = TelemetryCollectorReconciler.FIELD_MANAGER)
+public class InstrumentedServiceReconciler implements Reconciler<InstrumentedService> {
+    public static final String NAME = "instrumentedservice";
+
+    @Inject
+    EventRecorder events;
+    @Inject
+    ReconcileTracing tracing;
+
+    Clock clock = Clock.systemUTC();
+    private InformerEventSource<Deployment, InstrumentedService> deployments;
+    private InformerEventSource<StatefulSet, InstrumentedService> statefulSets;
+    private InformerEventSource<TelemetryCollector, InstrumentedService> fleets;
+    private InformerEventSource<Namespace, InstrumentedService> namespaces;
+
+    @Override
+    public List<EventSource<?, InstrumentedService>> prepareEventSources(EventSourceContext<InstrumentedService> context) {
+        deployments = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(Deployment.class, InstrumentedService.class).withName("workload-deployments")
+                .withSecondaryToPrimaryMapper(d -> servicesOf(context, WorkloadRef.Kind.Deployment, d)).build(), context);
+        statefulSets = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(StatefulSet.class, InstrumentedService.class).withName("workload-statefulsets")
+                .withSecondaryToPrimaryMapper(s -> servicesOf(context, WorkloadRef.Kind.StatefulSet, s)).build(), context);
+        fleets = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(TelemetryCollector.class, InstrumentedService.class).withName("service-fleets")
+                .withSecondaryToPrimaryMapper(f -> all(context)).build(), context);
+        namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(Namespace.class, InstrumentedService.class).withName("service-namespaces").withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper(n -> all(context)).build(), context);
+        return List.of(deployments, statefulSets, fleets, namespaces);
+    }
+
+    private static Set<ResourceID> servicesOf(EventSourceContext<InstrumentedService> context, WorkloadRef.Kind kind,
+            HasMetadata workload) {
+        return context.getPrimaryCache().list(workload.getMetadata().getNamespace())
+                .filter(s -> s.getSpec().workloadRef != null && s.getSpec().workloadRef.kindOrDefault() == kind
+                        && workload.getMetadata().getName().equals(s.getSpec().workloadRef.name))
+                .map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    private static Set<ResourceID> all(EventSourceContext<InstrumentedService> context) {
+        return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    @Override
+    public UpdateControl<InstrumentedService> reconcile(InstrumentedService service, Context<InstrumentedService> context)
+            throws Exception {
+        return tracing.trace(service, () -> doReconcile(service));
+    }
+
+    private UpdateControl<InstrumentedService> doReconcile(InstrumentedService service) {
+        InstrumentedServiceStatus old = service.getStatus();
+        InstrumentedServiceStatus next = new InstrumentedServiceStatus();
+        next.observedGeneration = service.getMetadata().getGeneration();
+        Conditions conditions = new Conditions(old == null ? null : old.conditions, service.getMetadata().getGeneration(), clock);
+        String namespace = service.getMetadata().getNamespace();
+
+        WorkloadRef ref = service.getSpec().workloadRef;
+        ResourceID workloadId = new ResourceID(ref.name, namespace);
+        Optional<? extends HasMetadata> workload = ref.kindOrDefault() == WorkloadRef.Kind.Deployment
+                ? deployments.get(workloadId) : statefulSets.get(workloadId);
+        String workloadText = ref.kindOrDefault() + " " + namespace + "/" + ref.name;
+        if (workload.isPresent()) {
+            next.workload = workloadStatus(ref.kindOrDefault(), workload.get());
+            conditions.set(Reasons.WORKLOAD_FOUND, true, Reasons.WORKLOAD_PRESENT, workloadText + " found");
+        } else {
+            conditions.set(Reasons.WORKLOAD_FOUND, false, Reasons.WORKLOAD_MISSING, workloadText + " does not exist");
+        }
+
+        List<TelemetryCollector> all = fleets.list().toList();
+        Optional<TelemetryCollector> fleet = FleetSelection.chooseFleet(service, all, this::namespaceLabels);
+        if (fleet.isPresent()) {
+            TelemetryCollector f = fleet.get();
+            next.collector = new InstrumentedServiceStatus.CollectorRef(f.getMetadata().getNamespace(), f.getMetadata().getName());
+            long others = FleetSelection.countSelecting(service, all, this::namespaceLabels) - 1;
+            conditions.set(Reasons.COLLECTED, true, Reasons.COLLECTOR_SELECTED, "collected by TelemetryCollector "
+                    + f.getMetadata().getNamespace() + "/" + f.getMetadata().getName()
+                    + (others > 0 ? " (the oldest of " + (others + 1) + " fleets that select it)" : ""));
+        } else {
+            conditions.set(Reasons.COLLECTED, false, Reasons.NO_MATCHING_COLLECTOR,
+                    "no TelemetryCollector's serviceSelector selects this service");
+        }
+
+        if (workload.isEmpty()) {
+            conditions.set(Reasons.READY, false, Reasons.WORKLOAD_MISSING, workloadText + " does not exist");
+        } else if (fleet.isEmpty()) {
+            conditions.set(Reasons.READY, false, Reasons.NO_MATCHING_COLLECTOR,
+                    "no TelemetryCollector's serviceSelector selects this service");
+        } else if (!fleetReady(fleet.get())) {
+            conditions.set(Reasons.READY, false, Reasons.COLLECTOR_NOT_READY, "TelemetryCollector "
+                    + fleet.get().getMetadata().getName() + " is not ready");
+        } else {
+            conditions.set(Reasons.READY, true, Reasons.COLLECTOR_SELECTED, "collected by TelemetryCollector "
+                    + fleet.get().getMetadata().getNamespace() + "/" + fleet.get().getMetadata().getName());
+        }
+        next.conditions = conditions.build();
+
+        String oldReady = readyReason(old);
+        String newReady = readyReason(next);
+        if (!newReady.equals(oldReady)) {
+            var c = Conditions.find(next.conditions, Reasons.READY);
+            if ("True".equals(c.getStatus())) {
+                events.normal(service, c.getReason(), c.getMessage());
+            } else if (!Reasons.COLLECTOR_NOT_READY.equals(c.getReason())) {
+                events.warning(service, c.getReason(), c.getMessage());
+            }
+        }
+        if (next.equals(old)) {
+            return UpdateControl.noUpdate();
+        }
+        service.setStatus(next);
+        return UpdateControl.patchStatus(service);
+    }
+
+    private static String readyReason(InstrumentedServiceStatus status) {
+        var c = status == null ? null : Conditions.find(status.conditions, Reasons.READY);
+        return c == null ? "" : c.getStatus() + "/" + c.getReason();
+    }
+
+    private static boolean fleetReady(TelemetryCollector fleet) {
+        return fleet.getStatus() != null && Conditions.isTrue(fleet.getStatus().conditions, Reasons.READY);
+    }
+
+    private static InstrumentedServiceStatus.WorkloadStatus workloadStatus(WorkloadRef.Kind kind, HasMetadata workload) {
+        InstrumentedServiceStatus.WorkloadStatus w = new InstrumentedServiceStatus.WorkloadStatus();
+        w.kind = kind.name();
+        w.name = workload.getMetadata().getName();
+        LabelSelector selector;
+        Integer replicas;
+        if (workload instanceof Deployment d) {
+            selector = d.getSpec().getSelector();
+            replicas = d.getSpec().getReplicas();
+        } else {
+            StatefulSet s = (StatefulSet) workload;
+            selector = s.getSpec().getSelector();
+            replicas = s.getSpec().getReplicas();
+        }
+        w.selector = selector;
+        w.replicas = replicas == null ? 1 : replicas;
+        return w;
+    }
+
+    private Map<String, String> namespaceLabels(String namespace) {
+        return namespaces.get(new ResourceID(namespace)).map(n -> n.getMetadata().getLabels()).orElse(Map.of());
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<InstrumentedService> updateErrorStatus(InstrumentedService service,
+            Context<InstrumentedService> context, Exception e) {
+        InstrumentedServiceStatus old = service.getStatus();
+        InstrumentedServiceStatus next = new InstrumentedServiceStatus();
+        if (old != null) {
+            next.observedGeneration = old.observedGeneration;
+            next.workload = old.workload;
+            next.collector = old.collector;
+        }
+        Conditions c = new Conditions(old == null ? null : old.conditions, service.getMetadata().getGeneration(), clock)
+                .set(Reasons.READY, false, Reasons.RECONCILE_ERROR, TelemetryCollectorReconciler.errorSummary(e));
+        for (String keep : List.of(Reasons.WORKLOAD_FOUND, Reasons.COLLECTED)) {
+            c.keep(old == null ? null : old.conditions, keep);
+        }
+        next.conditions = new ArrayList<>(c.build());
+        if (next.equals(old)) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        service.setStatus(next);
+        return ErrorStatusUpdateControl.patchStatus(service);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.vigil.status;
+
+/** Condition types and reasons, in one place (CamelCase, stable: users and Argo CD match on them). */
+public final class Reasons {
+    public static final String READY = "Ready";
+    public static final String CONFIG_VALID = "ConfigValid";
+    public static final String PROGRESSING = "Progressing";
+    public static final String WORKLOAD_FOUND = "WorkloadFound";
+    public static final String COLLECTED = "Collected";
+
+    public static final String RECONCILE_ERROR = "ReconcileError";
+    public static final String ALL_SHARDS_READY = "AllShardsReady";
+    public static final String SHARDS_NOT_READY = "ShardsNotReady";
+    public static final String ROLLING_OUT = "RollingOut";
+    public static final String CONFIG_ACCEPTED = "ConfigAccepted";
+    public static final String INVALID_CONFIG = "InvalidConfig";
+    public static final String WORKLOAD_PRESENT = "WorkloadPresent";
+    public static final String WORKLOAD_MISSING = "WorkloadMissing";
+    public static final String COLLECTOR_SELECTED = "CollectorSelected";
+    public static final String NO_MATCHING_COLLECTOR = "NoMatchingCollector";
+    public static final String COLLECTOR_NOT_READY = "CollectorNotReady";
+
+    private Reasons() {
+    }
+}
