@@ -9,7 +9,7 @@ import dev.vigil.selection.LabelSelectors;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.status.Reasons;
-import dev.vigil.telemetry.ReconcileTracing;
+import dev.vigil.telemetry.ReconcileTelemetry;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -58,7 +58,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     @Inject
     EventRecorder events;
     @Inject
-    ReconcileTracing tracing;
+    ReconcileTelemetry tracing;
 
     Clock clock = Clock.systemUTC();
     private InformerEventSource<InstrumentedService, TelemetryCollector> services;
@@ -143,6 +143,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
             conditions.set(Reasons.READY, false, Reasons.SHARDS_NOT_READY,
                     next.readyReplicas + " of " + desired + " shards ready with the current configuration");
         }
+        next.conditions = conditions.build();
         if (old != null && old.configHash != null && !old.configHash.equals(next.configHash)) {
             events.normal(fleet, "ConfigUpdated", "collector configuration changed (" + next.services
                     + " services); rolling the shards");
@@ -163,8 +164,11 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     /** The StatefulSet controller has seen the latest spec, and every desired pod is updated and ready. */
     static boolean rolledOut(StatefulSet sts, int desired) {
         var st = sts.getStatus();
-        if (st == null || st.getObservedGeneration() == null
-                || st.getObservedGeneration() < sts.getMetadata().getGeneration()) {
+        if (st == null) {
+            return false;
+        }
+        Long generation = sts.getMetadata().getGeneration();
+        if (generation != null && (st.getObservedGeneration() == null || st.getObservedGeneration() < generation)) {
             return false;
         }
         int ready = st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();

@@ -24,7 +24,8 @@ public final class Labels {
     public static Map<String, String> collectorSelector(String fleet) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(NAME, "opentelemetry-collector");
-        labels.put(INSTANCE, fleet);
+        // Label values are limited to 63 characters; object names may be longer.
+        labels.put(INSTANCE, Names.fit(fleet, Names.LABEL_MAX));
         labels.put(MANAGED_BY, MANAGED_BY_VALUE);
         return labels;
     }

@@ -12,7 +12,7 @@ import java.util.HexFormat;
 public final class Names {
     /** Longest StatefulSet name whose pods' controller-revision-hash label still fits in 63 characters. */
     static final int STATEFULSET_MAX = 52;
-    static final int LABEL_MAX = 63;
+    public static final int LABEL_MAX = 63;
 
     private Names() {
     }

@@ -9,7 +9,7 @@ import dev.vigil.selection.FleetSelection;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.status.Reasons;
-import dev.vigil.telemetry.ReconcileTracing;
+import dev.vigil.telemetry.ReconcileTelemetry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -43,7 +43,7 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
     @Inject
     EventRecorder events;
     @Inject
-    ReconcileTracing tracing;
+    ReconcileTelemetry tracing;
 
     Clock clock = Clock.systemUTC();
     private InformerEventSource<Deployment, InstrumentedService> deployments;

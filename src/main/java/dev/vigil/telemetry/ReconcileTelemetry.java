@@ -1,6 +1,7 @@
 package dev.vigil.telemetry;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -11,13 +12,15 @@ import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 
 /**
- * One span per reconcile, named after the kind, with the resource's identity as attributes. Exported only when the
+ * Counts reconciles per kind and outcome (vigil_reconciles_total) and wraps each in one span, named after the kind, with the resource's identity as attributes. Exported only when the
  * operator is configured with an OTLP endpoint (quarkus.otel.sdk.disabled=false); otherwise a no-op.
  */
 @ApplicationScoped
-public class ReconcileTracing {
+public class ReconcileTelemetry {
     @Inject
     Tracer tracer;
+    @Inject
+    MeterRegistry registry;
 
     public <T> T trace(HasMetadata resource, Callable<T> work) throws Exception {
         Span span = tracer.spanBuilder("reconcile " + resource.getKind())
@@ -27,9 +30,12 @@ public class ReconcileTracing {
                         : resource.getMetadata().getGeneration())
                 .startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            return work.call();
+            T result = work.call();
+            registry.counter("vigil.reconciles", "kind", resource.getKind(), "outcome", "success").increment();
+            return result;
         } catch (Exception e) {
             span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+            registry.counter("vigil.reconciles", "kind", resource.getKind(), "outcome", "error").increment();
             throw e;
         } finally {
             span.end();

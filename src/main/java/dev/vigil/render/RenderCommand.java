@@ -1,0 +1,74 @@
+package dev.vigil.render;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code bin/vigil-render FILE|DIR|- ...}: prints as YAML every object Vigil would create for the custom resources
+ * in the given files (directories are read recursively, *.yaml and *.yml). Exit 0 when everything renders, 1 when
+ * an input is invalid (messages on stderr), 2 on usage or read errors.
+ */
+public final class RenderCommand {
+    private RenderCommand() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+            err.println("usage: vigil-render FILE|DIR|- [...]   (prints the objects Vigil would create)");
+            return 2;
+        }
+        List<HasMetadata> inputs = new ArrayList<>();
+        try {
+            for (String arg : args) {
+                if (arg.equals("-")) {
+                    inputs.addAll(Render.parse(new InputStreamReader(System.in, StandardCharsets.UTF_8), "stdin"));
+                    continue;
+                }
+                for (Path file : files(Path.of(arg))) {
+                    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                        inputs.addAll(Render.parse(r, file.toString()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            err.println("vigil-render: " + e.getMessage());
+            return 2;
+        }
+        Render.Result result = Render.render(inputs);
+        result.notes().forEach(n -> err.println("note: " + n));
+        if (!result.errors().isEmpty()) {
+            result.errors().forEach(e -> err.println("error: " + e));
+            return 1;
+        }
+        out.print(Render.toYaml(result.objects()));
+        return 0;
+    }
+
+    private static List<Path> files(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            if (!Files.exists(path)) {
+                throw new IOException(path + ": no such file or directory");
+            }
+            return List.of(path);
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.vigil.operator;
+
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.collector.CollectorConfigMap;
+import dev.vigil.naming.Labels;
+import dev.vigil.status.Conditions;
+import dev.vigil.status.Reasons;
+import dev.vigil.serialization.Yaml;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The TelemetryCollector reconciler against the Fabric8 mock server (CRUD mode, no server-side apply). */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class TelemetryCollectorOperatorTest {
+    @KubernetesTestServer
+    KubernetesServer server;
+    @Inject
+    KubernetesClient client;
+    @Inject
+    MeterRegistry registry;
+
+    private TelemetryCollector get(String ns, String name) {
+        return client.resources(TelemetryCollector.class).inNamespace(ns).withName(name).get();
+    }
+
+    @Test
+    void createsEveryOwnedObjectAndReportsReadyOnceShardsAreReady() {
+        client.resource(OperatorTestSupport.fleet("fleet-a", "platform", 3)).create();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(client.apps().statefulSets().inNamespace("fleet-a").withName("platform-collector").get()).isNotNull());
+        List<HasMetadata> owned = new ArrayList<>();
+        owned.add(client.serviceAccounts().inNamespace("fleet-a").withName("platform-collector").get());
+        owned.add(client.rbac().roles().inNamespace("fleet-a").withName("platform-collector-discovery").get());
+        owned.add(client.rbac().roleBindings().inNamespace("fleet-a").withName("platform-collector-discovery").get());
+        owned.add(client.configMaps().inNamespace("fleet-a").withName("platform-collector-config").get());
+        owned.add(client.services().inNamespace("fleet-a").withName("platform-collector-shards").get());
+        owned.add(client.services().inNamespace("fleet-a").withName("platform-collector").get());
+        owned.add(client.policy().v1().podDisruptionBudget().inNamespace("fleet-a").withName("platform-collector").get());
+        owned.add(client.apps().statefulSets().inNamespace("fleet-a").withName("platform-collector").get());
+        TelemetryCollector fleet = get("fleet-a", "platform");
+        for (HasMetadata o : owned) {
+            assertThat(o).isNotNull();
+            assertThat(o.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
+                assertThat(ref.getUid()).isEqualTo(fleet.getMetadata().getUid());
+                assertThat(ref.getKind()).isEqualTo("TelemetryCollector");
+            });
+            assertThat(o.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, "vigil");
+        }
+        StatefulSet sts = (StatefulSet) owned.get(owned.size() - 1);
+        assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(sts.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey(Labels.CONFIG_HASH);
+
+        // Not ready until the StatefulSet controller reports the shards ready.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            TelemetryCollector f = get("fleet-a", "platform");
+            assertThat(f.getStatus()).isNotNull();
+            assertThat(Conditions.find(f.getStatus().conditions, Reasons.READY)).as(Yaml.write(f)).isNotNull()
+                    .extracting(c -> c.getReason()).isEqualTo(Reasons.SHARDS_NOT_READY);
+            assertThat(f.getStatus().shards).isEqualTo("0/3");
+        });
+        OperatorTestSupport.markStatefulSetReady(client, "fleet-a", "platform-collector");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            TelemetryCollector f = get("fleet-a", "platform");
+            assertThat(Conditions.isTrue(f.getStatus().conditions, Reasons.READY)).isTrue();
+            assertThat(Conditions.isTrue(f.getStatus().conditions, Reasons.CONFIG_VALID)).isTrue();
+            assertThat(f.getStatus().shards).isEqualTo("3/3");
+            assertThat(f.getStatus().replicas).isEqualTo(3);
+            assertThat(f.getStatus().observedGeneration).isEqualTo(f.getMetadata().getGeneration());
+            assertThat(f.getStatus().selector).isEqualTo(
+                    "app.kubernetes.io/name=opentelemetry-collector,app.kubernetes.io/instance=platform,app.kubernetes.io/managed-by=vigil");
+        });
+    }
+
+    @Test
+    void changingShardsScalesTheStatefulSet() {
+        client.resource(OperatorTestSupport.fleet("fleet-b", "scaled", 2)).create();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                client.apps().statefulSets().inNamespace("fleet-b").withName("scaled-collector").get() != null);
+
+        client.resources(TelemetryCollector.class).inNamespace("fleet-b").withName("scaled")
+                .edit(t -> {
+                    t.getSpec().shards = 5;
+                    return t;
+                });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StatefulSet sts = client.apps().statefulSets().inNamespace("fleet-b").withName("scaled-collector").get();
+            assertThat(sts.getSpec().getReplicas()).isEqualTo(5);
+            assertThat(get("fleet-b", "scaled").getStatus().shards).endsWith("/5");
+        });
+    }
+
+    @Test
+    void anInvalidFragmentSetsConfigValidFalseAndLeavesRunningCollectorsAlone() throws Exception {
+        client.resource(OperatorTestSupport.fleet("fleet-c", "guarded", 2)).create();
+        OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-c", "guarded-collector");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Conditions.isTrue(get("fleet-c", "guarded").getStatus().conditions, Reasons.READY)).isTrue());
+        ConfigMap before = client.configMaps().inNamespace("fleet-c").withName("guarded-collector-config").get();
+        StatefulSet stsBefore = client.apps().statefulSets().inNamespace("fleet-c").withName("guarded-collector").get();
+
+        JsonNode bad = Yaml.MAPPER.readTree("""
+                exporters: {kafka: {brokers: ["kafka:9092"]}}
+                service: {pipelines: {metrics: {exporters: [kafka]}}}
+                """);
+        client.resources(TelemetryCollector.class).inNamespace("fleet-c").withName("guarded").edit(t -> {
+            t.getSpec().config = bad;
+            t.getSpec().shards = 4;
+            return t;
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            TelemetryCollector f = get("fleet-c", "guarded");
+            var valid = Conditions.find(f.getStatus().conditions, Reasons.CONFIG_VALID);
+            assertThat(valid.getStatus()).isEqualTo("False");
+            assertThat(valid.getReason()).isEqualTo(Reasons.INVALID_CONFIG);
+            assertThat(valid.getMessage()).contains("exporters.kafka: component type \"kafka\" is not in the collector");
+            assertThat(Conditions.find(f.getStatus().conditions, Reasons.READY).getStatus()).isEqualTo("False");
+            assertThat(f.getStatus().observedGeneration).isEqualTo(f.getMetadata().getGeneration());
+        });
+        // Nothing of the running fleet changed: not the config, not the shard count.
+        ConfigMap after = client.configMaps().inNamespace("fleet-c").withName("guarded-collector-config").get();
+        StatefulSet stsAfter = client.apps().statefulSets().inNamespace("fleet-c").withName("guarded-collector").get();
+        assertThat(after.getData()).isEqualTo(before.getData());
+        assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+        assertThat(stsAfter.getSpec()).isEqualTo(stsBefore.getSpec());
+        assertThat(client.v1().events().inNamespace("fleet-c").list().getItems())
+                .anySatisfy(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getReason()).isEqualTo(Reasons.INVALID_CONFIG);
+                    assertThat(e.getInvolvedObject().getName()).isEqualTo("guarded");
+                });
+
+        // Fixing the spec resumes: the new shard count is applied.
+        client.resources(TelemetryCollector.class).inNamespace("fleet-c").withName("guarded").edit(t -> {
+            t.getSpec().config = null;
+            return t;
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                client.apps().statefulSets().inNamespace("fleet-c").withName("guarded-collector").get().getSpec().getReplicas())
+                .isEqualTo(4));
+    }
+
+    @Test
+    void aConvergedFleetCausesZeroWriteRequests() throws Exception {
+        client.resource(OperatorTestSupport.fleet("fleet-d", "idle", 3)).create();
+        OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-d", "idle-collector");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Conditions.isTrue(get("fleet-d", "idle").getStatus().conditions, Reasons.READY)).isTrue());
+        Thread.sleep(1000); // let the last status patch's own watch event be processed
+
+        drainRequests();
+        double reconcilesBefore = reconciles();
+        // Periodic reconciles (max-reconciliation-interval is 1s in tests) run over converged state.
+        Thread.sleep(5000);
+        List<String> writes = new ArrayList<>();
+        RecordedRequest r;
+        while ((r = server.getKubernetesMockServer().takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+            if (!"GET".equals(r.getMethod())) {
+                writes.add(r.getMethod() + " " + r.getPath());
+            }
+        }
+        double reconcilesDuring = reconciles() - reconcilesBefore;
+        assertThat(reconcilesDuring).as("reconciles during the idle window").isGreaterThanOrEqualTo(3);
+        assertThat(writes).as("write requests after convergence").isEmpty();
+    }
+
+    private double reconciles() {
+        return registry.find("vigil.reconciles").tags("kind", "TelemetryCollector", "outcome", "success").counters()
+                .stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private void drainRequests() throws InterruptedException {
+        while (server.getKubernetesMockServer().takeRequest(10, TimeUnit.MILLISECONDS) != null) {
+            // discard what happened before the measured window
+        }
+    }
+
+    @Test
+    void configMapCarriesTheGeneratedConfig() {
+        client.resource(OperatorTestSupport.fleet("fleet-e", "cfg", 1)).create();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ConfigMap cm = client.configMaps().inNamespace("fleet-e").withName("cfg-collector-config").get();
+            assertThat(cm).isNotNull();
+            assertThat(cm.getData().get(CollectorConfigMap.KEY)).contains("health_check", "otlp", "debug");
+        });
+    }
+}
