@@ -1,0 +1,101 @@
+package dev.vigil.operator;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.status.Conditions;
+import dev.vigil.status.Reasons;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+/** The InstrumentedService reconciler, and the operator's health and metrics endpoints. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class InstrumentedServiceOperatorTest {
+    @Inject
+    KubernetesClient client;
+
+    private InstrumentedService get(String ns, String name) {
+        return client.resources(InstrumentedService.class).inNamespace(ns).withName(name).get();
+    }
+
+    private void awaitReady(String ns, String name, String status, String reason) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            InstrumentedService s = get(ns, name);
+            assertThat(s.getStatus()).isNotNull();
+            var ready = Conditions.find(s.getStatus().conditions, Reasons.READY);
+            assertThat(ready).isNotNull();
+            assertThat(ready.getStatus() + "/" + ready.getReason()).isEqualTo(status + "/" + reason);
+            assertThat(s.getStatus().observedGeneration).isEqualTo(s.getMetadata().getGeneration());
+        });
+    }
+
+    @Test
+    void aMissingWorkloadIsAConditionNotAnException() {
+        client.resource(OperatorTestSupport.service("svc-a", "orphan", "nowhere")).create();
+        awaitReady("svc-a", "orphan", "False", Reasons.WORKLOAD_MISSING);
+        var found = Conditions.find(get("svc-a", "orphan").getStatus().conditions, Reasons.WORKLOAD_FOUND);
+        assertThat(found.getMessage()).isEqualTo("Deployment svc-a/nowhere does not exist");
+        assertThat(client.v1().events().inNamespace("svc-a").list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Reasons.WORKLOAD_MISSING));
+    }
+
+    @Test
+    void withoutAMatchingFleetTheServiceSaysSo() {
+        client.resource(deployment("svc-b", "web")).create();
+        client.resource(OperatorTestSupport.service("svc-b", "web", "web")).create();
+        awaitReady("svc-b", "web", "False", Reasons.NO_MATCHING_COLLECTOR);
+        InstrumentedService s = get("svc-b", "web");
+        assertThat(Conditions.isTrue(s.getStatus().conditions, Reasons.WORKLOAD_FOUND)).isTrue();
+        assertThat(s.getStatus().workload.selector.getMatchLabels()).containsEntry("app", "web");
+        assertThat(s.getStatus().collector).isNull();
+    }
+
+    @Test
+    void aServiceIsCollectedByTheFleetThatSelectsIt() {
+        client.resource(deployment("svc-c", "api")).create();
+        client.resource(OperatorTestSupport.service("svc-c", "api", "api")).create();
+        client.resource(OperatorTestSupport.fleet("svc-c", "fleet", 2)).create();
+        // The fleet scrapes the service's pods once the service has resolved its workload.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                client.configMaps().inNamespace("svc-c").withName("fleet-collector-config").get().getData().get("collector.yaml"))
+                .contains("job_name: svc-c/api", "__meta_kubernetes_pod_label_app", "regex: \"9464\""));
+        // The mock server has no status subresource: play the StatefulSet controller after the last rollout.
+        OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "svc-c", "fleet-collector");
+        awaitReady("svc-c", "api", "True", Reasons.COLLECTOR_SELECTED);
+        InstrumentedService s = get("svc-c", "api");
+        assertThat(s.getStatus().collector.namespace).isEqualTo("svc-c");
+        assertThat(s.getStatus().collector.name).isEqualTo("fleet");
+
+        // Deleting the workload turns the service not ready with the reason.
+        client.apps().deployments().inNamespace("svc-c").withName("api").delete();
+        awaitReady("svc-c", "api", "False", Reasons.WORKLOAD_MISSING);
+    }
+
+    @Test
+    void healthAndMetricsEndpointsAnswer() {
+        given().when().get("/q/health/live").then().statusCode(200);
+        given().when().get("/q/health/ready").then().statusCode(200);
+        client.resource(OperatorTestSupport.service("svc-d", "m", "none")).create();
+        awaitReady("svc-d", "m", "False", Reasons.WORKLOAD_MISSING);
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("vigil_reconciles_total{kind=\"InstrumentedService\",outcome=\"success\"}"));
+    }
+
+    private static io.fabric8.kubernetes.api.model.apps.Deployment deployment(String ns, String app) {
+        return new DeploymentBuilder().withNewMetadata().withName(app).withNamespace(ns).endMetadata()
+                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", app).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", app).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("example/app:1").addNewPort()
+                .withContainerPort(9464).endPort().endContainer().endSpec().endTemplate().endSpec().build();
+    }
+}
