@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds (once per version) the Go tools the tests need and prints nothing but progress.
-# Usage: e2e/tools/build-tools.sh [helm] [otelcol]   (no argument: all)
+# Usage: e2e/tools/build-tools.sh [helm] [otelcol] [kube] [etcd] [kwok] [chainsaw]   (no argument: all)
 # Afterwards e2e/tools/bin-path.sh prints the PATH entries for them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/versions.env"
 cache=${VIGIL_CACHE:-$HOME/.cache/vigil}
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
-want=("$@"); [ ${#want[@]} -gt 0 ] || want=(helm otelcol)
+want=("$@"); [ ${#want[@]} -gt 0 ] || want=(helm otelcol kube etcd kwok chainsaw)
 
 build_helm() {
   local dir=$cache/bin/helm-$HELM_VERSION
@@ -35,6 +35,76 @@ build_otelcol() {
   mv "$work/dist/otelcol-vigil" "$dir/otelcol-vigil"
   rm -rf "$work"
   echo "collector built in $((SECONDS - t0)) s"
+}
+
+# kube-apiserver, kube-controller-manager and kubectl from k8s.io/kubernetes, through a wrapper module that
+# replaces every k8s.io staging module by its published v0.<minor>.<patch> twin, with the real version stamped
+# (kwokctl, helm and the apiserver's emulation-version check read it).
+build_kube() {
+  local dir=$cache/bin/kube-$KUBE_VERSION
+  [ -x "$dir/kube-apiserver" ] && [ -x "$dir/kube-controller-manager" ] && [ -x "$dir/kubectl" ] && return 0
+  echo "building kube-apiserver, kube-controller-manager and kubectl $KUBE_VERSION (10-20 minutes on 2 cores) ..."
+  local t0=$SECONDS
+  local work=$cache/build/kube-$KUBE_VERSION
+  mkdir -p "$work"
+  local gomod; gomod=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
+  local staging=v0.${KUBE_VERSION#v1.}
+  {
+    echo "module vigil.dev/e2e/kube"
+    echo
+    echo "go 1.24"
+    echo
+    echo "require k8s.io/kubernetes $KUBE_VERSION"
+    echo
+    echo "replace ("
+    sed -n '/^replace (/,/^)/p' "$gomod" | grep -E '=> \./staging/src/' | \
+      sed -E "s#^[[:space:]]*(k8s.io/[^ ]+) => \./staging/src/.*#\t\1 => \1 $staging#"
+    echo ")"
+  } > "$work/go.mod"
+  local major=${KUBE_VERSION#v}; major=${major%%.*}
+  local minor=${KUBE_VERSION#v*.}; minor=${minor%%.*}
+  local ld="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld="$ld -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
+    ld="$ld -X $pkg.gitTreeState=clean -X $pkg.buildDate=$KUBE_BUILD_DATE"
+  done
+  (cd "$work" && go build -mod=mod -trimpath -ldflags "$ld" -o "$dir/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl)
+  echo "kube binaries built in $((SECONDS - t0)) s"
+}
+
+# etcd from go.etcd.io/etcd/server/v3 through a wrapper main (etcd's own main module has replace directives,
+# which go install refuses).
+build_etcd() {
+  local dir=$cache/bin/etcd-$ETCD_VERSION
+  [ -x "$dir/etcd" ] && return 0
+  echo "building etcd $ETCD_VERSION ..."
+  local t0=$SECONDS
+  local work=$cache/build/etcd-$ETCD_VERSION
+  mkdir -p "$work"
+  printf 'module vigil.dev/e2e/etcd\n\ngo 1.24\n\nrequire go.etcd.io/etcd/server/v3 %s\n' "$ETCD_VERSION" > "$work/go.mod"
+  printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' > "$work/main.go"
+  (cd "$work" && go mod tidy && go build -trimpath -ldflags "-s -w" -o "$dir/etcd" .)
+  echo "etcd built in $((SECONDS - t0)) s"
+}
+
+build_kwok() {
+  local dir=$cache/bin/kwok-$KWOK_VERSION
+  [ -x "$dir/kwok" ] && [ -x "$dir/kwokctl" ] && return 0
+  echo "building kwok and kwokctl $KWOK_VERSION ..."
+  local t0=$SECONDS
+  GOBIN="$dir" go install -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
+    "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" "sigs.k8s.io/kwok/cmd/kwokctl@$KWOK_VERSION"
+  echo "kwok built in $((SECONDS - t0)) s"
+}
+
+build_chainsaw() {
+  local dir=$cache/bin/chainsaw-$CHAINSAW_VERSION
+  [ -x "$dir/chainsaw" ] && return 0
+  echo "building chainsaw $CHAINSAW_VERSION ..."
+  local t0=$SECONDS
+  GOBIN="$dir" go install -ldflags "-s -w" "github.com/kyverno/chainsaw@$CHAINSAW_VERSION"
+  echo "chainsaw built in $((SECONDS - t0)) s"
 }
 
 for t in "${want[@]}"; do "build_$t"; done

@@ -59,6 +59,8 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     EventRecorder events;
     @Inject
     ReconcileTelemetry tracing;
+    @Inject
+    CollectorBinaryValidator binaryValidator;
 
     Clock clock = Clock.systemUTC();
     private InformerEventSource<InstrumentedService, TelemetryCollector> services;
@@ -103,6 +105,12 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         }
 
         FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, targets);
+        if (outcome.valid() && binaryValidator.enabled()) {
+            List<String> problems = binaryValidator.validate(outcome.plan());
+            if (!problems.isEmpty()) {
+                outcome = new FleetPlanner.Outcome(null, problems);
+            }
+        }
         TelemetryCollectorStatus old = fleet.getStatus();
         Conditions conditions = new Conditions(old == null ? null : old.conditions, fleet.getMetadata().getGeneration(), clock);
         TelemetryCollectorStatus next = new TelemetryCollectorStatus();

@@ -161,6 +161,31 @@ class TelemetryCollectorOperatorTest {
     }
 
     @Test
+    void aSettingOnlyTheRealCollectorKnowsIsWrongIsCaughtBeforeRollout() throws Exception {
+        assertThat(System.getenv("VIGIL_OTELCOL")).as("the tests run with the real collector as validator").isNotBlank();
+        client.resource(OperatorTestSupport.fleet("fleet-f", "checked", 1)).create();
+        OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-f", "checked-collector");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Conditions.isTrue(get("fleet-f", "checked").getStatus().conditions, Reasons.READY)).isTrue());
+        String configBefore = client.configMaps().inNamespace("fleet-f").withName("checked-collector-config").get()
+                .getData().get(CollectorConfigMap.KEY);
+
+        // Structurally fine (a known component in a defined pipeline), but "loud" is no verbosity the collector knows.
+        JsonNode fragment = Yaml.MAPPER.readTree("exporters: {debug: {verbosity: loud}}");
+        client.resources(TelemetryCollector.class).inNamespace("fleet-f").withName("checked").edit(t -> {
+            t.getSpec().config = fragment;
+            return t;
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var valid = Conditions.find(get("fleet-f", "checked").getStatus().conditions, Reasons.CONFIG_VALID);
+            assertThat(valid.getStatus()).isEqualTo("False");
+            assertThat(valid.getMessage()).contains("the collector rejected the configuration", "loud");
+        });
+        assertThat(client.configMaps().inNamespace("fleet-f").withName("checked-collector-config").get()
+                .getData().get(CollectorConfigMap.KEY)).isEqualTo(configBefore);
+    }
+
+    @Test
     void aConvergedFleetCausesZeroWriteRequests() throws Exception {
         client.resource(OperatorTestSupport.fleet("fleet-d", "idle", 3)).create();
         OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-d", "idle-collector");
