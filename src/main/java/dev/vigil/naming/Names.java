@@ -45,6 +45,11 @@ public final class Names {
         return fit(fleet + "-collector", LABEL_MAX);
     }
 
+    /** RoleBinding in a service's namespace that lets a fleet from another namespace discover its pods. */
+    public static String collectorDiscoveryBinding(String service) {
+        return fit("vigil-" + service + "-collector-discovery", LABEL_MAX);
+    }
+
     /**
      * Returns {@code name} when it fits, otherwise a prefix of it plus a hash of the whole name, so that two long
      * names that share a prefix never collide.

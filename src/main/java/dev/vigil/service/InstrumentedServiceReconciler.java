@@ -22,6 +22,9 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import dev.vigil.naming.Names;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -37,6 +40,10 @@ import java.util.stream.Collectors;
 
 /** Resolves a service's workload, finds the fleet that collects it, and reports both in status. */
 @ControllerConfiguration(name = InstrumentedServiceReconciler.NAME, fieldManager = TelemetryCollectorReconciler.FIELD_MANAGER)
+@Workflow(explicitInvocation = true, dependents = {
+        @Dependent(type = CollectorDiscoveryBinding.class, name = "collector-discovery",
+                reconcilePrecondition = CollectorDiscoveryBinding.CollectedFromAnotherNamespace.class)
+})
 public class InstrumentedServiceReconciler implements Reconciler<InstrumentedService> {
     public static final String NAME = "instrumentedservice";
 
@@ -83,10 +90,10 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
     @Override
     public UpdateControl<InstrumentedService> reconcile(InstrumentedService service, Context<InstrumentedService> context)
             throws Exception {
-        return tracing.trace(service, () -> doReconcile(service));
+        return tracing.trace(service, () -> doReconcile(service, context));
     }
 
-    private UpdateControl<InstrumentedService> doReconcile(InstrumentedService service) {
+    private UpdateControl<InstrumentedService> doReconcile(InstrumentedService service, Context<InstrumentedService> context) {
         InstrumentedServiceStatus old = service.getStatus();
         InstrumentedServiceStatus next = new InstrumentedServiceStatus();
         next.observedGeneration = service.getMetadata().getGeneration();
@@ -118,6 +125,12 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
             conditions.set(Reasons.COLLECTED, false, Reasons.NO_MATCHING_COLLECTOR,
                     "no TelemetryCollector's serviceSelector selects this service");
         }
+
+        // Collectors of a fleet in another namespace get pod discovery here; the binding goes when that stops.
+        fleet.ifPresent(f -> context.managedWorkflowAndDependentResourceContext().put(FleetChoice.KEY, new FleetChoice(
+                f.getMetadata().getNamespace(), f.getMetadata().getName(),
+                Names.collectorServiceAccount(f.getMetadata().getName()))));
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
         if (workload.isEmpty()) {
             conditions.set(Reasons.READY, false, Reasons.WORKLOAD_MISSING, workloadText + " does not exist");

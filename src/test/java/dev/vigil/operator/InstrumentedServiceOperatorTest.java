@@ -66,7 +66,7 @@ class InstrumentedServiceOperatorTest {
         client.resource(OperatorTestSupport.service("svc-c", "api", "api")).create();
         client.resource(OperatorTestSupport.fleet("svc-c", "fleet", 2)).create();
         // The fleet scrapes the service's pods once the service has resolved its workload.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
                 client.configMaps().inNamespace("svc-c").withName("fleet-collector-config").get().getData().get("collector.yaml"))
                 .contains("job_name: svc-c/api", "__meta_kubernetes_pod_label_app", "regex: \"9464\""));
         // The mock server has no status subresource: play the StatefulSet controller after the last rollout.
@@ -79,6 +79,47 @@ class InstrumentedServiceOperatorTest {
         // Deleting the workload turns the service not ready with the reason.
         client.apps().deployments().inNamespace("svc-c").withName("api").delete();
         awaitReady("svc-c", "api", "False", Reasons.WORKLOAD_MISSING);
+    }
+
+    @Test
+    void aFleetInAnotherNamespaceGetsPodDiscoveryThereAndLosesItWhenItStopsCollecting() {
+        client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("team-x")
+                .addToLabels("vigil.dev/collect", "true").endMetadata().build()).create();
+        client.resource(deployment("team-x", "shop")).create();
+        client.resource(OperatorTestSupport.service("team-x", "shop", "shop")).create();
+        var fleet = OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: central, namespace: observability}
+                spec:
+                  serviceSelector:
+                    namespaceSelector: {matchLabels: {vigil.dev/collect: "true"}}
+                """, dev.vigil.api.v1alpha1.TelemetryCollector.class);
+        client.resource(fleet).create();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var rb = client.rbac().roleBindings().inNamespace("team-x").withName("vigil-shop-collector-discovery").get();
+            assertThat(rb).isNotNull();
+            assertThat(rb.getRoleRef().getKind()).isEqualTo("ClusterRole");
+            assertThat(rb.getRoleRef().getName()).isEqualTo("vigil-collector-discovery");
+            assertThat(rb.getSubjects()).singleElement().satisfies(s -> {
+                assertThat(s.getNamespace()).isEqualTo("observability");
+                assertThat(s.getName()).isEqualTo("central-collector");
+            });
+            assertThat(rb.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(o -> assertThat(o.getName()).isEqualTo("shop"));
+            assertThat(get("team-x", "shop").getStatus().collector.namespace).isEqualTo("observability");
+        });
+
+        // The namespace is no longer selected: the service has no fleet and the binding is removed.
+        client.namespaces().withName("team-x").edit(n -> {
+            n.getMetadata().getLabels().remove("vigil.dev/collect");
+            return n;
+        });
+        awaitReady("team-x", "shop", "False", Reasons.NO_MATCHING_COLLECTOR);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(client.rbac().roleBindings().inNamespace("team-x").withName("vigil-shop-collector-discovery").get())
+                        .isNull());
     }
 
     @Test

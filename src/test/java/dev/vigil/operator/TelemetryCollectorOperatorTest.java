@@ -47,7 +47,7 @@ class TelemetryCollectorOperatorTest {
     void createsEveryOwnedObjectAndReportsReadyOnceShardsAreReady() {
         client.resource(OperatorTestSupport.fleet("fleet-a", "platform", 3)).create();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                 assertThat(client.apps().statefulSets().inNamespace("fleet-a").withName("platform-collector").get()).isNotNull());
         List<HasMetadata> owned = new ArrayList<>();
         owned.add(client.serviceAccounts().inNamespace("fleet-a").withName("platform-collector").get());
@@ -72,7 +72,7 @@ class TelemetryCollectorOperatorTest {
         assertThat(sts.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey(Labels.CONFIG_HASH);
 
         // Not ready until the StatefulSet controller reports the shards ready.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             TelemetryCollector f = get("fleet-a", "platform");
             assertThat(f.getStatus()).isNotNull();
             assertThat(Conditions.find(f.getStatus().conditions, Reasons.READY)).as(Yaml.write(f)).isNotNull()
@@ -80,7 +80,7 @@ class TelemetryCollectorOperatorTest {
             assertThat(f.getStatus().shards).isEqualTo("0/3");
         });
         OperatorTestSupport.markStatefulSetReady(client, "fleet-a", "platform-collector");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             TelemetryCollector f = get("fleet-a", "platform");
             assertThat(Conditions.isTrue(f.getStatus().conditions, Reasons.READY)).isTrue();
             assertThat(Conditions.isTrue(f.getStatus().conditions, Reasons.CONFIG_VALID)).isTrue();
@@ -103,7 +103,7 @@ class TelemetryCollectorOperatorTest {
                     t.getSpec().shards = 5;
                     return t;
                 });
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             StatefulSet sts = client.apps().statefulSets().inNamespace("fleet-b").withName("scaled-collector").get();
             assertThat(sts.getSpec().getReplicas()).isEqualTo(5);
             assertThat(get("fleet-b", "scaled").getStatus().shards).endsWith("/5");
@@ -114,7 +114,7 @@ class TelemetryCollectorOperatorTest {
     void anInvalidFragmentSetsConfigValidFalseAndLeavesRunningCollectorsAlone() throws Exception {
         client.resource(OperatorTestSupport.fleet("fleet-c", "guarded", 2)).create();
         OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-c", "guarded-collector");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                 assertThat(Conditions.isTrue(get("fleet-c", "guarded").getStatus().conditions, Reasons.READY)).isTrue());
         ConfigMap before = client.configMaps().inNamespace("fleet-c").withName("guarded-collector-config").get();
         StatefulSet stsBefore = client.apps().statefulSets().inNamespace("fleet-c").withName("guarded-collector").get();
@@ -128,7 +128,7 @@ class TelemetryCollectorOperatorTest {
             t.getSpec().shards = 4;
             return t;
         });
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             TelemetryCollector f = get("fleet-c", "guarded");
             var valid = Conditions.find(f.getStatus().conditions, Reasons.CONFIG_VALID);
             assertThat(valid.getStatus()).isEqualTo("False");
@@ -155,7 +155,7 @@ class TelemetryCollectorOperatorTest {
             t.getSpec().config = null;
             return t;
         });
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
                 client.apps().statefulSets().inNamespace("fleet-c").withName("guarded-collector").get().getSpec().getReplicas())
                 .isEqualTo(4));
     }
@@ -165,7 +165,7 @@ class TelemetryCollectorOperatorTest {
         assertThat(System.getenv("VIGIL_OTELCOL")).as("the tests run with the real collector as validator").isNotBlank();
         client.resource(OperatorTestSupport.fleet("fleet-f", "checked", 1)).create();
         OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-f", "checked-collector");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                 assertThat(Conditions.isTrue(get("fleet-f", "checked").getStatus().conditions, Reasons.READY)).isTrue());
         String configBefore = client.configMaps().inNamespace("fleet-f").withName("checked-collector-config").get()
                 .getData().get(CollectorConfigMap.KEY);
@@ -176,7 +176,7 @@ class TelemetryCollectorOperatorTest {
             t.getSpec().config = fragment;
             return t;
         });
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             var valid = Conditions.find(get("fleet-f", "checked").getStatus().conditions, Reasons.CONFIG_VALID);
             assertThat(valid.getStatus()).isEqualTo("False");
             assertThat(valid.getMessage()).contains("the collector rejected the configuration", "loud");
@@ -189,7 +189,7 @@ class TelemetryCollectorOperatorTest {
     void aConvergedFleetCausesZeroWriteRequests() throws Exception {
         client.resource(OperatorTestSupport.fleet("fleet-d", "idle", 3)).create();
         OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-d", "idle-collector");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                 assertThat(Conditions.isTrue(get("fleet-d", "idle").getStatus().conditions, Reasons.READY)).isTrue());
         Thread.sleep(1000); // let the last status patch's own watch event be processed
 
@@ -223,7 +223,7 @@ class TelemetryCollectorOperatorTest {
     @Test
     void configMapCarriesTheGeneratedConfig() {
         client.resource(OperatorTestSupport.fleet("fleet-e", "cfg", 1)).create();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             ConfigMap cm = client.configMaps().inNamespace("fleet-e").withName("cfg-collector-config").get();
             assertThat(cm).isNotNull();
             assertThat(cm.getData().get(CollectorConfigMap.KEY)).contains("health_check", "otlp", "debug");
