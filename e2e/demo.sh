@@ -1,12 +1,58 @@
 #!/usr/bin/env bash
-# The demo: builds the operator, starts it against an in-memory Kubernetes API (the Fabric8 mock server in CRUD
-# mode), applies every file in examples/, waits until every custom resource is Ready and prints what Vigil
-# created and the statuses. The real local control plane replaces the mock server in a later step (see README).
+# The demo: builds what is missing, brings up the local real control plane (etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler, kwok fake nodes), installs the CRDs, runs the operator, applies
+# examples/, and prints what Vigil created and the status of every custom resource. The cluster stays up to
+# play with; the last lines say how to use it and how to take it down.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-echo "Building Vigil and running it against examples/ (first run downloads Maven dependencies) ..."
-mvn -B -ntp -q test -Dtest=ExamplesTest -Dsurefire.failIfNoSpecifiedTests=false -Dvigil.demo=true \
-  | sed -n '/==== What Vigil created/,$p' | grep -v '^\[' || true
+say() { printf '\n\033[1m==== %s\033[0m\n' "$1"; }
+
+say "Building the tools (first run only: 15-25 minutes of Go builds, cached in ~/.cache/vigil)"
+bash e2e/tools/build-tools.sh
+eval "$(bash e2e/tools/bin-path.sh)"
+export PATH="$KUBE_BIN:$PATH"
+
+say "Building the operator"
+mvn -B -ntp -q package -DskipTests
+
+say "Starting the local control plane"
+eval "$(bash e2e/cluster/up.sh)"
+kubectl version | grep Server
+
+say "Installing the CRDs (server-side apply) and starting the operator"
+kubectl apply --server-side --field-manager=vigil-demo -f crds/
+kubectl wait --for condition=Established --timeout=60s crd/telemetrycollectors.vigil.dev crd/instrumentedservices.vigil.dev >/dev/null
+bash e2e/operator.sh start
+
+say "Applying examples/"
+kubectl apply -f examples/
+echo "waiting for everything to be Ready ..."
+kubectl wait tc --all -n default --for=jsonpath='{.status.conditions[?(@.type=="Ready")].status}'=True --timeout=120s
+kubectl wait isvc --all -n default --for=jsonpath='{.status.conditions[?(@.type=="Ready")].status}'=True --timeout=120s
+
+say "What Vigil created (owned by the TelemetryCollector)"
+kubectl get statefulsets,services,configmaps,serviceaccounts,roles,rolebindings,poddisruptionbudgets -n default \
+  -l app.kubernetes.io/managed-by=vigil
+kubectl get pods -n default -l app.kubernetes.io/instance=platform -o wide
+
+say "The custom resources"
+kubectl get telemetrycollectors,instrumentedservices -n default
 echo
-echo "Preview the same objects without any cluster:  bin/vigil-render examples/"
+kubectl get tc platform -n default -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
+kubectl get isvc checkout -n default -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
+
+say "Events"
+kubectl get events -n default --field-selector involvedObject.apiVersion=vigil.dev/v1alpha1 \
+  -o custom-columns=TYPE:.type,REASON:.reason,OBJECT:.involvedObject.name,MESSAGE:.message
+
+cat <<EOT
+
+The cluster is still up. Try:
+  export KUBECONFIG=$root/e2e/.work/kubeconfig PATH=$KUBE_BIN:\$PATH
+  kubectl scale tc/platform --replicas=5 && kubectl get tc -w
+  kubectl get configmap platform-collector-config -o jsonpath='{.data.collector\.yaml}'
+  bash e2e/operator.sh log
+Take it down with:
+  bash e2e/operator.sh stop; bash e2e/cluster/down.sh
+EOT

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project: builds the pinned tools it needs (cached under ~/.cache/vigil), the operator, runs
-# the test suite (unit, golden, real collector, real helm, operator on the mock server), then checks that the
-# committed generated files (CRDs, chart CRDs, operator/ manifests, docs/api.md) match a fresh build.
+# the test suite (unit, golden, real collector, real helm, operator on the mock server), checks that the
+# committed generated files (CRDs, chart CRDs, operator/ manifests, docs/api.md, docs/argocd/) match a fresh
+# build, runs the Argo CD health check on Lua 5.1, then the end-to-end suites on the local real control plane.
 # This is the README's test command; .ci/run calls it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,9 +10,9 @@ cd "$root"
 phase() { printf '\n==== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
 t0=$SECONDS
 
-phase "tools: helm and the OpenTelemetry collector (built once per version)"
+phase "tools: helm, the OpenTelemetry collector, the control plane, kwok, chainsaw (built once per version)"
 t=$SECONDS
-bash e2e/tools/build-tools.sh helm otelcol
+bash e2e/tools/build-tools.sh
 eval "$(bash e2e/tools/bin-path.sh)"
 echo "tools ready in $((SECONDS - t)) s: $VIGIL_HELM, $VIGIL_OTELCOL"
 
@@ -22,5 +23,13 @@ echo "maven build and tests took $((SECONDS - t)) s"
 
 phase "generated files are up to date"
 bash e2e/tools/generated.sh check
+
+phase "Argo CD health check (Lua 5.1) on the committed fixtures"
+python3 e2e/argocd/test-health.py e2e/argocd/fixtures
+
+phase "end-to-end suites on the local real control plane"
+t=$SECONDS
+bash e2e/test-e2e.sh
+echo "end-to-end took $((SECONDS - t)) s"
 
 phase "all tests passed in $((SECONDS - t0)) s"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Files generated from the build and committed: the CRDs (crds/, helm/vigil/crds/), the plain manifests
-# (operator/, rendered from the chart with default values) and the API reference (docs/api.md).
+# (operator/, rendered from the chart with default values), the API reference (docs/api.md) and the Argo CD
+# health check files (docs/argocd/, from helm/vigil/files/argocd-health.lua).
 #   e2e/tools/generated.sh update   rewrite them from target/ (after `mvn package`)
 #   e2e/tools/generated.sh check    fail when a fresh build would change any of them
 set -euo pipefail
@@ -38,18 +39,23 @@ resources:
   - vigil.yaml
 KZ
 python3 e2e/tools/api-doc.py "$out/crds" > "$out/docs/api.md"
+mkdir -p "$out/argocd"
+cp helm/vigil/files/argocd-health.lua "$out/argocd/health-vigil.lua"
+"$helm" template vigil "$root/helm/vigil" --namespace argocd --kube-version 1.34.0 --set argocd.healthChecks=true \
+  --show-only templates/argocd-health.yaml > "$out/argocd/argocd-cm-snippet.yaml"
 
 if [ "$mode" = update ]; then
   mkdir -p crds helm/vigil/crds operator docs
   cp "$out"/crds/* crds/; cp "$out"/helm-crds/* helm/vigil/crds/
   cp "$out"/operator/* operator/; cp "$out/docs/api.md" docs/api.md
+  mkdir -p docs/argocd; cp "$out"/argocd/* docs/argocd/
   echo "generated files updated"
   exit 0
 fi
 fail=0
-for pair in "crds:crds" "helm-crds:helm/vigil/crds" "operator:operator"; do
+for pair in "crds:crds" "helm-crds:helm/vigil/crds" "operator:operator" "argocd:docs/argocd"; do
   from=${pair%%:*}; to=${pair#*:}
-  if ! diff -ru "$out/$from" "$to" >/dev/null 2>&1; then
+  if ! diff -ru "$out/$from" "$to" -x application-example.yaml >/dev/null 2>&1; then
     echo "out of date: $to (run e2e/tools/generated.sh update after mvn package and commit)"; diff -ru "$out/$from" "$to" | head -40; fail=1
   fi
 done

@@ -48,10 +48,12 @@ public class CollectorStatefulSet extends CRUDKubernetesDependentResource<Statef
     public static StatefulSet build(TelemetryCollector fleet, FleetPlan plan) {
         String name = fleet.getMetadata().getName();
         List<EnvVar> env = new ArrayList<>();
+        // apiVersion is spelled out because the apiserver defaults it, and server-side apply would otherwise see a
+        // difference on every reconcile (fieldRef is an atomic field).
         env.add(new EnvVarBuilder().withName(CollectorConfig.SHARD_ENV).withNewValueFrom().withNewFieldRef()
-                .withFieldPath("metadata.labels['" + Labels.POD_INDEX + "']").endFieldRef().endValueFrom().build());
+                .withApiVersion("v1").withFieldPath("metadata.labels['" + Labels.POD_INDEX + "']").endFieldRef().endValueFrom().build());
         env.add(new EnvVarBuilder().withName("POD_NAME").withNewValueFrom().withNewFieldRef()
-                .withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
+                .withApiVersion("v1").withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
         for (Map.Entry<String, SecretKeyRef> e : CollectorConfig.secretEnv(fleet.getSpec()).entrySet()) {
             env.add(new EnvVarBuilder().withName(e.getKey()).withNewValueFrom().withNewSecretKeyRef()
                     .withName(e.getValue().name).withKey(e.getValue().key).endSecretKeyRef().endValueFrom().build());

@@ -148,8 +148,10 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         if (rolledOut) {
             conditions.set(Reasons.READY, true, Reasons.ALL_SHARDS_READY, "all " + desired + " shards are ready");
         } else {
-            conditions.set(Reasons.READY, false, Reasons.SHARDS_NOT_READY,
-                    next.readyReplicas + " of " + desired + " shards ready with the current configuration");
+            int updated = sts.map(s -> s.getStatus() == null || s.getStatus().getUpdatedReplicas() == null ? 0
+                    : s.getStatus().getUpdatedReplicas()).orElse(0);
+            conditions.set(Reasons.READY, false, Reasons.SHARDS_NOT_READY, "rolling out: " + next.readyReplicas + " of "
+                    + desired + " shards ready, " + updated + " running the current spec and configuration");
         }
         next.conditions = conditions.build();
         if (old != null && old.configHash != null && !old.configHash.equals(next.configHash)) {

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# End-to-end suites on the local real control plane (see e2e/chainsaw/): builds what is missing, brings the
+# cluster up, runs the operator as a local process against it, runs chainsaw, prints timings, takes it down.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+phase() { printf '\n==== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+t0=$SECONDS
+
+phase "e2e tools (cached per version)"
+t=$SECONDS
+bash e2e/tools/build-tools.sh
+eval "$(bash e2e/tools/bin-path.sh)"
+echo "e2e tools ready in $((SECONDS - t)) s"
+export PATH="$KUBE_BIN:$(dirname "$VIGIL_HELM"):$PATH"
+
+phase "operator jar"
+[ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -ntp -q package -DskipTests
+
+phase "control plane up"
+t=$SECONDS
+eval "$(bash e2e/cluster/up.sh)"
+echo "cluster start took $((SECONDS - t)) s"
+cleanup() {
+  bash e2e/operator.sh stop || true
+  [ -n "${VIGIL_KEEP_CLUSTER:-}" ] || bash e2e/cluster/down.sh >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+phase "CRDs and operator"
+kubectl apply --server-side --field-manager=vigil-e2e -f crds/ >/dev/null
+kubectl wait --for condition=Established --timeout=60s crd/telemetrycollectors.vigil.dev crd/instrumentedservices.vigil.dev
+rm -f e2e/.work/operator.log
+bash e2e/operator.sh start
+export VIGIL_OPERATOR_LOG=$root/e2e/.work/operator.log
+
+phase "chainsaw suites"
+t=$SECONDS
+python3 e2e/bad-input/make-suite.py e2e/.work/02-bad-input.check.yaml >/dev/null
+cmp -s e2e/.work/02-bad-input.check.yaml e2e/chainsaw/02-bad-input/chainsaw-test.yaml \
+  || { echo "e2e/chainsaw/02-bad-input is out of date: run python3 e2e/bad-input/make-suite.py"; exit 1; }
+"$CHAINSAW" test e2e/chainsaw --config e2e/chainsaw/.chainsaw.yaml --no-color
+echo "chainsaw suites took $((SECONDS - t)) s"
+
+phase "Argo CD health check on objects captured from this run"
+rm -rf e2e/.work/argocd-fixtures
+bash e2e/argocd/capture-fixtures.sh e2e/.work/argocd-fixtures
+python3 e2e/argocd/test-health.py e2e/.work/argocd-fixtures
+
+phase "e2e passed in $((SECONDS - t0)) s"
