@@ -29,7 +29,7 @@ class InstrumentedServiceOperatorTest {
     }
 
     private void awaitReady(String ns, String name, String status, String reason) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             InstrumentedService s = get(ns, name);
             assertThat(s.getStatus()).isNotNull();
             var ready = Conditions.find(s.getStatus().conditions, Reasons.READY);
@@ -97,7 +97,7 @@ class InstrumentedServiceOperatorTest {
                 """, dev.vigil.api.v1alpha1.TelemetryCollector.class);
         client.resource(fleet).create();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             var rb = client.rbac().roleBindings().inNamespace("team-x").withName("vigil-shop-collector-discovery").get();
             assertThat(rb).isNotNull();
             assertThat(rb.getRoleRef().getKind()).isEqualTo("ClusterRole");
@@ -117,7 +117,7 @@ class InstrumentedServiceOperatorTest {
             return n;
         });
         awaitReady("team-x", "shop", "False", Reasons.NO_MATCHING_COLLECTOR);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                 assertThat(client.rbac().roleBindings().inNamespace("team-x").withName("vigil-shop-collector-discovery").get())
                         .isNull());
     }
