@@ -37,6 +37,15 @@ public final class Render {
     }
 
     public static List<HasMetadata> parse(Reader reader, String source) throws IOException {
+        return parse(reader, source, null, new ArrayList<>());
+    }
+
+    /**
+     * Parses every document; with a schema check, a Vigil resource the schema rejects is reported in
+     * {@code errors} (as the apiserver would reject it) and left out.
+     */
+    public static List<HasMetadata> parse(Reader reader, String source, SchemaCheck schema, List<String> errors)
+            throws IOException {
         List<HasMetadata> out = new ArrayList<>();
         try (JsonParser parser = Yaml.MAPPER.getFactory().createParser(reader);
                 MappingIterator<JsonNode> docs = Yaml.MAPPER.readValues(parser, JsonNode.class)) {
@@ -58,6 +67,15 @@ public final class Render {
                 };
                 if (type == null) {
                     continue;
+                }
+                if (schema != null && schema.knows(doc)) {
+                    List<String> problems = schema.check(doc);
+                    if (!problems.isEmpty()) {
+                        String ns = doc.path("metadata").path("namespace").asText("default");
+                        String id = source + ": " + kind + " " + ns + "/" + doc.path("metadata").path("name").asText("");
+                        problems.forEach(p -> errors.add(id + ": " + p));
+                        continue;
+                    }
                 }
                 try {
                     HasMetadata resource = Yaml.MAPPER.treeToValue(doc, type);

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/vigil-render FILE|DIR|- ...}: prints as YAML every object Vigil would create for the custom resources
- * in the given files (directories are read recursively, *.yaml and *.yml). Exit 0 when everything renders, 1 when
- * an input is invalid (messages on stderr), 2 on usage or read errors.
+ * {@code bin/vigil-render [--crds DIR] FILE|DIR|- ...}: prints as YAML every object Vigil would create for the custom
+ * resources in the given files (directories are read recursively, *.yaml and *.yml). With --crds, each resource is
+ * first checked against its CRD's schema as the apiserver would (CEL rules excepted). Exit 0 when everything
+ * renders, 1 when an input is invalid (messages on stderr), 2 on usage or read errors.
  */
 public final class RenderCommand {
     private RenderCommand() {
@@ -28,25 +29,41 @@ public final class RenderCommand {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-            err.println("usage: vigil-render FILE|DIR|- [...]   (prints the objects Vigil would create)");
+            err.println("usage: vigil-render [--crds DIR] FILE|DIR|- [...]   (prints the objects Vigil would create)");
             return 2;
         }
         List<HasMetadata> inputs = new ArrayList<>();
+        List<String> schemaErrors = new ArrayList<>();
+        SchemaCheck schema = null;
+        List<String> files = new ArrayList<>(List.of(args));
         try {
-            for (String arg : args) {
+            if (files.get(0).equals("--crds")) {
+                if (files.size() < 3) {
+                    err.println("usage: vigil-render [--crds DIR] FILE|DIR|- [...]");
+                    return 2;
+                }
+                schema = SchemaCheck.load(Path.of(files.get(1)));
+                files = files.subList(2, files.size());
+            }
+            for (String arg : files) {
                 if (arg.equals("-")) {
-                    inputs.addAll(Render.parse(new InputStreamReader(System.in, StandardCharsets.UTF_8), "stdin"));
+                    inputs.addAll(Render.parse(new InputStreamReader(System.in, StandardCharsets.UTF_8), "stdin", schema,
+                            schemaErrors));
                     continue;
                 }
                 for (Path file : files(Path.of(arg))) {
                     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                        inputs.addAll(Render.parse(r, file.toString()));
+                        inputs.addAll(Render.parse(r, file.toString(), schema, schemaErrors));
                     }
                 }
             }
         } catch (IOException e) {
             err.println("vigil-render: " + e.getMessage());
             return 2;
+        }
+        if (!schemaErrors.isEmpty()) {
+            schemaErrors.forEach(e -> err.println("error: " + e));
+            return 1;
         }
         Render.Result result = Render.render(inputs);
         result.notes().forEach(n -> err.println("note: " + n));
