@@ -56,11 +56,11 @@ fail=0
 for pair in "crds:crds" "helm-crds:helm/vigil/crds" "operator:operator" "argocd:docs/argocd"; do
   from=${pair%%:*}; to=${pair#*:}
   if ! diff -ru "$out/$from" "$to" -x application-example.yaml >/dev/null 2>&1; then
-    echo "out of date: $to (run e2e/tools/generated.sh update after mvn package and commit)"; diff -ru "$out/$from" "$to" | head -40; fail=1
+    echo "out of date: $to (run e2e/tools/generated.sh update after mvn package and commit)"; diff -ru "$out/$from" "$to" | sed -n 1,40p; fail=1
   fi
 done
 if ! diff -u "$out/docs/api.md" docs/api.md >/dev/null 2>&1; then
-  echo "out of date: docs/api.md"; diff -u "$out/docs/api.md" docs/api.md | head -20; fail=1
+  echo "out of date: docs/api.md"; diff -u "$out/docs/api.md" docs/api.md | sed -n 1,20p; fail=1
 fi
 [ $fail -eq 0 ] && echo "generated files are up to date"
 exit $fail
