@@ -13,7 +13,9 @@ reconciles() {
 
 # Start from a quiet cluster: no namespace of an earlier suite still being torn down.
 for _ in $(seq 1 120); do
-  kubectl get namespaces --no-headers | grep -q Terminating || break
+  # (output captured first: grep -q closing the pipe early would fail the pipeline under pipefail)
+  namespaces=$(kubectl get namespaces --no-headers)
+  grep -q Terminating <<<"$namespaces" || break
   sleep 1
 done
 sleep 5

@@ -13,7 +13,8 @@ work=$root/e2e/.work
 mkdir -p "$work"
 export KWOK_WORKDIR=$work/kwok
 name=${VIGIL_CLUSTER:-vigil}
-if "$KWOKCTL" get clusters 2>/dev/null | grep -qx "$name"; then
+clusters=$("$KWOKCTL" get clusters 2>/dev/null || true)
+if grep -qx "$name" <<<"$clusters"; then
   "$KWOKCTL" delete cluster --name "$name" >&2 || true
 fi
 t=$SECONDS
