@@ -1,0 +1,126 @@
+package dev.vigil.slo;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.SloSpec;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Prometheus recording and alerting rules for a service's SLOs: the error ratio over 5m, 30m, 1h, 2h, 6h, 1d, 3d
+ * and the SLO window, recorded as {@value #RECORD_PREFIX}&lt;window&gt; with namespace, service and slo labels, and
+ * the four multi-window multi-burn-rate alerts. A pure function of the service.
+ */
+public final class SloRules {
+    public static final String RECORD_PREFIX = "vigil:slo_error_ratio:rate";
+    public static final String ALERT = "VigilSLOErrorBudgetBurn";
+    static final List<String> WINDOWS = List.of("5m", "30m", "1h", "2h", "6h", "1d", "3d");
+
+    private SloRules() {
+    }
+
+    /** The rules file (Prometheus format): one group per SLO. Empty when the service has no SLO. */
+    public static Map<String, Object> rulesFile(InstrumentedService service) {
+        List<Object> groups = new ArrayList<>();
+        for (SloSpec slo : service.getSpec().slos) {
+            groups.add(group(service, slo));
+        }
+        return map("groups", groups);
+    }
+
+    static Map<String, Object> group(InstrumentedService service, SloSpec slo) {
+        String window = slo.window == null ? "30d" : slo.window;
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("namespace", service.getMetadata().getNamespace());
+        labels.put("service", service.getMetadata().getName());
+        labels.put("slo", slo.name);
+
+        List<Object> rules = new ArrayList<>();
+        List<String> windows = new ArrayList<>(WINDOWS);
+        if (!windows.contains(window)) {
+            windows.add(window);
+        }
+        for (String w : windows) {
+            rules.add(map("record", RECORD_PREFIX + w, "expr", errorRatio(slo.indicator, w), "labels", labels));
+        }
+        BigDecimal budget = BurnRateTable.errorBudget(slo.objective);
+        int days = BurnRateTable.days(window);
+        String selector = selector(labels);
+        for (BurnRateTable.Row row : BurnRateTable.ROWS) {
+            BigDecimal factor = BurnRateTable.factor(row, days);
+            String threshold = BurnRateTable.plain(factor.multiply(budget));
+            String expr = RECORD_PREFIX + row.longWindow() + selector + " > " + threshold + "\nand\n"
+                    + RECORD_PREFIX + row.shortWindow() + selector + " > " + threshold;
+            Map<String, String> alertLabels = new TreeMap<>();
+            if (slo.alerting != null && slo.alerting.labels != null) {
+                alertLabels.putAll(slo.alerting.labels);
+            }
+            alertLabels.putAll(labels);
+            alertLabels.put("severity", severity(slo, row.severity()));
+            alertLabels.put("long_window", row.longWindow());
+            alertLabels.put("short_window", row.shortWindow());
+            Map<String, String> annotations = new LinkedHashMap<>();
+            annotations.put("summary", "SLO " + slo.name + " of " + labels.get("namespace") + "/" + labels.get("service")
+                    + " burns its " + window + " error budget " + BurnRateTable.plain(factor) + "x too fast ("
+                    + row.budgetShare().movePointRight(2).stripTrailingZeros().toPlainString() + "% of the budget in "
+                    + row.longWindow() + ")");
+            annotations.put("burn_rate_factor", BurnRateTable.plain(factor));
+            if (slo.alerting != null && slo.alerting.runbookUrl != null) {
+                annotations.put("runbook_url", slo.alerting.runbookUrl);
+            }
+            rules.add(map("alert", ALERT, "expr", expr, "labels", alertLabels, "annotations", annotations));
+        }
+        return map("name", "vigil-slo-" + labels.get("namespace") + "-" + labels.get("service") + "-" + slo.name,
+                "rules", rules);
+    }
+
+    /** The error ratio (bad / total, 0..1) of an indicator over one window. */
+    static String errorRatio(SloSpec.Indicator indicator, String window) {
+        if (indicator.ratio != null) {
+            String total = at(indicator.ratio.total, window);
+            if (indicator.ratio.errors != null) {
+                return "(" + at(indicator.ratio.errors, window) + ")\n/\n(" + total + ")";
+            }
+            return "1 - (\n  (" + at(indicator.ratio.good, window) + ")\n  /\n  (" + total + ")\n)";
+        }
+        SloSpec.Latency l = indicator.latency;
+        String extra = l.selector == null || l.selector.isBlank() ? "" : "," + l.selector;
+        String bare = l.selector == null || l.selector.isBlank() ? "" : "{" + l.selector + "}";
+        return "1 - (\n  sum(rate(" + l.metric + "_bucket{le=\"" + l.threshold + "\"" + extra + "}[" + window + "]))\n  /\n  sum(rate("
+                + l.metric + "_count" + bare + "[" + window + "]))\n)";
+    }
+
+    private static String at(String query, String window) {
+        return query.replace("$window", window);
+    }
+
+    private static String severity(SloSpec slo, BurnRateTable.Severity severity) {
+        if (slo.alerting != null) {
+            if (severity == BurnRateTable.Severity.page && slo.alerting.pageSeverity != null) {
+                return slo.alerting.pageSeverity;
+            }
+            if (severity == BurnRateTable.Severity.ticket && slo.alerting.ticketSeverity != null) {
+                return slo.alerting.ticketSeverity;
+            }
+        }
+        return severity == BurnRateTable.Severity.page ? "critical" : "warning";
+    }
+
+    private static String selector(Map<String, String> labels) {
+        StringBuilder sb = new StringBuilder("{");
+        labels.forEach((k, v) -> sb.append(sb.length() == 1 ? "" : ",").append(k).append("=\"").append(v).append('"'));
+        return sb.append('}').toString();
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
