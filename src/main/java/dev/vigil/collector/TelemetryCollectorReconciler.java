@@ -7,12 +7,13 @@ import dev.vigil.naming.Labels;
 import dev.vigil.selection.FleetSelection;
 import dev.vigil.selection.LabelSelectors;
 import dev.vigil.status.Conditions;
+import dev.vigil.status.ErrorSummary;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.status.Reasons;
 import dev.vigil.telemetry.ReconcileTelemetry;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -148,8 +149,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         if (rolledOut) {
             conditions.set(Reasons.READY, true, Reasons.ALL_SHARDS_READY, "all " + desired + " shards are ready");
         } else {
-            int updated = sts.map(s -> s.getStatus() == null || s.getStatus().getUpdatedReplicas() == null ? 0
-                    : s.getStatus().getUpdatedReplicas()).orElse(0);
+            int updated = count(sts, StatefulSetStatus::getUpdatedReplicas);
             conditions.set(Reasons.READY, false, Reasons.SHARDS_NOT_READY, "rolling out: " + next.readyReplicas + " of "
                     + desired + " shards ready, " + updated + " running the current spec and configuration");
         }
@@ -162,13 +162,14 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     }
 
     private static void fillShards(TelemetryCollectorStatus next, Optional<StatefulSet> sts, int desired) {
-        int ready = sts.map(s -> s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0
-                : s.getStatus().getReadyReplicas()).orElse(0);
-        int replicas = sts.map(s -> s.getStatus() == null || s.getStatus().getReplicas() == null ? 0
-                : s.getStatus().getReplicas()).orElse(0);
-        next.readyReplicas = ready;
-        next.replicas = replicas;
-        next.shards = ready + "/" + desired;
+        next.readyReplicas = count(sts, StatefulSetStatus::getReadyReplicas);
+        next.replicas = count(sts, StatefulSetStatus::getReplicas);
+        next.shards = next.readyReplicas + "/" + desired;
+    }
+
+    /** A replica count from the StatefulSet's status; 0 while there is no StatefulSet or no status yet. */
+    private static int count(Optional<StatefulSet> sts, Function<StatefulSetStatus, Integer> field) {
+        return sts.map(StatefulSet::getStatus).map(field).orElse(0);
     }
 
     /** The StatefulSet controller has seen the latest spec, and every desired pod is updated and ready. */
@@ -181,10 +182,10 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         if (generation != null && (st.getObservedGeneration() == null || st.getObservedGeneration() < generation)) {
             return false;
         }
-        int ready = st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
-        int updated = st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas();
-        int replicas = st.getReplicas() == null ? 0 : st.getReplicas();
-        return ready == desired && updated == desired && replicas == desired;
+        Optional<StatefulSet> s = Optional.of(sts);
+        return count(s, StatefulSetStatus::getReadyReplicas) == desired
+                && count(s, StatefulSetStatus::getUpdatedReplicas) == desired
+                && count(s, StatefulSetStatus::getReplicas) == desired;
     }
 
     private UpdateControl<TelemetryCollector> patchIfChanged(TelemetryCollector fleet, TelemetryCollectorStatus old,
@@ -206,7 +207,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         TelemetryCollectorStatus old = fleet.getStatus();
         TelemetryCollectorStatus next = old == null ? new TelemetryCollectorStatus() : copy(old);
         next.conditions = new Conditions(old == null ? null : old.conditions, fleet.getMetadata().getGeneration(), clock)
-                .set(Reasons.READY, false, Reasons.RECONCILE_ERROR, errorSummary(e))
+                .set(Reasons.READY, false, Reasons.RECONCILE_ERROR, ErrorSummary.of(e))
                 .keep(old == null ? null : old.conditions, Reasons.CONFIG_VALID)
                 .build();
         next.observedGeneration = old == null ? null : old.observedGeneration;
@@ -215,18 +216,6 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         }
         fleet.setStatus(next);
         return ErrorStatusUpdateControl.patchStatus(fleet);
-    }
-
-    /** A message for status that never carries a server's response body. */
-    public static String errorSummary(Exception e) {
-        Throwable t = e;
-        while (t.getCause() != null && !(t instanceof KubernetesClientException)) {
-            t = t.getCause();
-        }
-        if (t instanceof KubernetesClientException k) {
-            return "reconcile failed: Kubernetes API answered HTTP " + k.getCode() + "; retrying with backoff";
-        }
-        return "reconcile failed (" + t.getClass().getSimpleName() + "); retrying with backoff";
     }
 
     private static TelemetryCollectorStatus copy(TelemetryCollectorStatus s) {

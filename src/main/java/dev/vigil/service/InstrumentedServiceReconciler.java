@@ -7,6 +7,7 @@ import dev.vigil.api.v1alpha1.WorkloadRef;
 import dev.vigil.collector.TelemetryCollectorReconciler;
 import dev.vigil.selection.FleetSelection;
 import dev.vigil.status.Conditions;
+import dev.vigil.status.ErrorSummary;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.status.Reasons;
 import dev.vigil.telemetry.ReconcileTelemetry;
@@ -206,7 +207,7 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
             next.collector = old.collector;
         }
         Conditions c = new Conditions(old == null ? null : old.conditions, service.getMetadata().getGeneration(), clock)
-                .set(Reasons.READY, false, Reasons.RECONCILE_ERROR, TelemetryCollectorReconciler.errorSummary(e));
+                .set(Reasons.READY, false, Reasons.RECONCILE_ERROR, ErrorSummary.of(e));
         for (String keep : List.of(Reasons.WORKLOAD_FOUND, Reasons.COLLECTED)) {
             c.keep(old == null ? null : old.conditions, keep);
         }
