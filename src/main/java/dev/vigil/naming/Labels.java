@@ -37,4 +37,14 @@ public final class Labels {
         return labels;
     }
 
+    /** Objects that carry a service's SLO rules. */
+    public static Map<String, String> slo(String service) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(NAME, "vigil-slo");
+        labels.put(INSTANCE, Names.fit(service, Names.LABEL_MAX));
+        labels.put(COMPONENT, "slo-rules");
+        labels.put(PART_OF, "vigil");
+        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
+        return labels;
+    }
 }

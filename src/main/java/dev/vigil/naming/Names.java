@@ -50,6 +50,11 @@ public final class Names {
         return fit("vigil-" + service + "-collector-discovery", LABEL_MAX);
     }
 
+    /** ConfigMap or PrometheusRule holding a service's SLO rules. */
+    public static String sloRules(String service) {
+        return fit(service + "-slo-rules", LABEL_MAX);
+    }
+
     /**
      * Returns {@code name} when it fits, otherwise a prefix of it plus a hash of the whole name, so that two long
      * names that share a prefix never collide.

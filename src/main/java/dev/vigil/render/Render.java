@@ -9,6 +9,8 @@ import dev.vigil.collector.FleetPlanner;
 import dev.vigil.collector.ScrapeTarget;
 import dev.vigil.selection.FleetSelection;
 import dev.vigil.serialization.Yaml;
+import dev.vigil.slo.SloRulesConfigMap;
+import dev.vigil.slo.SloSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -143,6 +145,14 @@ public final class Render {
                 continue;
             }
             objects.addAll(FleetPlanner.objects(fleet, outcome.plan()));
+        }
+        services.sort(Comparator.comparing((InstrumentedService s) -> s.getMetadata().getNamespace())
+                .thenComparing(s -> s.getMetadata().getName()));
+        for (InstrumentedService s : services) {
+            // Without the PrometheusRule CRD (which an offline render cannot see) the rules go to a ConfigMap.
+            if (!s.getSpec().slos.isEmpty()) {
+                objects.add(SloRulesConfigMap.build(s, SloSettings.defaults()));
+            }
         }
         for (InstrumentedService s : services) {
             if (FleetSelection.chooseFleet(s, fleets, ns -> namespaceLabels.getOrDefault(ns, Map.of())).isEmpty()) {

@@ -26,6 +26,13 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import dev.vigil.naming.Names;
+import dev.vigil.operator.CrdPresence;
+import dev.vigil.slo.RulesDelivery;
+import dev.vigil.slo.SloPrometheusRule;
+import dev.vigil.slo.SloRulesConfigMap;
+import dev.vigil.slo.SloSettings;
+import dev.vigil.slo.SloStatusBuilder;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -43,7 +50,12 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = InstrumentedServiceReconciler.NAME, fieldManager = TelemetryCollectorReconciler.FIELD_MANAGER)
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(type = CollectorDiscoveryBinding.class, name = "collector-discovery",
-                reconcilePrecondition = CollectorDiscoveryBinding.CollectedFromAnotherNamespace.class)
+                reconcilePrecondition = CollectorDiscoveryBinding.CollectedFromAnotherNamespace.class),
+        @Dependent(type = SloRulesConfigMap.class, name = "slo-rules-configmap",
+                reconcilePrecondition = SloRulesConfigMap.Wanted.class),
+        @Dependent(type = SloPrometheusRule.class, name = "slo-prometheusrule",
+                activationCondition = SloPrometheusRule.CrdInstalled.class,
+                reconcilePrecondition = SloPrometheusRule.Wanted.class)
 })
 public class InstrumentedServiceReconciler implements Reconciler<InstrumentedService> {
     public static final String NAME = "instrumentedservice";
@@ -52,6 +64,10 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
     EventRecorder events;
     @Inject
     ReconcileTelemetry tracing;
+    @Inject
+    CrdPresence crds;
+    @Inject
+    SloStatusBuilder sloStatus;
 
     Clock clock = Clock.systemUTC();
     private InformerEventSource<Deployment, InstrumentedService> deployments;
@@ -127,13 +143,24 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
                     "no TelemetryCollector's serviceSelector selects this service");
         }
 
-        // Collectors of a fleet in another namespace get pod discovery here; the binding goes when that stops.
-        fleet.ifPresent(f -> context.managedWorkflowAndDependentResourceContext().put(FleetChoice.KEY, new FleetChoice(
-                f.getMetadata().getNamespace(), f.getMetadata().getName(),
-                Names.collectorServiceAccount(f.getMetadata().getName()))));
-        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        // SLOs: check the rules, measure budgets when due; a rejected SLO stops every write below.
+        SloSettings settings = SloSettings.current();
+        SloStatusBuilder.Outcome slo = sloStatus.update(service, fleet, old, next, conditions, settings);
 
-        if (workload.isEmpty()) {
+        if (slo.problems().isEmpty()) {
+            // Collectors of a fleet in another namespace get pod discovery here; the binding goes when that stops.
+            fleet.ifPresent(f -> context.managedWorkflowAndDependentResourceContext().put(FleetChoice.KEY, new FleetChoice(
+                    f.getMetadata().getNamespace(), f.getMetadata().getName(),
+                    Names.collectorServiceAccount(f.getMetadata().getName()))));
+            context.managedWorkflowAndDependentResourceContext().put(RulesDelivery.KEY,
+                    new RulesDelivery(crds.present(SloPrometheusRule.CRD)));
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        }
+
+        if (!slo.problems().isEmpty()) {
+            conditions.set(Reasons.READY, false, Reasons.INVALID_SLO, String.join("; ", slo.problems())
+                    + " (no rules were written or changed)");
+        } else if (workload.isEmpty()) {
             conditions.set(Reasons.READY, false, Reasons.WORKLOAD_MISSING, workloadText + " does not exist");
         } else if (fleet.isEmpty()) {
             conditions.set(Reasons.READY, false, Reasons.NO_MATCHING_COLLECTOR,
@@ -158,10 +185,12 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
             }
         }
         if (next.equals(old)) {
-            return UpdateControl.noUpdate();
+            return slo.recheckAfter().map(d -> UpdateControl.<InstrumentedService>noUpdate().rescheduleAfter(d))
+                    .orElseGet(UpdateControl::noUpdate);
         }
         service.setStatus(next);
-        return UpdateControl.patchStatus(service);
+        UpdateControl<InstrumentedService> patch = UpdateControl.patchStatus(service);
+        return slo.recheckAfter().map(patch::rescheduleAfter).orElse(patch);
     }
 
     private static String readyReason(InstrumentedServiceStatus status) {
@@ -205,11 +234,14 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
             next.observedGeneration = old.observedGeneration;
             next.workload = old.workload;
             next.collector = old.collector;
+            next.slos = old.slos;
+            next.worstBudgetRemaining = old.worstBudgetRemaining;
         }
         Conditions c = new Conditions(old == null ? null : old.conditions, service.getMetadata().getGeneration(), clock)
                 .set(Reasons.READY, false, Reasons.RECONCILE_ERROR, ErrorSummary.of(e));
-        for (String keep : List.of(Reasons.WORKLOAD_FOUND, Reasons.COLLECTED)) {
-            c.keep(old == null ? null : old.conditions, keep);
+        if (old != null && old.conditions != null) {
+            old.conditions.stream().map(Condition::getType).filter(t -> !Reasons.READY.equals(t))
+                    .forEach(t -> c.keep(old.conditions, t));
         }
         next.conditions = new ArrayList<>(c.build());
         if (next.equals(old)) {

@@ -32,19 +32,29 @@ public final class SloRules {
         return map("groups", groups);
     }
 
+    /** The SLO's window, "30d" when the schema default has not been applied (offline input). */
+    public static String window(SloSpec slo) {
+        return slo.window == null ? "30d" : slo.window;
+    }
+
+    /** The windows whose error ratio is recorded and measured: 5m .. 3d, then the SLO window. */
+    public static List<String> windows(SloSpec slo) {
+        List<String> windows = new ArrayList<>(WINDOWS);
+        if (!windows.contains(window(slo))) {
+            windows.add(window(slo));
+        }
+        return windows;
+    }
+
     static Map<String, Object> group(InstrumentedService service, SloSpec slo) {
-        String window = slo.window == null ? "30d" : slo.window;
+        String window = window(slo);
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("namespace", service.getMetadata().getNamespace());
         labels.put("service", service.getMetadata().getName());
         labels.put("slo", slo.name);
 
         List<Object> rules = new ArrayList<>();
-        List<String> windows = new ArrayList<>(WINDOWS);
-        if (!windows.contains(window)) {
-            windows.add(window);
-        }
-        for (String w : windows) {
+        for (String w : windows(slo)) {
             rules.add(map("record", RECORD_PREFIX + w, "expr", errorRatio(slo.indicator, w), "labels", labels));
         }
         BigDecimal budget = BurnRateTable.errorBudget(slo.objective);
@@ -79,7 +89,7 @@ public final class SloRules {
     }
 
     /** The error ratio (bad / total, 0..1) of an indicator over one window. */
-    static String errorRatio(SloSpec.Indicator indicator, String window) {
+    public static String errorRatio(SloSpec.Indicator indicator, String window) {
         if (indicator.ratio != null) {
             String total = at(indicator.ratio.total, window);
             if (indicator.ratio.errors != null) {

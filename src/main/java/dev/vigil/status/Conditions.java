@@ -25,7 +25,11 @@ public final class Conditions {
     }
 
     public Conditions set(String type, boolean status, String reason, String message) {
-        String value = status ? "True" : "False";
+        return set(type, status ? "True" : "False", reason, message);
+    }
+
+    /** @param value True, False or Unknown */
+    public Conditions set(String type, String value, String reason, String message) {
         Condition old = find(previous, type);
         String since = old != null && value.equals(old.getStatus())
                 ? old.getLastTransitionTime()

@@ -7,6 +7,9 @@ public final class Reasons {
     public static final String PROGRESSING = "Progressing";
     public static final String WORKLOAD_FOUND = "WorkloadFound";
     public static final String COLLECTED = "Collected";
+    public static final String METRICS_AVAILABLE = "MetricsAvailable";
+    /** Prefix of the per-SLO condition types: slo.vigil.dev/&lt;slo name&gt;. */
+    public static final String SLO_CONDITION_PREFIX = "slo.vigil.dev/";
 
     public static final String RECONCILE_ERROR = "ReconcileError";
     public static final String ALL_SHARDS_READY = "AllShardsReady";
@@ -19,6 +22,19 @@ public final class Reasons {
     public static final String COLLECTOR_SELECTED = "CollectorSelected";
     public static final String NO_MATCHING_COLLECTOR = "NoMatchingCollector";
     public static final String COLLECTOR_NOT_READY = "CollectorNotReady";
+
+    public static final String INVALID_SLO = "InvalidSLO";
+    public static final String QUERIES_ANSWERED = "QueriesAnswered";
+    public static final String PROMETHEUS_NOT_CONFIGURED = "PrometheusNotConfigured";
+    public static final String PROMETHEUS_UNAVAILABLE = "PrometheusUnavailable";
+    public static final String PROMETHEUS_CREDENTIALS_MISSING = "PrometheusCredentialsMissing";
+    public static final String WITHIN_BUDGET = "WithinBudget";
+    public static final String TICKET_BURN_RATE = "TicketBurnRate";
+    public static final String PAGE_BURN_RATE = "PageBurnRate";
+    public static final String ERROR_BUDGET_EXHAUSTED = "ErrorBudgetExhausted";
+    public static final String NO_DATA = "NoData";
+    public static final String METRICS_UNAVAILABLE = "MetricsUnavailable";
+    public static final String ERROR_BUDGET_LOW = "ErrorBudgetLow";
 
     private Reasons() {
     }

@@ -26,7 +26,7 @@ class RenderSchemaTest {
             "is-slo-objective-100", "is-slo-objective-0", "is-slo-objective-negative", "is-slo-objective-words",
             "is-slo-window-1y", "is-slo-window-6d", "is-slo-window-91d",
             "is-slo-both-indicators", "is-slo-no-indicator-kind", "is-slo-errors-and-good",
-            "is-slo-duplicate-names", "is-pool-duplicate-names",
+            "is-slo-duplicate-names", "is-slo-query-without-window", "is-pool-duplicate-names",
             "is-pool-min-greater-than-max", "is-pool-initial-outside", "is-pool-interval-too-short",
             "is-pool-env-without-container", "is-sampling-fixed-without-ratio");
 

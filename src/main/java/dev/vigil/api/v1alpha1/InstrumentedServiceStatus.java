@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -14,7 +15,7 @@ public class InstrumentedServiceStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
 
-    @JsonPropertyDescription("Ready, WorkloadFound and Collected conditions.")
+    @JsonPropertyDescription("Ready, WorkloadFound, Collected, MetricsAvailable, and one slo.vigil.dev/<name> condition per SLO.")
     public List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The workload as Vigil found it.")
@@ -22,6 +23,62 @@ public class InstrumentedServiceStatus {
 
     @JsonPropertyDescription("The TelemetryCollector fleet that collects this service.")
     public CollectorRef collector;
+
+    @JsonPropertyDescription("Error budget and burn rates of each SLO, as last measured from the fleet's Prometheus.")
+    public List<SloStatus> slos;
+
+    @JsonPropertyDescription("The smallest error budget left among the SLOs, e.g. \"87.5% (availability)\".")
+    public String worstBudgetRemaining;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class SloStatus {
+        @JsonPropertyDescription("Name of the SLO.")
+        public String name;
+
+        @JsonPropertyDescription("Objective in percent, as declared.")
+        public String objective;
+
+        @JsonPropertyDescription("Rolling window of the objective.")
+        public String window;
+
+        @JsonPropertyDescription("Error budget as a fraction of events (1 - objective/100), exact.")
+        public String errorBudget;
+
+        @JsonPropertyDescription("Error ratio (bad / all events) over the whole window, rounded to 8 decimals.")
+        public String errorRatio;
+
+        @JsonPropertyDescription("Share of the error budget left over the window (1 - errorRatio/errorBudget), rounded to "
+                + "4 decimals; negative when overspent.")
+        public String budgetRemaining;
+
+        @JsonPropertyDescription("Time until the budget is spent at the current (1h) burn rate, e.g. 3d4h10m; absent "
+                + "when the 1h burn rate is 0 or unknown.")
+        public String timeLeft;
+
+        @JsonPropertyDescription("Burn rate (error ratio / error budget) per window, rounded to 4 decimals; a window "
+                + "without data is absent.")
+        public Map<String, String> burnRates;
+
+        @JsonPropertyDescription("The alerts that fire at these burn rates, e.g. \"page 1h/5m\".")
+        public List<String> firing;
+
+        @JsonPropertyDescription("Evaluation time of the values above (RFC 3339).")
+        public String measuredAt;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SloStatus s && Objects.equals(name, s.name) && Objects.equals(objective, s.objective)
+                    && Objects.equals(window, s.window) && Objects.equals(errorBudget, s.errorBudget)
+                    && Objects.equals(errorRatio, s.errorRatio) && Objects.equals(budgetRemaining, s.budgetRemaining)
+                    && Objects.equals(timeLeft, s.timeLeft) && Objects.equals(burnRates, s.burnRates)
+                    && Objects.equals(firing, s.firing) && Objects.equals(measuredAt, s.measuredAt);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, objective, window, budgetRemaining, measuredAt);
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class WorkloadStatus {
@@ -80,7 +137,8 @@ public class InstrumentedServiceStatus {
     public boolean equals(Object o) {
         return o instanceof InstrumentedServiceStatus s && Objects.equals(observedGeneration, s.observedGeneration)
                 && Objects.equals(conditions, s.conditions) && Objects.equals(workload, s.workload)
-                && Objects.equals(collector, s.collector);
+                && Objects.equals(collector, s.collector) && Objects.equals(slos, s.slos)
+                && Objects.equals(worstBudgetRemaining, s.worstBudgetRemaining);
     }
 
     @Override

@@ -51,16 +51,19 @@ public class SloSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "has(self.errors) != has(self.good)", message = "set exactly one of errors or good")
     public static class Ratio {
+        @ValidationRule(value = "self.contains('$window')", message = "the query must use $window as its range, e.g. [$window]")
         @Size(min = 1, max = 2048)
         @JsonPropertyDescription("PromQL counting bad events; use [$window] where the range goes, e.g. "
                 + "sum(rate(http_requests_total{code=~\"5..\"}[$window])).")
         public String errors;
 
+        @ValidationRule(value = "self.contains('$window')", message = "the query must use $window as its range, e.g. [$window]")
         @Size(min = 1, max = 2048)
         @JsonPropertyDescription("PromQL counting good events, instead of errors.")
         public String good;
 
         @Required
+        @ValidationRule(value = "self.contains('$window')", message = "the query must use $window as its range, e.g. [$window]")
         @Size(min = 1, max = 2048)
         @JsonPropertyDescription("PromQL counting all events, with [$window] where the range goes.")
         public String total;

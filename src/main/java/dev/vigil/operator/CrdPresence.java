@@ -1,0 +1,63 @@
+package dev.vigil.operator;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Whether an optional integration's CRD (PrometheusRule, GrafanaDashboard) is installed. Asked on every reconcile,
+ * answered from a cache that is refreshed with one GET per CRD at most every {@code vigil.crd-recheck-interval}, for
+ * as long as the operator runs: a CRD installed after the operator started is picked up within that interval
+ * (JOSDK's own CRD activation condition stops looking after ten tries).
+ */
+@ApplicationScoped
+public class CrdPresence {
+    private static final Logger LOG = Logger.getLogger(CrdPresence.class);
+
+    private record Check(boolean present, Instant at) {
+    }
+
+    private final KubernetesClient client;
+    private final Duration recheck;
+    private final Map<String, Check> checks = new ConcurrentHashMap<>();
+    Clock clock = Clock.systemUTC();
+
+    public CrdPresence(KubernetesClient client, @ConfigProperty(name = "vigil.crd-recheck-interval", defaultValue = "30s") Duration recheck) {
+        this.client = client;
+        this.recheck = recheck;
+    }
+
+    /** @param crdName plural.group, e.g. prometheusrules.monitoring.coreos.com */
+    public boolean present(String crdName) {
+        Instant now = clock.instant();
+        Check last = checks.get(crdName);
+        if (last != null && now.isBefore(last.at().plus(recheck))) {
+            return last.present();
+        }
+        boolean present = lookUp(crdName);
+        if (last == null || last.present() != present) {
+            LOG.infof("CRD %s is %s", crdName, present ? "installed: its integration is on" : "not installed");
+        }
+        checks.put(crdName, new Check(present, now));
+        return present;
+    }
+
+    private boolean lookUp(String crdName) {
+        try {
+            return client.resources(CustomResourceDefinition.class).withName(crdName).get() != null;
+        } catch (KubernetesClientException e) {
+            // Without the right to read it (403) the integration stays off; anything else is retried later.
+            LOG.warnf("cannot read CRD %s (HTTP %d); treating it as absent", crdName, e.getCode());
+            return false;
+        }
+    }
+}

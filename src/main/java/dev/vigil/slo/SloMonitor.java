@@ -1,0 +1,153 @@
+package dev.vigil.slo;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.PrometheusSpec;
+import dev.vigil.api.v1alpha1.SecretKeyRef;
+import dev.vigil.api.v1alpha1.SloSpec;
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.naming.Names;
+import dev.vigil.prometheus.PrometheusClient;
+import dev.vigil.prometheus.PrometheusEndpoint;
+import dev.vigil.prometheus.PrometheusException;
+import dev.vigil.serialization.Yaml;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Measures each SLO of a service against its fleet's Prometheus, at most once per measure interval (sooner when the
+ * SLOs or the Prometheus settings change). Remembers per service when it last tried and what Prometheus rejected,
+ * so that reconciles between two measurements neither query nor forget a rejected query.
+ */
+@ApplicationScoped
+public class SloMonitor {
+    /** What one measurement produced. */
+    public record Measurement(Instant at, Map<String, SloEvaluation.Result> results, Map<String, String> rejected,
+            Optional<Unavailable> unavailable) {
+    }
+
+    /** Why Prometheus could not answer: a condition reason and a message without any response body. */
+    public record Unavailable(String reason, String message) {
+    }
+
+    private record Attempt(Instant at, String key, Map<String, String> rejected) {
+    }
+
+    private final KubernetesClient client;
+    private final PrometheusClient prometheus;
+    private final Map<ResourceID, Attempt> attempts = new ConcurrentHashMap<>();
+
+    public SloMonitor(KubernetesClient client) {
+        this(client, new PrometheusClient());
+    }
+
+    SloMonitor(KubernetesClient client, PrometheusClient prometheus) {
+        this.client = client;
+        this.prometheus = prometheus;
+    }
+
+    /** Identifies what a measurement depends on: the SLOs and where Prometheus is. */
+    static String key(InstrumentedService service, TelemetryCollector fleet) {
+        return Names.sha256Hex(Yaml.write(service.getSpec().slos) + Yaml.write(fleet.getSpec().prometheus)
+                + fleet.getMetadata().getNamespace());
+    }
+
+    public boolean due(InstrumentedService service, TelemetryCollector fleet, Instant now, Duration interval) {
+        Attempt last = attempts.get(ResourceID.fromResource(service));
+        return last == null || !last.key().equals(key(service, fleet)) || !now.isBefore(last.at().plus(interval));
+    }
+
+    /** Time until the next measurement is due (at least one second). */
+    public Duration untilDue(InstrumentedService service, Instant now, Duration interval) {
+        Attempt last = attempts.get(ResourceID.fromResource(service));
+        if (last == null) {
+            return Duration.ofSeconds(1);
+        }
+        Duration d = Duration.between(now, last.at().plus(interval));
+        return d.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : d;
+    }
+
+    /** The queries Prometheus rejected at the last measurement with the current SLOs (SLO name to message). */
+    public Map<String, String> rejected(InstrumentedService service, TelemetryCollector fleet) {
+        Attempt last = attempts.get(ResourceID.fromResource(service));
+        return last != null && last.key().equals(key(service, fleet)) ? last.rejected() : Map.of();
+    }
+
+    public void forget(ResourceID service) {
+        attempts.remove(service);
+    }
+
+    public Measurement measure(InstrumentedService service, TelemetryCollector fleet, Instant now) {
+        Map<String, SloEvaluation.Result> results = new LinkedHashMap<>();
+        Map<String, String> rejected = new LinkedHashMap<>();
+        Optional<Unavailable> unavailable = Optional.empty();
+        try {
+            PrometheusEndpoint endpoint = endpoint(fleet);
+            for (SloSpec slo : service.getSpec().slos) {
+                try {
+                    var samples = prometheus.instantQuery(endpoint, SloQuery.of(slo), now);
+                    results.put(slo.name, SloEvaluation.evaluate(slo, SloQuery.ratios(samples), now));
+                } catch (PrometheusException e) {
+                    if (e.kind() != PrometheusException.Kind.QUERY_REJECTED) {
+                        throw e;
+                    }
+                    rejected.put(slo.name, "the queries of SLO " + slo.name + " are not valid PromQL: " + e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    rejected.put(slo.name, "SLO " + slo.name + ": " + e.getMessage());
+                }
+            }
+        } catch (CredentialsMissing e) {
+            unavailable = Optional.of(new Unavailable(dev.vigil.status.Reasons.PROMETHEUS_CREDENTIALS_MISSING, e.getMessage()));
+            results.clear();
+        } catch (PrometheusException e) {
+            unavailable = Optional.of(new Unavailable(dev.vigil.status.Reasons.PROMETHEUS_UNAVAILABLE, e.getMessage()));
+            results.clear();
+        }
+        attempts.put(ResourceID.fromResource(service), new Attempt(now, key(service, fleet), Map.copyOf(rejected)));
+        return new Measurement(now, results, rejected, unavailable);
+    }
+
+    static final class CredentialsMissing extends Exception {
+        CredentialsMissing(String message) {
+            super(message);
+        }
+    }
+
+    /** The fleet's Prometheus with its token and CA read from Secrets in the fleet's namespace (never logged). */
+    PrometheusEndpoint endpoint(TelemetryCollector fleet) throws CredentialsMissing {
+        PrometheusSpec spec = fleet.getSpec().prometheus;
+        String ns = fleet.getMetadata().getNamespace();
+        Optional<String> token = spec.bearerTokenSecretRef == null ? Optional.empty()
+                : Optional.of(secretValue(ns, spec.bearerTokenSecretRef, "bearer token"));
+        Optional<String> ca = spec.tls == null || spec.tls.caSecretRef == null ? Optional.empty()
+                : Optional.of(secretValue(ns, spec.tls.caSecretRef, "CA bundle"));
+        boolean insecure = spec.tls != null && Boolean.TRUE.equals(spec.tls.insecureSkipVerify);
+        return new PrometheusEndpoint(URI.create(spec.url), token, ca, insecure);
+    }
+
+    private String secretValue(String namespace, SecretKeyRef ref, String what) throws CredentialsMissing {
+        Secret secret = client.secrets().inNamespace(namespace).withName(ref.name).get();
+        String where = "the " + what + " for Prometheus (Secret " + namespace + "/" + ref.name + ", key " + ref.key + ")";
+        if (secret == null) {
+            throw new CredentialsMissing(where + " does not exist");
+        }
+        if (secret.getData() != null && secret.getData().containsKey(ref.key)) {
+            return new String(Base64.getDecoder().decode(secret.getData().get(ref.key)), StandardCharsets.UTF_8);
+        }
+        if (secret.getStringData() != null && secret.getStringData().containsKey(ref.key)) {
+            return secret.getStringData().get(ref.key);
+        }
+        throw new CredentialsMissing(where + " has no such key");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.vigil.slo;
+
+import dev.vigil.api.v1alpha1.SloSpec;
+import dev.vigil.prometheus.Sample;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One instant query that measures an SLO's error ratio over every window at once: the SLI expressions themselves
+ * (the same text the recording rules hold), each tagged with a {@value #WINDOW_LABEL} label and joined by
+ * {@code or}. Measuring the expressions rather than the recorded series keeps the status right when the rules are
+ * not (yet) loaded by any Prometheus, and it makes the status query the check that Prometheus accepts the SLI.
+ */
+public final class SloQuery {
+    public static final String WINDOW_LABEL = "vigil_window";
+
+    private SloQuery() {
+    }
+
+    public static String of(SloSpec slo) {
+        StringBuilder sb = new StringBuilder();
+        for (String w : SloRules.windows(slo)) {
+            if (sb.length() > 0) {
+                sb.append("\nor\n");
+            }
+            sb.append("label_replace(\n(").append(SloRules.errorRatio(slo.indicator, w)).append(")\n, \"")
+                    .append(WINDOW_LABEL).append("\", \"").append(w).append("\", \"\", \"\")");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The error ratio per window from the query's answer.
+     *
+     * @throws IllegalArgumentException when a window yields more than one series (the SLI queries must aggregate
+     *                                  to a single series, e.g. with sum)
+     */
+    public static Map<String, String> ratios(List<Sample> samples) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Sample s : samples) {
+            String w = s.labels().get(WINDOW_LABEL);
+            if (w == null) {
+                continue;
+            }
+            if (out.put(w, s.value()) != null) {
+                throw new IllegalArgumentException("the queries return more than one series for the " + w
+                        + " window; aggregate them to one, e.g. sum(rate(...[$window]))");
+            }
+        }
+        return out;
+    }
+}

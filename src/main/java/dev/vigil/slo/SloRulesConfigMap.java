@@ -1,0 +1,58 @@
+package dev.vigil.slo;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.naming.Labels;
+import dev.vigil.naming.Names;
+import dev.vigil.serialization.Yaml;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+import java.util.Map;
+
+/**
+ * A service's SLO rules as a Prometheus rules file in a ConfigMap, for clusters without the PrometheusRule CRD: a
+ * rule reloader (or a Prometheus that mounts it) selects it by the {@link SloSettings#configMapLabel()} label.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
+public class SloRulesConfigMap extends CRUDKubernetesDependentResource<ConfigMap, InstrumentedService> {
+    public SloRulesConfigMap() {
+        super(ConfigMap.class);
+    }
+
+    @Override
+    protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
+        return build(service, SloSettings.current());
+    }
+
+    public static String key(InstrumentedService service) {
+        return service.getMetadata().getNamespace() + "." + service.getMetadata().getName() + ".rules.yaml";
+    }
+
+    public static ConfigMap build(InstrumentedService service, SloSettings settings) {
+        Map<String, String> labels = Labels.slo(service.getMetadata().getName());
+        labels.putAll(settings.configMapLabels());
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(Names.sloRules(service.getMetadata().getName()))
+                .withNamespace(service.getMetadata().getNamespace())
+                .withLabels(labels)
+                .endMetadata()
+                .withData(Map.of(key(service), Yaml.write(SloRules.rulesFile(service))))
+                .build();
+    }
+
+    /** Reconcile precondition: the service has SLOs and the PrometheusRule CRD is not installed. */
+    public static class Wanted implements Condition<ConfigMap, InstrumentedService> {
+        @Override
+        public boolean isMet(DependentResource<ConfigMap, InstrumentedService> dependent, InstrumentedService service,
+                Context<InstrumentedService> context) {
+            return !service.getSpec().slos.isEmpty() && !RulesDelivery.of(context).prometheusRuleCrd();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.vigil.slo;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The operator's SLO settings (application.properties / environment / chart values):
+ * <ul>
+ * <li>{@code vigil.slo.rules-configmap-labels}: labels on rule ConfigMaps, default {@code vigil.dev/prometheus-rules=true}</li>
+ * <li>{@code vigil.slo.prometheus-rule-labels}: extra labels on PrometheusRules (a Prometheus' ruleSelector), default none</li>
+ * <li>{@code vigil.slo.measure-interval}: how often budgets are measured, default 60s</li>
+ * </ul>
+ * Label lists are written {@code key=value,key=value}.
+ */
+public record SloSettings(Map<String, String> configMapLabels, Map<String, String> prometheusRuleLabels, Duration measureInterval) {
+    public static final String DEFAULT_CONFIGMAP_LABELS = "vigil.dev/prometheus-rules=true";
+
+    public static SloSettings defaults() {
+        return new SloSettings(labels(DEFAULT_CONFIGMAP_LABELS), Map.of(), Duration.ofSeconds(60));
+    }
+
+    public static SloSettings current() {
+        Config c = ConfigProvider.getConfig();
+        return new SloSettings(
+                labels(c.getOptionalValue("vigil.slo.rules-configmap-labels", String.class).orElse(DEFAULT_CONFIGMAP_LABELS)),
+                labels(c.getOptionalValue("vigil.slo.prometheus-rule-labels", String.class).orElse("")),
+                c.getOptionalValue("vigil.slo.measure-interval", Duration.class).orElse(Duration.ofSeconds(60)));
+    }
+
+    static Map<String, String> labels(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("label setting '" + p + "' is not key=value");
+            }
+            out.put(p.substring(0, eq).strip(), p.substring(eq + 1).strip());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.vigil.prometheus;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes counters for backfilling: one sample a minute, increasing by a given amount per minute in consecutive
+ * phases. Increases are whole numbers or halves, so every value is exact in a double and every difference Prometheus
+ * takes is exact too.
+ */
+public final class OpenMetricsCounters {
+    /** Increase per minute for a number of minutes. */
+    public record Phase(double perMinute, long minutes) {
+    }
+
+    private final StringBuilder text = new StringBuilder();
+    private final List<String> families = new ArrayList<>();
+
+    /** Adds the samples of {@code series} (e.g. http_requests_total{code="500"}) from {@code start}, one a minute. */
+    public OpenMetricsCounters counter(String family, String series, Instant start, List<Phase> phases) {
+        if (!families.contains(family)) {
+            families.add(family);
+            text.append("# TYPE ").append(family).append(" counter\n");
+        }
+        double value = 0;
+        Instant t = start;
+        text.append(series).append(' ').append(format(value)).append(' ').append(t.getEpochSecond()).append('\n');
+        for (Phase p : phases) {
+            for (long i = 0; i < p.minutes(); i++) {
+                value += p.perMinute();
+                t = t.plus(Duration.ofMinutes(1));
+                text.append(series).append(' ').append(format(value)).append(' ').append(t.getEpochSecond()).append('\n');
+            }
+        }
+        return this;
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    public String build() {
+        return text + "# EOF\n";
+    }
+}
