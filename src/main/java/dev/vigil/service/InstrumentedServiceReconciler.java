@@ -52,10 +52,7 @@ import java.util.stream.Collectors;
         @Dependent(type = CollectorDiscoveryBinding.class, name = "collector-discovery",
                 reconcilePrecondition = CollectorDiscoveryBinding.CollectedFromAnotherNamespace.class),
         @Dependent(type = SloRulesConfigMap.class, name = "slo-rules-configmap",
-                reconcilePrecondition = SloRulesConfigMap.Wanted.class),
-        @Dependent(type = SloPrometheusRule.class, name = "slo-prometheusrule",
-                activationCondition = SloPrometheusRule.CrdInstalled.class,
-                reconcilePrecondition = SloPrometheusRule.Wanted.class)
+                reconcilePrecondition = SloRulesConfigMap.Wanted.class)
 })
 public class InstrumentedServiceReconciler implements Reconciler<InstrumentedService> {
     public static final String NAME = "instrumentedservice";
@@ -152,9 +149,12 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
             fleet.ifPresent(f -> context.managedWorkflowAndDependentResourceContext().put(FleetChoice.KEY, new FleetChoice(
                     f.getMetadata().getNamespace(), f.getMetadata().getName(),
                     Names.collectorServiceAccount(f.getMetadata().getName()))));
-            context.managedWorkflowAndDependentResourceContext().put(RulesDelivery.KEY,
-                    new RulesDelivery(crds.present(SloPrometheusRule.CRD)));
+            boolean prometheusRules = crds.present(SloPrometheusRule.CRD);
+            context.managedWorkflowAndDependentResourceContext().put(RulesDelivery.KEY, new RulesDelivery(prometheusRules));
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+            if (prometheusRules) {
+                SloPrometheusRule.sync(context.getClient(), service, settings, TelemetryCollectorReconciler.FIELD_MANAGER);
+            }
         }
 
         if (!slo.problems().isEmpty()) {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,7 @@ public class SloMonitor {
     private final PrometheusClient prometheus;
     private final Map<ResourceID, Attempt> attempts = new ConcurrentHashMap<>();
 
+    @Inject
     public SloMonitor(KubernetesClient client) {
         this(client, new PrometheusClient());
     }

@@ -132,7 +132,7 @@ class InstrumentedServiceOperatorTest {
                 .body(containsString("vigil_reconciles_total{kind=\"InstrumentedService\",outcome=\"success\"}"));
     }
 
-    private static io.fabric8.kubernetes.api.model.apps.Deployment deployment(String ns, String app) {
+    static io.fabric8.kubernetes.api.model.apps.Deployment deployment(String ns, String app) {
         return new DeploymentBuilder().withNewMetadata().withName(app).withNamespace(ns).endMetadata()
                 .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", app).endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", app).endMetadata()

@@ -1,0 +1,211 @@
+package dev.vigil.operator;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.prometheus.OpenMetricsCounters;
+import dev.vigil.prometheus.OpenMetricsCounters.Phase;
+import dev.vigil.prometheus.RealPrometheus;
+import dev.vigil.status.Conditions;
+import dev.vigil.status.Reasons;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * SLOs through the operator: the rules ConfigMap (owned, labelled, removed with the SLOs), the budget status
+ * measured from a real Prometheus, what happens when Prometheus goes away, and an SLO that promtool rejects.
+ * The Prometheus holds "live" data around the test's wall-clock time: 1000 requests a minute, 50 of them errors
+ * (a 50x burn of a 99.9% SLO), from three hours ago to three hours ahead.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class SloOperatorTest {
+    static final String SLO = Reasons.SLO_CONDITION_PREFIX + "availability";
+    static RealPrometheus prometheus;
+    static Path work;
+
+    @Inject
+    KubernetesClient client;
+
+    @BeforeAll
+    static void startPrometheus() throws Exception {
+        work = Files.createTempDirectory("vigil-slo-operator");
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(3));
+        String data = new OpenMetricsCounters()
+                .counter("live_requests", "live_requests_total{code=\"500\"}", start, List.of(new Phase(50, 360)))
+                .counter("live_requests", "live_requests_total{code=\"200\"}", start, List.of(new Phase(950, 360)))
+                .build();
+        prometheus = RealPrometheus.serving(work, data);
+    }
+
+    @AfterAll
+    static void stopPrometheus() {
+        if (prometheus != null) {
+            prometheus.close();
+        }
+    }
+
+    static TelemetryCollector fleet(String ns, String prometheusUrl) {
+        return OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: platform, namespace: %s}
+                spec:
+                  prometheus: {url: "%s"}
+                """.formatted(ns, prometheusUrl), TelemetryCollector.class);
+    }
+
+    static InstrumentedService service(String ns, String errors) {
+        return OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: InstrumentedService
+                metadata: {name: api, namespace: %s}
+                spec:
+                  workloadRef: {name: api}
+                  metrics: {port: 9464}
+                  slos:
+                    - name: availability
+                      objective: "99.9"
+                      window: 30d
+                      indicator:
+                        ratio:
+                          errors: '%s'
+                          total: sum(rate(live_requests_total[$window]))
+                """.formatted(ns, errors), InstrumentedService.class);
+    }
+
+    private InstrumentedService get(String ns) {
+        return client.resources(InstrumentedService.class).inNamespace(ns).withName("api").get();
+    }
+
+    private ConfigMap rules(String ns) {
+        return client.configMaps().inNamespace(ns).withName("api-slo-rules").get();
+    }
+
+    private static String state(List<Condition> conditions, String type) {
+        Condition c = Conditions.find(conditions, type);
+        return c == null ? null : c.getStatus() + "/" + c.getReason();
+    }
+
+    @Test
+    void rulesAndBudgetsFollowTheSlosAndPrometheus() {
+        String ns = "slo-a";
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+        client.resource(fleet(ns, prometheus.url())).create();
+        client.resource(service(ns, "sum(rate(live_requests_total{code=\"500\"}[$window]))")).create();
+
+        // The rules, in a ConfigMap a rule reloader selects, owned by the service.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            ConfigMap cm = rules(ns);
+            assertThat(cm.getMetadata().getLabels()).containsEntry("vigil.dev/prometheus-rules", "true")
+                    .containsEntry("app.kubernetes.io/managed-by", "vigil");
+            assertThat(cm.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(o -> assertThat(o.getKind() + "/" + o.getName()).isEqualTo("InstrumentedService/api"));
+            assertThat(cm.getData().get("slo-a.api.rules.yaml"))
+                    .contains("record: vigil:slo_error_ratio:rate5m", "alert: VigilSLOErrorBudgetBurn", "> 0.0144");
+        });
+
+        // The budget, measured: a 50x burn has spent the budget of the data's six hours many times over.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            var st = get(ns).getStatus();
+            assertThat(state(st.conditions, Reasons.METRICS_AVAILABLE)).isEqualTo("True/" + Reasons.QUERIES_ANSWERED);
+            assertThat(state(st.conditions, SLO)).isEqualTo("False/" + Reasons.ERROR_BUDGET_EXHAUSTED);
+            assertThat(st.slos).singleElement().satisfies(s -> {
+                assertThat(s.burnRates).containsEntry("5m", "50").containsEntry("1h", "50").containsEntry("30d", "50");
+                assertThat(s.budgetRemaining).isEqualTo("-49");
+                assertThat(s.timeLeft).isEqualTo("0m");
+                assertThat(s.firing).contains("page 1h/5m", "page 6h/30m");
+            });
+            assertThat(st.worstBudgetRemaining).isEqualTo("-4900% (availability)");
+        });
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                        .anySatisfy(e -> {
+                            assertThat(e.getReason()).isEqualTo(Reasons.ERROR_BUDGET_EXHAUSTED);
+                            assertThat(e.getType()).isEqualTo("Warning");
+                            assertThat(e.getMessage()).isEqualTo("the 30d error budget of SLO availability is spent (-4900% left)");
+                        }));
+
+        // Prometheus goes away: the status says so and keeps the last good values with their time.
+        String measuredAt = get(ns).getStatus().slos.get(0).measuredAt;
+        client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform").edit(f -> {
+            f.getSpec().prometheus.url = "http://127.0.0.1:1";
+            return f;
+        });
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            var st = get(ns).getStatus();
+            Condition c = Conditions.find(st.conditions, Reasons.METRICS_AVAILABLE);
+            assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/" + Reasons.PROMETHEUS_UNAVAILABLE);
+            assertThat(c.getMessage()).isEqualTo("cannot connect to Prometheus at http://127.0.0.1:1; the SLO status "
+                    + "shows the last good values");
+            assertThat(st.slos).singleElement().satisfies(s -> {
+                assertThat(s.measuredAt).isEqualTo(measuredAt);
+                assertThat(s.budgetRemaining).isEqualTo("-49");
+            });
+            assertThat(state(st.conditions, SLO)).isEqualTo("False/" + Reasons.ERROR_BUDGET_EXHAUSTED);
+        });
+        String rulesBefore = rules(ns).getData().get("slo-a.api.rules.yaml");
+
+        // An SLO whose query does not parse: Ready=False with promtool's reason, the rules stay as they were.
+        client.resources(InstrumentedService.class).inNamespace(ns).withName("api").edit(s -> {
+            s.getSpec().slos.get(0).indicator.ratio.errors = "sum(rate(live_requests_total{code=\"500\"[$window]))";
+            return s;
+        });
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            InstrumentedService s = get(ns);
+            Condition ready = Conditions.find(s.getStatus().conditions, Reasons.READY);
+            assertThat(ready.getStatus() + "/" + ready.getReason()).isEqualTo("False/" + Reasons.INVALID_SLO);
+            assertThat(ready.getMessage()).startsWith("promtool rejected the generated rules: ")
+                    .contains("parse error").endsWith("(no rules were written or changed)");
+            assertThat(s.getStatus().observedGeneration).isEqualTo(s.getMetadata().getGeneration());
+        });
+        assertThat(rules(ns).getData().get("slo-a.api.rules.yaml")).isEqualTo(rulesBefore);
+
+        // Without SLOs the rules go, and so does the SLO status.
+        client.resources(InstrumentedService.class).inNamespace(ns).withName("api").edit(s -> {
+            s.getSpec().slos = new java.util.ArrayList<>();
+            return s;
+        });
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(rules(ns)).isNull();
+            var st = get(ns).getStatus();
+            assertThat(st.slos).isNull();
+            assertThat(st.worstBudgetRemaining).isNull();
+            assertThat(Conditions.find(st.conditions, SLO)).isNull();
+            assertThat(Conditions.find(st.conditions, Reasons.METRICS_AVAILABLE)).isNull();
+        });
+    }
+
+    @Test
+    void aFleetWithoutPrometheusLeavesBudgetsUnmeasuredButWritesTheRules() {
+        String ns = "slo-b";
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+        client.resource(OperatorTestSupport.fleet(ns, "platform", 1)).create();
+        client.resource(service(ns, "sum(rate(live_requests_total{code=\"500\"}[$window]))")).create();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(rules(ns)).isNotNull();
+            var st = get(ns).getStatus();
+            Condition c = Conditions.find(st.conditions, Reasons.METRICS_AVAILABLE);
+            assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/" + Reasons.PROMETHEUS_NOT_CONFIGURED);
+            assertThat(c.getMessage()).isEqualTo("TelemetryCollector platform sets no spec.prometheus to measure the SLOs from");
+            assertThat(state(st.conditions, SLO)).isEqualTo("Unknown/" + Reasons.METRICS_UNAVAILABLE);
+            assertThat(st.slos).isNull();
+        });
+    }
+}
