@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds (once per version) the Go tools the tests need and prints nothing but progress.
-# Usage: e2e/tools/build-tools.sh [helm] [otelcol] [kube] [etcd] [kwok] [chainsaw]   (no argument: all)
+# Usage: e2e/tools/build-tools.sh [helm] [otelcol] [kube] [etcd] [kwok] [chainsaw] [promcrd]   (no argument: all)
 # Afterwards e2e/tools/bin-path.sh prints the PATH entries for them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/versions.env"
 cache=${VIGIL_CACHE:-$HOME/.cache/vigil}
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
-want=("$@"); [ ${#want[@]} -gt 0 ] || want=(helm otelcol kube etcd kwok chainsaw)
+want=("$@"); [ ${#want[@]} -gt 0 ] || want=(helm otelcol kube etcd kwok chainsaw promcrd)
 
 build_helm() {
   local dir=$cache/bin/helm-$HELM_VERSION
@@ -120,6 +120,18 @@ build_chainsaw() {
   (cd "$work" && go build -mod=mod -trimpath -ldflags "-s -w" -o "$dir/chainsaw" .)
   rm -rf "$work"
   echo "chainsaw built in $((SECONDS - t0)) s"
+}
+
+# The Prometheus operator's real PrometheusRule CRD, from its Go module (the e2e suite installs it to prove rule
+# delivery as PrometheusRules). Nothing is built; the file is copied out of the module cache.
+build_promcrd() {
+  local dir=$cache/crds/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION
+  [ -f "$dir/monitoring.coreos.com_prometheusrules.yaml" ] && return 0
+  echo "fetching the PrometheusRule CRD of prometheus-operator $PROMETHEUS_OPERATOR_VERSION ..."
+  local src; src=$(go mod download -json "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  mkdir -p "$dir"
+  cp "$src/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml" "$dir/"
 }
 
 for t in "${want[@]}"; do "build_$t"; done

@@ -22,3 +22,10 @@ app.kubernetes.io/part-of: vigil
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
+
+{{/* A label map as key=value,key=value (keys sorted), the form the operator's label settings take. */}}
+{{- define "vigil.labelList" -}}
+{{- $out := list -}}
+{{- range $k, $v := . }}{{ $out = append $out (printf "%s=%s" $k $v) }}{{ end -}}
+{{- join "," $out -}}
+{{- end -}}
