@@ -9,6 +9,7 @@ import dev.vigil.collector.FleetPlanner;
 import dev.vigil.collector.ScrapeTarget;
 import dev.vigil.selection.FleetSelection;
 import dev.vigil.serialization.Yaml;
+import dev.vigil.slo.SloRules;
 import dev.vigil.slo.SloRulesConfigMap;
 import dev.vigil.slo.SloSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -150,7 +151,11 @@ public final class Render {
                 .thenComparing(s -> s.getMetadata().getName()));
         for (InstrumentedService s : services) {
             // Without the PrometheusRule CRD (which an offline render cannot see) the rules go to a ConfigMap.
-            if (!s.getSpec().slos.isEmpty()) {
+            List<String> sloProblems = SloRules.problems(s);
+            if (!sloProblems.isEmpty()) {
+                sloProblems.forEach(p -> errors.add("InstrumentedService " + s.getMetadata().getNamespace() + "/"
+                        + s.getMetadata().getName() + ": Ready=False (InvalidSLO): " + p));
+            } else if (!s.getSpec().slos.isEmpty()) {
                 objects.add(SloRulesConfigMap.build(s, SloSettings.defaults()));
             }
         }

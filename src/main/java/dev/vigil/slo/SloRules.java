@@ -23,6 +23,53 @@ public final class SloRules {
     private SloRules() {
     }
 
+    /**
+     * What keeps the SLOs from becoming rules, in the words of the CRD's own CEL rules: the apiserver enforces
+     * them at admission, but the offline render (and an apiserver without CEL) does not, and the rules must never
+     * be built from a shape the schema forbids. Empty when every SLO is sound.
+     */
+    public static List<String> problems(InstrumentedService service) {
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        List<SloSpec> slos = service.getSpec().slos;
+        for (int n = 0; n < slos.size(); n++) {
+            SloSpec slo = slos.get(n);
+            String p = "spec.slos[" + n + "]";
+            if (!names.add(slo.name)) {
+                out.add("spec.slos: SLO names must be unique");
+            }
+            if (slo.objective == null || !slo.objective.matches("[0-9]{1,2}(\\.[0-9]{1,6})?") || new BigDecimal(slo.objective).signum() <= 0) {
+                out.add(p + ".objective: objective must be a percentage strictly between 0 and 100 with at most 6 decimals, e.g. \"99.9\"");
+            }
+            if (slo.window != null && !slo.window.matches("([7-9]|[1-8][0-9]|90)d")) {
+                out.add(p + ".window: window must be whole days from 7d to 90d");
+            }
+            SloSpec.Indicator i = slo.indicator;
+            if (i == null || (i.ratio == null) == (i.latency == null)) {
+                out.add(p + ".indicator: set exactly one of ratio or latency");
+            } else if (i.ratio != null) {
+                if ((i.ratio.errors == null) == (i.ratio.good == null)) {
+                    out.add(p + ".indicator.ratio: set exactly one of errors or good");
+                }
+                Map<String, String> queries = new LinkedHashMap<>();
+                queries.put("errors", i.ratio.errors);
+                queries.put("good", i.ratio.good);
+                queries.put("total", i.ratio.total);
+                queries.forEach((field, q) -> {
+                    if (q != null && !q.contains("$window")) {
+                        out.add(p + ".indicator.ratio." + field + ": the query must use $window as its range, e.g. [$window]");
+                    }
+                });
+                if (i.ratio.total == null) {
+                    out.add(p + ".indicator.ratio.total: Required value");
+                }
+            } else if (i.latency.metric == null || i.latency.threshold == null) {
+                out.add(p + ".indicator.latency: metric and threshold are required");
+            }
+        }
+        return out;
+    }
+
     /** The rules file (Prometheus format): one group per SLO. Empty when the service has no SLO. */
     public static Map<String, Object> rulesFile(InstrumentedService service) {
         List<Object> groups = new ArrayList<>();

@@ -57,7 +57,10 @@ public class SloStatusBuilder {
             return new Outcome(List.of(), Optional.empty());
         }
         List<Condition> oldConditions = old == null ? null : old.conditions;
-        List<String> problems = new ArrayList<>(promtool.check(Yaml.write(SloRules.rulesFile(service))));
+        List<String> problems = new ArrayList<>(SloRules.problems(service));
+        if (problems.isEmpty()) {
+            problems.addAll(promtool.check(Yaml.write(SloRules.rulesFile(service))));
+        }
         next.slos = kept(service, old);
 
         String unmeasured = null;

@@ -208,4 +208,23 @@ class SloOperatorTest {
             assertThat(st.slos).isNull();
         });
     }
+
+    @Test
+    void anSloTheSchemaForbidsIsRefusedEvenWhenAdmissionDidNotCatchIt() {
+        // The mock server evaluates no CEL, like an apiserver that skipped validation: objective 100 gets through.
+        String ns = "slo-c";
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+        InstrumentedService s = service(ns, "sum(rate(live_requests_total{code=\"500\"}[$window]))");
+        s.getSpec().slos.get(0).objective = "100";
+        client.resource(s).create();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            Condition ready = Conditions.find(get(ns).getStatus().conditions, Reasons.READY);
+            assertThat(ready.getStatus() + "/" + ready.getReason()).isEqualTo("False/" + Reasons.INVALID_SLO);
+            assertThat(ready.getMessage()).isEqualTo("spec.slos[0].objective: objective must be a percentage strictly "
+                    + "between 0 and 100 with at most 6 decimals, e.g. \"99.9\" (no rules were written or changed)");
+        });
+        assertThat(rules(ns)).isNull();
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Reasons.INVALID_SLO));
+    }
 }
