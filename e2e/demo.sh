@@ -41,6 +41,10 @@ kubectl get telemetrycollectors,instrumentedservices -n default
 echo
 kubectl get tc platform -n default -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
 kubectl get isvc checkout -n default -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
+echo
+echo "SLO page alert of checkout (ConfigMap checkout-slo-rules; a PrometheusRule where the Prometheus operator is installed):"
+kubectl get configmap checkout-slo-rules -n default -o jsonpath='{.data.default\.checkout\.rules\.yaml}' \
+  | sed -n '/alert:/,/burn_rate_factor/p' | sed -n 1,17p
 
 say "Events"
 kubectl get events -n default --field-selector involvedObject.apiVersion=vigil.dev/v1alpha1 \

@@ -61,7 +61,8 @@ class RealCollectorValidateTest {
     private static void addConfigs(List<Arguments> out, String name, List<HasMetadata> inputs) {
         Render.Result result = Render.render(inputs);
         assertThat(result.errors()).isEmpty();
-        result.objects().stream().filter(o -> o instanceof ConfigMap).map(o -> (ConfigMap) o).forEach(cm ->
+        result.objects().stream().filter(o -> o instanceof ConfigMap).map(o -> (ConfigMap) o)
+                .filter(cm -> cm.getData().containsKey(CollectorConfigMap.KEY)).forEach(cm ->
                 out.add(Arguments.of(name + ":" + cm.getMetadata().getName(), cm.getData().get(CollectorConfigMap.KEY))));
     }
 

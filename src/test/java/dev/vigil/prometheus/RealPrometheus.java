@@ -25,11 +25,13 @@ public final class RealPrometheus implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final boolean tls;
 
-    private RealPrometheus(Process process, int port, Path log) {
+    private RealPrometheus(Process process, int port, Path log, boolean tls) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.tls = tls;
     }
 
     public static String prometheusBinary() {
@@ -40,8 +42,14 @@ public final class RealPrometheus implements AutoCloseable {
         return System.getenv().getOrDefault("VIGIL_PROMTOOL", "promtool");
     }
 
-    /** Backfills {@code openMetrics} into a fresh TSDB under {@code work} and serves it. */
+    /** Backfills {@code openMetrics} into a fresh TSDB under {@code work} and serves it over plain HTTP. */
     public static RealPrometheus serving(Path work, String openMetrics) throws IOException, InterruptedException {
+        return serving(work, openMetrics, null, null);
+    }
+
+    /** The same over HTTPS with the given PEM certificate and key (Prometheus' own web config TLS). */
+    public static RealPrometheus serving(Path work, String openMetrics, Path certFile, Path keyFile)
+            throws IOException, InterruptedException {
         Path data = Files.createDirectories(work.resolve("data"));
         Path input = work.resolve("input.om");
         Files.writeString(input, openMetrics);
@@ -58,17 +66,22 @@ public final class RealPrometheus implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path log = work.resolve("prometheus.log");
-        Process p = new ProcessBuilder(List.of(prometheusBinary(), "--config.file=" + config,
+        List<String> command = new java.util.ArrayList<>(List.of(prometheusBinary(), "--config.file=" + config,
                 "--storage.tsdb.path=" + data, "--storage.tsdb.retention.time=100y",
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        RealPrometheus prometheus = new RealPrometheus(p, port, log);
+                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"));
+        if (certFile != null) {
+            Path web = work.resolve("web.yml");
+            Files.writeString(web, "tls_server_config:\n  cert_file: " + certFile + "\n  key_file: " + keyFile + "\n");
+            command.add("--web.config.file=" + web);
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        RealPrometheus prometheus = new RealPrometheus(p, port, log, certFile != null);
         prometheus.awaitReady();
         return prometheus;
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     private void awaitReady() throws IOException, InterruptedException {
@@ -77,6 +90,16 @@ public final class RealPrometheus implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("prometheus exited:\n" + Files.readString(log));
+            }
+            if (tls) {
+                // Readiness of the TLS listener: the port accepts connections and the log shows no error.
+                try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+                    Thread.sleep(500);
+                    return;
+                } catch (IOException e) {
+                    Thread.sleep(200);
+                    continue;
+                }
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
