@@ -145,13 +145,23 @@ public class SloStatusBuilder {
         }
     }
 
-    /** A Warning event when the budget left falls to or below 50%, 25%, 10% or 0 (the lowest threshold crossed). */
+    /** A Warning event's reason and message. */
+    public record Announcement(String reason, String message) {
+    }
+
     private void announce(InstrumentedService service, SloSpec slo, Optional<SloStatus> before, SloEvaluation.Result r) {
         if (r.budgetRemaining().isEmpty()) {
             return;
         }
-        BigDecimal now = r.budgetRemaining().get();
         BigDecimal was = before.map(b -> b.budgetRemaining).map(BigDecimal::new).orElse(BigDecimal.ONE);
+        announcement(slo, was, r.budgetRemaining().get()).ifPresent(a -> events.warning(service, a.reason(), a.message()));
+    }
+
+    /**
+     * The event for a budget that falls to or below 50%, 25%, 10% or 0 between two measurements (the lowest
+     * threshold crossed; nothing when none is crossed downwards). A new SLO counts as having had its whole budget.
+     */
+    public static Optional<Announcement> announcement(SloSpec slo, BigDecimal was, BigDecimal now) {
         BigDecimal crossed = null;
         for (BigDecimal t : THRESHOLDS) {
             if (now.compareTo(t) <= 0 && was.compareTo(t) > 0) {
@@ -159,15 +169,15 @@ public class SloStatusBuilder {
             }
         }
         if (crossed == null) {
-            return;
+            return Optional.empty();
         }
-        String left = SloEvaluation.percent(now) + " of the " + SloRules.window(slo) + " error budget of SLO " + slo.name + " is left";
+        String window = SloRules.window(slo);
         if (crossed.signum() == 0) {
-            events.warning(service, Reasons.ERROR_BUDGET_EXHAUSTED, "the " + SloRules.window(slo) + " error budget of SLO "
-                    + slo.name + " is spent (" + SloEvaluation.percent(now) + " left)");
-        } else {
-            events.warning(service, Reasons.ERROR_BUDGET_LOW, left + " (at or below " + SloEvaluation.percent(crossed) + ")");
+            return Optional.of(new Announcement(Reasons.ERROR_BUDGET_EXHAUSTED, "the " + window + " error budget of SLO "
+                    + slo.name + " is spent (" + SloEvaluation.percent(now) + " left)"));
         }
+        return Optional.of(new Announcement(Reasons.ERROR_BUDGET_LOW, SloEvaluation.percent(now) + " of the " + window
+                + " error budget of SLO " + slo.name + " is left (at or below " + SloEvaluation.percent(crossed) + ")"));
     }
 
     /** The old status entries of SLOs that still exist with the same objective and window. */

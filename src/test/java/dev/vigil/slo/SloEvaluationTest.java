@@ -136,4 +136,20 @@ class SloEvaluationTest {
         }
         assertThat(q.split("\nor\n")).hasSize(8);
     }
+
+    @ParameterizedTest(name = "{0} -> {1}: {2}")
+    @CsvSource(delimiter = ';', value = {
+            "1; 0.6; -",
+            "0.6; 0.5; ErrorBudgetLow: 50% of the 30d error budget of SLO availability is left (at or below 50%)",
+            "0.5; 0.49; -",
+            "0.6; 0.2; ErrorBudgetLow: 20% of the 30d error budget of SLO availability is left (at or below 25%)",
+            "0.3; 0.05; ErrorBudgetLow: 5% of the 30d error budget of SLO availability is left (at or below 10%)",
+            "0.05; 0; ErrorBudgetExhausted: the 30d error budget of SLO availability is spent (0% left)",
+            "1; -0.5; ErrorBudgetExhausted: the 30d error budget of SLO availability is spent (-50% left)",
+            "-0.5; -0.7; -",
+            "0.05; 0.6; -"})
+    void budgetEventsAtFiftyTwentyFiveTenAndZero(String was, String now, String expected) {
+        var a = SloStatusBuilder.announcement(slo("99.9", "30d"), new BigDecimal(was), new BigDecimal(now));
+        assertThat(a.map(x -> x.reason() + ": " + x.message()).orElse("-")).isEqualTo(expected);
+    }
 }
