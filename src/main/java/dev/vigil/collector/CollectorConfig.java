@@ -4,18 +4,19 @@ import dev.vigil.api.v1alpha1.ExportersSpec;
 import dev.vigil.api.v1alpha1.SecretKeyRef;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.api.v1alpha1.TelemetryCollectorSpec;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the OpenTelemetry collector configuration of a fleet: a pure function of the fleet and the services it
- * collects. Every pod of the fleet gets the same file; the shard a pod scrapes comes from its ordinal, which the
- * StatefulSet passes in the {@value #SHARD_ENV} environment variable.
+ * Builds the OpenTelemetry collector configuration of a fleet: a pure function of the fleet (the services it
+ * collects reach the collectors through service discovery, so they never change the file). Every pod of the fleet
+ * gets the same file; the shard a pod scrapes comes from its ordinal, which the StatefulSet passes in the
+ * {@value #SHARD_ENV} environment variable.
  */
 public final class CollectorConfig {
     public static final String SHARD_ENV = "VIGIL_SHARD";
@@ -25,6 +26,11 @@ public final class CollectorConfig {
     public static final int OTLP_HTTP_PORT = 4318;
     public static final int METRICS_PORT = 8888;
     public static final int HEALTH_PORT = 13133;
+    public static final String SD_BASE_URL_PROPERTY = "vigil.sd.base-url";
+    public static final String DEFAULT_SD_BASE_URL = "http://vigil.vigil-system.svc:8080";
+    /** How often collectors ask for their targets: new pods are scraped within this time. */
+    public static final String SD_REFRESH = "10s";
+    public static final String SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
     private CollectorConfig() {
     }
@@ -32,8 +38,6 @@ public final class CollectorConfig {
     /** The generated configuration, before the user's fragment is merged in. */
     public static Map<String, Object> generate(TelemetryCollector fleet, List<ScrapeTarget> targets) {
         TelemetryCollectorSpec spec = fleet.getSpec();
-        List<ScrapeTarget> sorted = new ArrayList<>(targets);
-        sorted.sort(Comparator.comparing(ScrapeTarget::namespace).thenComparing(ScrapeTarget::name));
 
         Map<String, Object> extensions = map();
         extensions.put("health_check", map("endpoint", "0.0.0.0:" + HEALTH_PORT));
@@ -42,13 +46,9 @@ public final class CollectorConfig {
         receivers.put("otlp", map("protocols", map(
                 "grpc", map("endpoint", "0.0.0.0:" + OTLP_GRPC_PORT),
                 "http", map("endpoint", "0.0.0.0:" + OTLP_HTTP_PORT))));
-        if (!sorted.isEmpty()) {
-            List<Object> jobs = new ArrayList<>();
-            for (ScrapeTarget t : sorted) {
-                jobs.add(scrapeJob(t, spec));
-            }
-            receivers.put("prometheus", map("config", map("scrape_configs", jobs)));
-        }
+        receivers.put("prometheus", map("config", map(
+                "global", map("scrape_interval", spec.scrapeIntervalOrDefault()),
+                "scrape_configs", List.of(scrapeJob(fleet)))));
 
         Map<String, Object> processors = map();
         processors.put("memory_limiter", map("check_interval", "1s", "limit_percentage", 80,
@@ -100,7 +100,7 @@ public final class CollectorConfig {
         }
 
         List<String> pipelineProcessors = List.of("memory_limiter", "resource", "batch");
-        List<String> metricReceivers = sorted.isEmpty() ? List.of("otlp") : List.of("otlp", "prometheus");
+        List<String> metricReceivers = List.of("otlp", "prometheus");
         Map<String, Object> pipelines = map();
         pipelines.put("metrics", map("receivers", metricReceivers, "processors", pipelineProcessors,
                 "exporters", metricExporters));
@@ -135,79 +135,31 @@ public final class CollectorConfig {
         return env;
     }
 
-    private static Map<String, Object> scrapeJob(ScrapeTarget t, TelemetryCollectorSpec spec) {
-        List<Object> relabel = new ArrayList<>();
-        // Pods of the workload: its selector, translated into keep/drop rules on the discovered pod labels.
-        if (t.podSelector() != null && t.podSelector().getMatchLabels() != null) {
-            t.podSelector().getMatchLabels().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                    relabel.add(map("source_labels", List.of(podLabel(e.getKey())), "regex", regexLiteral(e.getValue()),
-                            "action", "keep")));
-        }
-        if (t.podSelector() != null && t.podSelector().getMatchExpressions() != null) {
-            for (LabelSelectorRequirement r : t.podSelector().getMatchExpressions()) {
-                relabel.add(expressionRule(r));
-            }
-        }
-        relabel.add(map("source_labels", List.of("__meta_kubernetes_pod_container_port_number"),
-                "regex", Integer.toString(t.port()), "action", "keep"));
-        relabel.add(map("source_labels", List.of("__meta_kubernetes_pod_phase"), "regex", "Succeeded|Failed",
-                "action", "drop"));
-        int shards = spec.shardsOrDefault();
-        if (shards > 1) {
-            relabel.add(map("source_labels", List.of("__address__"), "modulus", shards, "target_label", "__tmp_vigil_shard",
-                    "action", "hashmod"));
-            relabel.add(map("source_labels", List.of("__tmp_vigil_shard"), "regex", "${env:" + SHARD_ENV + "}",
-                    "action", "keep"));
-        }
-        relabel.add(map("source_labels", List.of("__meta_kubernetes_namespace"), "target_label", "namespace"));
-        relabel.add(map("source_labels", List.of("__meta_kubernetes_pod_name"), "target_label", "pod"));
-        relabel.add(map("target_label", "service", "replacement", t.name()));
-
+    /**
+     * One scrape job whose targets come from the operator's HTTP service discovery for this pod's shard: the
+     * operator assigns targets to shards (dev.vigil.sharding) and serves each shard its list, with per-target job,
+     * path, scheme and interval labels. The pod's ServiceAccount token proves which fleet it belongs to. If the
+     * operator is unreachable the receiver keeps scraping the last list it got.
+     */
+    private static Map<String, Object> scrapeJob(TelemetryCollector fleet) {
+        String url = sdBaseUrl() + "/sd/v1/" + fleet.getMetadata().getNamespace() + "/" + fleet.getMetadata().getName()
+                + "/${env:" + SHARD_ENV + "}";
+        Map<String, Object> sd = map();
+        sd.put("url", url);
+        sd.put("refresh_interval", SD_REFRESH);
+        sd.put("authorization", map("type", "Bearer", "credentials_file", SERVICE_ACCOUNT_TOKEN));
         Map<String, Object> job = map();
-        job.put("job_name", t.namespace() + "/" + t.name());
-        job.put("scrape_interval", t.interval() != null ? t.interval() : spec.scrapeIntervalOrDefault());
-        job.put("metrics_path", t.path());
-        job.put("scheme", t.scheme());
-        job.put("kubernetes_sd_configs", List.of(map("role", "pod", "namespaces", map("names", List.of(t.namespace())))));
-        job.put("relabel_configs", relabel);
+        job.put("job_name", "vigil");
+        job.put("http_sd_configs", List.of(sd));
         return job;
     }
 
-    private static Map<String, Object> expressionRule(LabelSelectorRequirement r) {
-        String key = r.getKey();
-        List<String> values = r.getValues() == null ? List.of() : r.getValues().stream().sorted().map(CollectorConfig::regexLiteral).toList();
-        return switch (r.getOperator()) {
-            case "In" -> map("source_labels", List.of(podLabel(key)), "regex", String.join("|", values), "action", "keep");
-            case "NotIn" -> map("source_labels", List.of(podLabel(key)), "regex", String.join("|", values), "action", "drop");
-            case "Exists" -> map("source_labels", List.of(podLabelPresent(key)), "regex", "true", "action", "keep");
-            case "DoesNotExist" -> map("source_labels", List.of(podLabelPresent(key)), "regex", "true", "action", "drop");
-            default -> throw new IllegalArgumentException("unknown label selector operator " + r.getOperator());
-        };
+    /** Where collectors reach the operator's HTTP port (the chart's Service); {@code vigil.sd.base-url}. */
+    public static String sdBaseUrl() {
+        String url = ConfigProvider.getConfig().getOptionalValue(SD_BASE_URL_PROPERTY, String.class).orElse(DEFAULT_SD_BASE_URL);
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    static String podLabel(String key) {
-        return "__meta_kubernetes_pod_label_" + sanitize(key);
-    }
-
-    static String podLabelPresent(String key) {
-        return "__meta_kubernetes_pod_labelpresent_" + sanitize(key);
-    }
-
-    /** Escapes RE2 metacharacters, so a label value matches only itself. */
-    static String regexLiteral(String value) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : value.toCharArray()) {
-            if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
-                sb.append('\\');
-            }
-            sb.append(c);
-        }
-        return sb.toString();
-    }
-
-    private static String sanitize(String key) {
-        return key.replaceAll("[^a-zA-Z0-9_]", "_");
-    }
 
     /** Deep merge: maps merge key by key, anything else in the fragment replaces what was generated. */
     @SuppressWarnings("unchecked")

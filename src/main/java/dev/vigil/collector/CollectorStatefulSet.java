@@ -68,7 +68,7 @@ public class CollectorStatefulSet extends CRUDKubernetesDependentResource<Statef
                 .withLabels(Labels.collector(name))
                 .endMetadata()
                 .withNewSpec()
-                .withReplicas(fleet.getSpec().shardsOrDefault())
+                .withReplicas(plan.replicas())
                 .withServiceName(Names.collectorHeadlessService(name))
                 .withPodManagementPolicy("Parallel")
                 .withNewSelector().withMatchLabels(Labels.collectorSelector(name)).endSelector()

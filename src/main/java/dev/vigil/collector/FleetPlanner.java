@@ -41,7 +41,8 @@ public final class FleetPlanner {
             return new Outcome(null, problems);
         }
         String yaml = Yaml.write(config);
-        return new Outcome(new FleetPlan(yaml, Names.sha256Hex(yaml).substring(0, 16), targets.size()), List.of());
+        return new Outcome(new FleetPlan(yaml, Names.sha256Hex(yaml).substring(0, 16), targets.size(),
+                fleet.getSpec().shardsOrDefault()), List.of());
     }
 
     /** The scrape target of a service, once its workload has been resolved (status.workload.selector is set). */

@@ -15,6 +15,14 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import dev.vigil.api.v1alpha1.ShardingSpec;
+import dev.vigil.sharding.Durations;
+import dev.vigil.sharding.FleetTargets;
+import dev.vigil.sharding.ScrapeEndpoint;
+import dev.vigil.sharding.ShardPlan;
+import dev.vigil.sharding.ShardPlans;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -62,10 +70,13 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     ReconcileTelemetry tracing;
     @Inject
     CollectorBinaryValidator binaryValidator;
+    @Inject
+    ShardPlans shardPlans;
 
     Clock clock = Clock.systemUTC();
     private InformerEventSource<InstrumentedService, TelemetryCollector> services;
     private InformerEventSource<Namespace, TelemetryCollector> namespaces;
+    private InformerEventSource<Pod, TelemetryCollector> pods;
 
     @Override
     public List<EventSource<?, TelemetryCollector>> prepareEventSources(EventSourceContext<TelemetryCollector> context) {
@@ -81,7 +92,13 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper(n -> allFleets(context))
                 .build(), context);
-        return List.of(services, namespaces);
+        // Pods become scrape targets (or stop being ones) as they start, get an IP, and go.
+        pods = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(Pod.class, TelemetryCollector.class)
+                .withName("fleet-target-pods")
+                .withSecondaryToPrimaryMapper(p -> allFleets(context))
+                .build(), context);
+        return List.of(services, namespaces, pods);
     }
 
     private static Set<ResourceID> allFleets(EventSourceContext<TelemetryCollector> context) {
@@ -137,15 +154,26 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
             return patchIfChanged(fleet, old, next);
         }
 
-        context.managedWorkflowAndDependentResourceContext().put(FleetPlan.KEY, outcome.plan());
+        // Which shard scrapes which pod: the plan the service-discovery endpoint serves, hand-offs included.
+        shardPlans.retain(fleets.stream().map(ResourceID::fromResource).collect(Collectors.toSet()));
+        Instant now = clock.instant();
+        List<ScrapeEndpoint> endpoints = FleetTargets.of(targets, ns -> pods.list(ns).toList(),
+                fleet.getSpec().scrapeIntervalOrDefault());
+        ShardPlan shardPlan = shardPlans.update(ResourceID.fromResource(fleet), endpoints, desired, strategy(fleet), now,
+                overlap(fleet, endpoints));
+        FleetPlan plan = outcome.plan().withReplicas(shardPlan.replicasNeeded());
+        context.managedWorkflowAndDependentResourceContext().put(FleetPlan.KEY, plan);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
         Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
         fillShards(next, sts, desired);
         next.services = outcome.plan().services();
         next.configHash = outcome.plan().configHash();
+        fillTargets(next, shardPlan);
         conditions.set(Reasons.CONFIG_VALID, true, Reasons.CONFIG_ACCEPTED, "collector configuration is valid");
-        boolean rolledOut = sts.map(s -> rolledOut(s, desired)).orElse(false);
+        capCondition(fleet, old, conditions, next.shardTargets);
+        // While removed shards drain, the StatefulSet still has their pods: rolled out means "as many as needed now".
+        boolean rolledOut = sts.map(s -> rolledOut(s, plan.replicas())).orElse(false);
         if (rolledOut) {
             conditions.set(Reasons.READY, true, Reasons.ALL_SHARDS_READY, "all " + desired + " shards are ready");
         } else {
@@ -158,7 +186,60 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
             events.normal(fleet, "ConfigUpdated", "collector configuration changed (" + next.services
                     + " services); rolling the shards");
         }
-        return patchIfChanged(fleet, old, next);
+        UpdateControl<TelemetryCollector> control = patchIfChanged(fleet, old, next);
+        // Come back when the next hand-off ends, to shrink the StatefulSet and stop serving the drained targets.
+        return shardPlan.nextExpiry()
+                .map(t -> control.rescheduleAfter(Math.max(1000, java.time.Duration.between(now, t).toMillis() + 100)))
+                .orElse(control);
+    }
+
+    /** Overlap of a hand-off: handoffIntervals (default 2) times the longest scrape interval of the fleet's targets. */
+    static java.time.Duration overlap(TelemetryCollector fleet, List<ScrapeEndpoint> endpoints) {
+        int intervals = fleet.getSpec().sharding == null || fleet.getSpec().sharding.handoffIntervals == null ? 2
+                : fleet.getSpec().sharding.handoffIntervals;
+        java.time.Duration longest = Durations.parse(fleet.getSpec().scrapeIntervalOrDefault());
+        for (ScrapeEndpoint e : endpoints) {
+            java.time.Duration d = Durations.parse(e.labels().get("__scrape_interval__"));
+            if (d.compareTo(longest) > 0) {
+                longest = d;
+            }
+        }
+        return longest.multipliedBy(intervals);
+    }
+
+    static ShardPlan.Strategy strategy(TelemetryCollector fleet) {
+        return fleet.getSpec().strategyOrDefault() == ShardingSpec.Strategy.hashmod
+                ? ShardPlan.Strategy.HASHMOD : ShardPlan.Strategy.CONSISTENT;
+    }
+
+    private static void fillTargets(TelemetryCollectorStatus next, ShardPlan plan) {
+        int[] counts = plan.counts();
+        next.shardTargets = java.util.Arrays.stream(counts).boxed().toList();
+        int total = java.util.Arrays.stream(counts).sum();
+        int busiest = java.util.Arrays.stream(counts).max().orElse(0);
+        next.imbalance = total == 0 ? null : java.math.BigDecimal.valueOf(busiest).multiply(java.math.BigDecimal.valueOf(counts.length))
+                .divide(java.math.BigDecimal.valueOf(total), 2, java.math.RoundingMode.HALF_UP).toPlainString();
+        next.handoffs = plan.draining().size();
+    }
+
+    /** With spec.sharding.maxTargetsPerShard: a Warning condition (and event) when a shard holds more. */
+    private void capCondition(TelemetryCollector fleet, TelemetryCollectorStatus old, Conditions conditions, List<Integer> counts) {
+        Integer cap = fleet.getSpec().sharding == null ? null : fleet.getSpec().sharding.maxTargetsPerShard;
+        if (cap == null) {
+            return;
+        }
+        int busiest = counts.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (busiest > cap) {
+            String message = "shard " + counts.indexOf(busiest) + " scrapes " + busiest + " targets, over the cap of "
+                    + cap + " (spec.sharding.maxTargetsPerShard); add shards";
+            conditions.set(Reasons.SHARDS_WITHIN_CAP, false, Reasons.SHARD_OVER_CAP, message);
+            if (old == null || !Reasons.SHARD_OVER_CAP.equals(reasonOf(old, Reasons.SHARDS_WITHIN_CAP))) {
+                events.warning(fleet, Reasons.SHARD_OVER_CAP, message);
+            }
+        } else {
+            conditions.set(Reasons.SHARDS_WITHIN_CAP, true, Reasons.WITHIN_CAP, "the busiest shard scrapes " + busiest
+                    + " of at most " + cap + " targets");
+        }
     }
 
     private static void fillShards(TelemetryCollectorStatus next, Optional<StatefulSet> sts, int desired) {
@@ -209,6 +290,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         next.conditions = new Conditions(old == null ? null : old.conditions, fleet.getMetadata().getGeneration(), clock)
                 .set(Reasons.READY, false, Reasons.RECONCILE_ERROR, ErrorSummary.of(e))
                 .keep(old == null ? null : old.conditions, Reasons.CONFIG_VALID)
+                .keep(old == null ? null : old.conditions, Reasons.SHARDS_WITHIN_CAP)
                 .build();
         next.observedGeneration = old == null ? null : old.observedGeneration;
         if (next.equals(old)) {
@@ -228,6 +310,9 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         c.selector = s.selector;
         c.services = s.services;
         c.configHash = s.configHash;
+        c.shardTargets = s.shardTargets;
+        c.imbalance = s.imbalance;
+        c.handoffs = s.handoffs;
         return c;
     }
 

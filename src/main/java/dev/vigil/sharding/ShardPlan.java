@@ -24,19 +24,34 @@ public final class ShardPlan {
     public record Draining(int fromShard, Instant until) {
     }
 
+    /** How targets are spread: bounded-load rendezvous hashing, or Prometheus' hashmod of the address. */
+    public enum Strategy { CONSISTENT, HASHMOD }
+
     private final int shards;
+    private final Strategy strategy;
     private final Map<String, Integer> owner;
     private final Map<String, Draining> draining;
 
-    private ShardPlan(int shards, Map<String, Integer> owner, Map<String, Draining> draining) {
+    private ShardPlan(int shards, Strategy strategy, Map<String, Integer> owner, Map<String, Draining> draining) {
         this.shards = shards;
+        this.strategy = strategy;
         this.owner = Collections.unmodifiableMap(owner);
         this.draining = Collections.unmodifiableMap(draining);
     }
 
-    /** The first plan of a fleet: nothing to hand off. */
+    /** The first plan of a fleet (bounded-load rendezvous): nothing to hand off. */
     public static ShardPlan initial(Collection<String> targets, int shards) {
-        return new ShardPlan(shards, assign(targets, shards), new TreeMap<>());
+        return initial(targets, shards, Strategy.CONSISTENT);
+    }
+
+    /**
+     * The first plan of a fleet: nothing to hand off.
+     *
+     * @param targets target keys; for hashmod, the part after the last '|' is the address that is hashed (keys
+     *                may carry a prefix, e.g. the job, to keep two scrapes of one address apart)
+     */
+    public static ShardPlan initial(Collection<String> targets, int shards, Strategy strategy) {
+        return new ShardPlan(shards, strategy, assign(targets, shards, strategy), new TreeMap<>());
     }
 
     /**
@@ -45,7 +60,12 @@ public final class ShardPlan {
      * the shard it was draining from (then the hand-off is over). Targets that left the set are dropped at once.
      */
     public ShardPlan next(Collection<String> targets, int newShards, Instant now, Duration overlap) {
-        Map<String, Integer> nextOwner = assign(targets, newShards);
+        return next(targets, newShards, strategy, now, overlap);
+    }
+
+    /** The plan after a change, possibly of the strategy too (a strategy change hands off like a resharding). */
+    public ShardPlan next(Collection<String> targets, int newShards, Strategy newStrategy, Instant now, Duration overlap) {
+        Map<String, Integer> nextOwner = assign(targets, newShards, newStrategy);
         Map<String, Draining> nextDraining = new TreeMap<>();
         Instant until = now.plus(overlap);
         for (Map.Entry<String, Integer> e : nextOwner.entrySet()) {
@@ -61,7 +81,7 @@ public final class ShardPlan {
                 nextDraining.put(t, new Draining(previous, until));
             }
         }
-        return new ShardPlan(newShards, nextOwner, nextDraining);
+        return new ShardPlan(newShards, newStrategy, nextOwner, nextDraining);
     }
 
     /** The same plan without the hand-offs that have ended by {@code now}. */
@@ -72,16 +92,24 @@ public final class ShardPlan {
                 left.put(t, d);
             }
         });
-        return left.size() == draining.size() ? this : new ShardPlan(shards, new TreeMap<>(owner), left);
+        return left.size() == draining.size() ? this : new ShardPlan(shards, strategy, new TreeMap<>(owner), left);
     }
 
-    private static Map<String, Integer> assign(Collection<String> targets, int shards) {
+    private static Map<String, Integer> assign(Collection<String> targets, int shards, Strategy strategy) {
         List<String> sorted = new ArrayList<>(new TreeSet<>(targets));
         long[] keys = new long[sorted.size()];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = ShardAssigner.key(sorted.get(i));
         }
-        int[] shard = ShardAssigner.consistent(keys, shards);
+        int[] shard = new int[keys.length];
+        if (strategy == Strategy.HASHMOD) {
+            for (int i = 0; i < keys.length; i++) {
+                String key = sorted.get(i);
+                shard[i] = ShardAssigner.hashmod(key.substring(key.lastIndexOf('|') + 1), shards);
+            }
+        } else {
+            shard = ShardAssigner.consistent(keys, shards);
+        }
         Map<String, Integer> out = new TreeMap<>();
         for (int i = 0; i < keys.length; i++) {
             out.put(sorted.get(i), shard[i]);
@@ -91,6 +119,10 @@ public final class ShardPlan {
 
     public int shards() {
         return shards;
+    }
+
+    public Strategy strategy() {
+        return strategy;
     }
 
     public Map<String, Integer> owners() {

@@ -8,6 +8,7 @@ public final class Reasons {
     public static final String WORKLOAD_FOUND = "WorkloadFound";
     public static final String COLLECTED = "Collected";
     public static final String METRICS_AVAILABLE = "MetricsAvailable";
+    public static final String SHARDS_WITHIN_CAP = "ShardsWithinCap";
     /** Prefix of the per-SLO condition types: slo.vigil.dev/&lt;slo name&gt;. */
     public static final String SLO_CONDITION_PREFIX = "slo.vigil.dev/";
 
@@ -23,6 +24,8 @@ public final class Reasons {
     public static final String NO_MATCHING_COLLECTOR = "NoMatchingCollector";
     public static final String COLLECTOR_NOT_READY = "CollectorNotReady";
 
+    public static final String SHARD_OVER_CAP = "ShardOverCap";
+    public static final String WITHIN_CAP = "WithinCap";
     public static final String INVALID_SLO = "InvalidSLO";
     public static final String QUERIES_ANSWERED = "QueriesAnswered";
     public static final String PROMETHEUS_NOT_CONFIGURED = "PrometheusNotConfigured";

@@ -65,10 +65,11 @@ class InstrumentedServiceOperatorTest {
         client.resource(deployment("svc-c", "api")).create();
         client.resource(OperatorTestSupport.service("svc-c", "api", "api")).create();
         client.resource(OperatorTestSupport.fleet("svc-c", "fleet", 2)).create();
-        // The fleet scrapes the service's pods once the service has resolved its workload.
+        // The fleet collects the service once the service has resolved its workload (its pods reach the collectors
+        // through service discovery: ServiceDiscoveryTest).
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
-                client.configMaps().inNamespace("svc-c").withName("fleet-collector-config").get().getData().get("collector.yaml"))
-                .contains("job_name: svc-c/api", "__meta_kubernetes_pod_label_app", "regex: \"9464\""));
+                client.resources(dev.vigil.api.v1alpha1.TelemetryCollector.class).inNamespace("svc-c").withName("fleet")
+                        .get().getStatus().services).isEqualTo(1));
         // The mock server has no status subresource: play the StatefulSet controller after the last rollout.
         OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "svc-c", "fleet-collector");
         awaitReady("svc-c", "api", "True", Reasons.COLLECTOR_SELECTED);

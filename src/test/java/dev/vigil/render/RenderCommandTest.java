@@ -25,7 +25,7 @@ class RenderCommandTest {
         assertThat(run(GoldenFiles.repoRoot().resolve("examples").toString())).isZero();
         String yaml = out.toString(StandardCharsets.UTF_8);
         assertThat(yaml).contains("kind: StatefulSet", "name: platform-collector", "replicas: 3",
-                "kind: PodDisruptionBudget", "job_name: default/checkout", "job_name: default/cart");
+                "kind: PodDisruptionBudget", "http_sd_configs", "/sd/v1/default/platform/${env:VIGIL_SHARD}");
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 

@@ -38,6 +38,15 @@ public class TelemetryCollectorStatus {
     @JsonPropertyDescription("SHA-256 of the collector configuration that is deployed.")
     public String configHash;
 
+    @JsonPropertyDescription("Targets each shard scrapes (owned, not counting hand-offs), by shard index.")
+    public List<Integer> shardTargets;
+
+    @JsonPropertyDescription("Busiest shard's targets divided by the mean, e.g. \"1.04\" (1 is perfectly even).")
+    public String imbalance;
+
+    @JsonPropertyDescription("Targets being handed off between shards right now (scraped by both until the overlap ends).")
+    public Integer handoffs;
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof TelemetryCollectorStatus s)) {
@@ -46,7 +55,9 @@ public class TelemetryCollectorStatus {
         return Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(conditions, s.conditions)
                 && Objects.equals(shards, s.shards) && Objects.equals(replicas, s.replicas)
                 && Objects.equals(readyReplicas, s.readyReplicas) && Objects.equals(selector, s.selector)
-                && Objects.equals(services, s.services) && Objects.equals(configHash, s.configHash);
+                && Objects.equals(services, s.services) && Objects.equals(configHash, s.configHash)
+                && Objects.equals(shardTargets, s.shardTargets) && Objects.equals(imbalance, s.imbalance)
+                && Objects.equals(handoffs, s.handoffs);
     }
 
     @Override

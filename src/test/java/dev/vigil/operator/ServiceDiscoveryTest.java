@@ -1,0 +1,193 @@
+package dev.vigil.operator;
+
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The service-discovery endpoint through the operator: a fleet's shards together serve every running pod of the
+ * services it collects exactly once, with the scrape labels; only the fleet's own collector ServiceAccount may
+ * read them (the apiserver's TokenReview answers are scripted on the mock server); status shows the counts.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class ServiceDiscoveryTest {
+    static final String FLEET_SA = "system:serviceaccount:sd-a:platform-collector";
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    @Inject
+    KubernetesClient client;
+
+    /** The apiserver's TokenReview, scripted: which user each test token belongs to. */
+    @BeforeEach
+    void tokens() {
+        Map<String, String> users = Map.of("fleet-token", FLEET_SA, "other-token", "system:serviceaccount:sd-b:platform-collector",
+                "c-token", "system:serviceaccount:sd-c:platform-collector");
+        server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(201, request -> {
+            String body = request.getBody().readUtf8();
+            String token = users.keySet().stream().filter(t -> body.contains("\"" + t + "\"")).findFirst().orElse(null);
+            var status = new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().withNewStatus()
+                    .withAuthenticated(token != null);
+            if (token != null) {
+                status = status.withNewUser().withUsername(users.get(token)).endUser();
+            }
+            return status.endStatus().build();
+        }).always();
+    }
+
+    static Pod pod(String ns, String name, String ip, String phase) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).addToLabels("app", "api").endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("example/app:1").addNewPort()
+                .withContainerPort(9464).endPort().endContainer().endSpec()
+                .withNewStatus().withPhase(phase).withPodIP(ip).endStatus().build();
+    }
+
+    private Response sd(String path, String token) {
+        var req = given();
+        if (token != null) {
+            req = req.header("Authorization", "Bearer " + token);
+        }
+        return req.when().get(path);
+    }
+
+    @Test
+    void everyPodOnExactlyOneShardAndOnlyForTheFleet() {
+        String ns = "sd-a";
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+        client.resource(OperatorTestSupport.service(ns, "api", "api")).create();
+        // A 1 s scrape interval and a one-interval overlap: the hand-offs while pods arrive end within a second.
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: platform, namespace: sd-a}
+                spec:
+                  shards: 3
+                  scrapeInterval: 1s
+                  sharding: {handoffIntervals: 1}
+                """, TelemetryCollector.class)).create();
+        for (int i = 0; i < 30; i++) {
+            client.resource(pod(ns, "api-" + i, "10.1.0." + (i + 1), "Running")).create();
+        }
+        client.resource(pod(ns, "api-pending", "", "Pending")).create();
+
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            TelemetryCollector f = client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform").get();
+            assertThat(f.getStatus().shardTargets).hasSize(3);
+            assertThat(f.getStatus().shardTargets.stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
+            assertThat(f.getStatus().imbalance).isNotNull();
+            assertThat(f.getStatus().handoffs).isZero();
+        });
+
+        Set<String> seen = new HashSet<>();
+        List<String> all = new ArrayList<>();
+        for (int shard = 0; shard < 3; shard++) {
+            List<Map<String, Object>> groups = sd("/sd/v1/sd-a/platform/" + shard, "fleet-token").then().statusCode(200)
+                    .extract().jsonPath().getList("$");
+            for (Map<String, Object> g : groups) {
+                @SuppressWarnings("unchecked")
+                List<String> targets = (List<String>) g.get("targets");
+                @SuppressWarnings("unchecked")
+                Map<String, String> labels = (Map<String, String>) g.get("labels");
+                assertThat(labels).containsEntry("job", "sd-a/api").containsEntry("service", "api")
+                        .containsEntry("__metrics_path__", "/metrics").containsEntry("__scrape_interval__", "1s")
+                        .containsEntry("__scrape_timeout__", "1s")
+                        .containsKey("pod").doesNotContainKey("vigil_handoff");
+                all.addAll(targets);
+                seen.addAll(targets);
+            }
+        }
+        assertThat(all).hasSize(30);
+        assertThat(seen).hasSize(30).contains("10.1.0.1:9464", "10.1.0.30:9464");
+
+        sd("/sd/v1/sd-a/platform/0", null).then().statusCode(401);
+        sd("/sd/v1/sd-a/platform/0", "other-token").then().statusCode(403);
+        sd("/sd/v1/sd-a/platform/0", "bad-token").then().statusCode(403);
+        sd("/sd/v1/sd-a/platform/x", "fleet-token").then().statusCode(400);
+    }
+
+    @Test
+    void scalingDownDrainsTheRemovedShardBeforeItsPodGoes() {
+        String ns = "sd-c";
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+        client.resource(OperatorTestSupport.service(ns, "api", "api")).create();
+        // Hand-offs last 3 x 1 s here: long enough to observe, short enough to wait for.
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: platform, namespace: sd-c}
+                spec:
+                  shards: 3
+                  scrapeInterval: 1s
+                  sharding: {handoffIntervals: 3}
+                """, TelemetryCollector.class)).create();
+        for (int i = 0; i < 30; i++) {
+            client.resource(pod(ns, "api-" + i, "10.3.0." + (i + 1), "Running")).create();
+        }
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            TelemetryCollector f = client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform").get();
+            assertThat(f.getStatus().shardTargets.stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
+            assertThat(f.getStatus().handoffs).isZero();
+            assertThat(client.apps().statefulSets().inNamespace(ns).withName("platform-collector").get().getSpec().getReplicas()).isEqualTo(3);
+        });
+        List<String> shard2 = targets(ns, 2);
+        assertThat(shard2).isNotEmpty();
+
+        client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform").edit(f -> {
+            f.getSpec().shards = 2;
+            return f;
+        });
+        // During the hand-off shard 2 keeps its pod and scrapes its old targets, labelled as draining; shards 0 and
+        // 1 already scrape them too.
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+            List<Map<String, Object>> groups = groups(ns, 2);
+            assertThat(groups).isNotEmpty().allSatisfy(g -> assertThat(g.get("labels").toString()).contains("vigil_handoff=draining"));
+            assertThat(client.apps().statefulSets().inNamespace(ns).withName("platform-collector").get().getSpec().getReplicas()).isEqualTo(3);
+            List<String> owned = new ArrayList<>(targets(ns, 0));
+            owned.addAll(targets(ns, 1));
+            assertThat(owned).hasSize(30).containsAll(shard2);
+        });
+        // Then the pod goes and shard 2 scrapes nothing.
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(client.apps().statefulSets().inNamespace(ns).withName("platform-collector").get().getSpec().getReplicas()).isEqualTo(2);
+            assertThat(groups(ns, 2)).isEmpty();
+        });
+    }
+
+    private List<Map<String, Object>> groups(String ns, int shard) {
+        return sd("/sd/v1/" + ns + "/platform/" + shard, "c-token").then().statusCode(200).extract().jsonPath().getList("$");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> targets(String ns, int shard) {
+        List<String> out = new ArrayList<>();
+        for (Map<String, Object> g : groups(ns, shard)) {
+            if (!g.get("labels").toString().contains("vigil_handoff")) {
+                out.addAll((List<String>) g.get("targets"));
+            }
+        }
+        return out;
+    }
+}
