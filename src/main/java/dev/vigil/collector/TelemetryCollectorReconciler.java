@@ -1,28 +1,27 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.ShardingSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.api.v1alpha1.TelemetryCollectorStatus;
 import dev.vigil.naming.Labels;
 import dev.vigil.selection.FleetSelection;
 import dev.vigil.selection.LabelSelectors;
+import dev.vigil.sharding.Durations;
+import dev.vigil.sharding.FleetTargets;
+import dev.vigil.sharding.ScrapeEndpoint;
+import dev.vigil.sharding.ShardPlan;
+import dev.vigil.sharding.ShardPlans;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.ErrorSummary;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.status.Reasons;
 import dev.vigil.telemetry.ReconcileTelemetry;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import dev.vigil.api.v1alpha1.ShardingSpec;
-import dev.vigil.sharding.Durations;
-import dev.vigil.sharding.FleetTargets;
-import dev.vigil.sharding.ScrapeEndpoint;
-import dev.vigil.sharding.ShardPlan;
-import dev.vigil.sharding.ShardPlans;
-import io.fabric8.kubernetes.api.model.Pod;
-import java.time.Instant;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -37,6 +36,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import jakarta.inject.Inject;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

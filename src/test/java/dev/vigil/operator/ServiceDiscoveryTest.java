@@ -86,7 +86,7 @@ class ServiceDiscoveryTest {
                 spec:
                   shards: 3
                   scrapeInterval: 1s
-                  sharding: {handoffIntervals: 1}
+                  sharding: {handoffIntervals: 1, maxTargetsPerShard: 8}
                 """, TelemetryCollector.class)).create();
         for (int i = 0; i < 30; i++) {
             client.resource(pod(ns, "api-" + i, "10.1.0." + (i + 1), "Running")).create();
@@ -99,7 +99,13 @@ class ServiceDiscoveryTest {
             assertThat(f.getStatus().shardTargets.stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
             assertThat(f.getStatus().imbalance).isNotNull();
             assertThat(f.getStatus().handoffs).isZero();
+            // 30 targets over 3 shards cannot stay under a cap of 8.
+            var cap = dev.vigil.status.Conditions.find(f.getStatus().conditions, dev.vigil.status.Reasons.SHARDS_WITHIN_CAP);
+            assertThat(cap.getStatus() + "/" + cap.getReason()).isEqualTo("False/ShardOverCap");
+            assertThat(cap.getMessage()).contains("over the cap of 8 (spec.sharding.maxTargetsPerShard); add shards");
         });
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ShardOverCap"));
 
         Set<String> seen = new HashSet<>();
         List<String> all = new ArrayList<>();
