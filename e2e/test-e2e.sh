@@ -42,6 +42,11 @@ cmp -s e2e/.work/02-bad-input.check.yaml e2e/chainsaw/02-bad-input/chainsaw-test
 "$CHAINSAW" test e2e/chainsaw --config e2e/chainsaw/.chainsaw.yaml --no-color
 echo "chainsaw suites took $((SECONDS - t)) s"
 
+phase "resharding with real collector processes (e2e/sharding)"
+t=$SECONDS
+bash e2e/sharding/reshard.sh
+echo "resharding run took $((SECONDS - t)) s"
+
 phase "Argo CD health check on objects captured from this run"
 rm -rf e2e/.work/argocd-fixtures
 bash e2e/argocd/capture-fixtures.sh e2e/.work/argocd-fixtures

@@ -29,7 +29,7 @@ public final class CollectorConfig {
     public static final String SD_BASE_URL_PROPERTY = "vigil.sd.base-url";
     public static final String DEFAULT_SD_BASE_URL = "http://vigil.vigil-system.svc:8080";
     /** How often collectors ask for their targets: new pods are scraped within this time. */
-    public static final String SD_REFRESH = "10s";
+    public static final String SD_REFRESH = "5s";
     public static final String SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
     private CollectorConfig() {

@@ -63,6 +63,8 @@ import java.util.stream.Collectors;
 public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollector> {
     public static final String NAME = "telemetrycollector";
     public static final String FIELD_MANAGER = "vigil-operator";
+    /** Until a collector scrapes by a new target list: the SD refresh (5 s) plus the scrape manager's reload (5 s). */
+    static final java.time.Duration SD_PROPAGATION = Durations.parse(CollectorConfig.SD_REFRESH).plusSeconds(5);
 
     @Inject
     EventRecorder events;
@@ -193,7 +195,11 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .orElse(control);
     }
 
-    /** Overlap of a hand-off: handoffIntervals (default 2) times the longest scrape interval of the fleet's targets. */
+    /**
+     * Overlap of a hand-off: the time a collector takes to act on a new target list ({@link #SD_PROPAGATION}: the
+     * service-discovery refresh plus the Prometheus scrape manager's 5 s reload tick), plus handoffIntervals (default
+     * 2) times the longest scrape interval of the fleet's targets.
+     */
     static java.time.Duration overlap(TelemetryCollector fleet, List<ScrapeEndpoint> endpoints) {
         int intervals = fleet.getSpec().sharding == null || fleet.getSpec().sharding.handoffIntervals == null ? 2
                 : fleet.getSpec().sharding.handoffIntervals;
@@ -204,7 +210,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 longest = d;
             }
         }
-        return longest.multipliedBy(intervals);
+        return SD_PROPAGATION.plus(longest.multipliedBy(intervals));
     }
 
     static ShardPlan.Strategy strategy(TelemetryCollector fleet) {
