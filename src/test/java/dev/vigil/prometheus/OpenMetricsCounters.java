@@ -20,9 +20,21 @@ public final class OpenMetricsCounters {
 
     /** Adds the samples of {@code series} (e.g. http_requests_total{code="500"}) from {@code start}, one a minute. */
     public OpenMetricsCounters counter(String family, String series, Instant start, List<Phase> phases) {
+        return increasing(family, "counter", series, start, phases);
+    }
+
+    /**
+     * An increasing series of OpenMetrics type unknown (the family is the series name): for names a counter family
+     * may not carry, such as a histogram's {@code _count} on its own.
+     */
+    public OpenMetricsCounters unknownIncreasing(String name, String series, Instant start, List<Phase> phases) {
+        return increasing(name, "unknown", series, start, phases);
+    }
+
+    private OpenMetricsCounters increasing(String family, String type, String series, Instant start, List<Phase> phases) {
         if (!families.contains(family)) {
             families.add(family);
-            text.append("# TYPE ").append(family).append(" counter\n");
+            text.append("# TYPE ").append(family).append(' ').append(type).append('\n');
         }
         double value = 0;
         Instant t = start;
@@ -33,6 +45,19 @@ public final class OpenMetricsCounters {
                 t = t.plus(Duration.ofMinutes(1));
                 text.append(series).append(' ').append(format(value)).append(' ').append(t.getEpochSecond()).append('\n');
             }
+        }
+        return this;
+    }
+
+    /** A gauge holding {@code value}, one sample a minute for {@code minutes} minutes from {@code start}. */
+    public OpenMetricsCounters gauge(String family, String series, Instant start, long minutes, double value) {
+        if (!families.contains(family)) {
+            families.add(family);
+            text.append("# TYPE ").append(family).append(" gauge\n");
+        }
+        for (long i = 0; i <= minutes; i++) {
+            text.append(series).append(' ').append(format(value)).append(' ')
+                    .append(start.plus(Duration.ofMinutes(i)).getEpochSecond()).append('\n');
         }
         return this;
     }
