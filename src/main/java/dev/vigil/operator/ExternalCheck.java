@@ -1,0 +1,82 @@
+package dev.vigil.operator;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second opinion from an external binary (the collector's {@code validate}, {@code promtool check rules}): the
+ * content goes to a temp file, the binary runs with a time limit and bounded output, and verdicts are cached by key
+ * (a content hash), so unchanged content is never checked twice.
+ */
+public final class ExternalCheck {
+    /** What the binary said: its exit code, (at most 64 KiB of) its combined output, and the temp file's path. */
+    public record Run(int exitCode, String output, String file) {
+    }
+
+    private final String what;
+    private final Map<String, List<String>> verdicts;
+
+    /** @param what how to name the check in errors, e.g. "collector validate" */
+    public ExternalCheck(String what, int cacheSize) {
+        this.what = what;
+        this.verdicts = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+                return size() > cacheSize;
+            }
+        };
+    }
+
+    /** The cached verdict for {@code key}, or the one {@code check} computes (then cached). */
+    public synchronized List<String> verdict(String key, Supplier<List<String>> check) {
+        List<String> cached = verdicts.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        List<String> verdict = check.get();
+        verdicts.put(key, verdict);
+        return verdict;
+    }
+
+    /**
+     * Writes {@code content} to a temp file, runs {@code command(file)} with the extra environment, waits at most
+     * 30 s, and deletes the file.
+     */
+    public Run run(String content, String suffix, Function<Path, List<String>> command, Map<String, String> env) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("vigil-check", suffix);
+            Files.writeString(file, content);
+            ProcessBuilder pb = new ProcessBuilder(command.apply(file)).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            byte[] out = p.getInputStream().readNBytes(64 * 1024);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(what + " did not finish in 30 s");
+            }
+            return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + what + ": " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + what, e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
+        }
+    }
+}
