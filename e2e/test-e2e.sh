@@ -47,6 +47,11 @@ t=$SECONDS
 bash e2e/sharding/reshard.sh
 echo "resharding run took $((SECONDS - t)) s"
 
+phase "connection-pool autoscaling, closed loop on real Redis and Prometheus (e2e/pools)"
+t=$SECONDS
+bash e2e/pools/closed-loop.sh
+echo "closed-loop run took $((SECONDS - t)) s"
+
 phase "Argo CD health check on objects captured from this run"
 rm -rf e2e/.work/argocd-fixtures
 bash e2e/argocd/capture-fixtures.sh e2e/.work/argocd-fixtures

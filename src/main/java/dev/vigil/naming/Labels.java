@@ -47,4 +47,15 @@ public final class Labels {
         labels.put(MANAGED_BY, MANAGED_BY_VALUE);
         return labels;
     }
+
+    /** The ConfigMap that carries a service's pool sizes. */
+    public static Map<String, String> pools(String service) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(NAME, "vigil-pools");
+        labels.put(INSTANCE, Names.fit(service, Names.LABEL_MAX));
+        labels.put(COMPONENT, "pool-sizes");
+        labels.put(PART_OF, "vigil");
+        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
+        return labels;
+    }
 }

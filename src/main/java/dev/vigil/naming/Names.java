@@ -55,6 +55,11 @@ public final class Names {
         return fit(service + "-slo-rules", LABEL_MAX);
     }
 
+    /** ConfigMap holding the sizes of a service's connection pools, one key per pool. */
+    public static String poolSizes(String service) {
+        return fit(service + "-pools", LABEL_MAX);
+    }
+
     /**
      * Returns {@code name} when it fits, otherwise a prefix of it plus a hash of the whole name, so that two long
      * names that share a prefix never collide.

@@ -27,6 +27,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import dev.vigil.naming.Names;
 import dev.vigil.operator.CrdPresence;
+import dev.vigil.pool.PoolAutoscaler;
+import dev.vigil.pool.PoolEnvDelivery;
+import dev.vigil.pool.PoolSizesConfigMap;
 import dev.vigil.slo.RulesDelivery;
 import dev.vigil.slo.SloPrometheusRule;
 import dev.vigil.slo.SloRulesConfigMap;
@@ -52,7 +55,9 @@ import java.util.stream.Collectors;
         @Dependent(type = CollectorDiscoveryBinding.class, name = "collector-discovery",
                 reconcilePrecondition = CollectorDiscoveryBinding.CollectedFromAnotherNamespace.class),
         @Dependent(type = SloRulesConfigMap.class, name = "slo-rules-configmap",
-                reconcilePrecondition = SloRulesConfigMap.Wanted.class)
+                reconcilePrecondition = SloRulesConfigMap.Wanted.class),
+        @Dependent(type = PoolSizesConfigMap.class, name = "pool-sizes-configmap",
+                reconcilePrecondition = PoolSizesConfigMap.Wanted.class)
 })
 public class InstrumentedServiceReconciler implements Reconciler<InstrumentedService> {
     public static final String NAME = "instrumentedservice";
@@ -65,6 +70,8 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
     CrdPresence crds;
     @Inject
     SloStatusBuilder sloStatus;
+    @Inject
+    PoolAutoscaler pools;
 
     Clock clock = Clock.systemUTC();
     private InformerEventSource<Deployment, InstrumentedService> deployments;
@@ -144,7 +151,22 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
         SloSettings settings = SloSettings.current();
         SloStatusBuilder.Outcome slo = sloStatus.update(service, fleet, old, next, conditions, settings);
 
+        // Pools: evaluate the due ones, enforce bounds and budget on the others; held while the workload is missing
+        // or the spec is rejected.
+        PoolAutoscaler.Outcome poolOutcome;
+        if (slo.problems().isEmpty() && workload.isPresent()) {
+            poolOutcome = pools.update(service, old == null ? null : old.pools, new PoolAutoscaler.Inputs(fleet,
+                    liveReplicas(workload.get()), context.getPrimaryCache().list(namespace).toList(),
+                    sloGate(service, next) == null, sloGate(service, next)));
+        } else {
+            poolOutcome = PoolAutoscaler.held(service, old == null ? null : old.pools);
+        }
+        next.pools = poolOutcome.statuses().isEmpty() ? null : poolOutcome.statuses();
+        next.poolSizes = poolOutcome.sizes().isEmpty() ? null : poolOutcome.sizes().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+
         if (slo.problems().isEmpty()) {
+            context.managedWorkflowAndDependentResourceContext().put(PoolSizesConfigMap.KEY, poolOutcome.sizes());
             // Collectors of a fleet in another namespace get pod discovery here; the binding goes when that stops.
             fleet.ifPresent(f -> context.managedWorkflowAndDependentResourceContext().put(FleetChoice.KEY, new FleetChoice(
                     f.getMetadata().getNamespace(), f.getMetadata().getName(),
@@ -154,6 +176,16 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             if (prometheusRules) {
                 SloPrometheusRule.sync(context.getClient(), service, settings, TelemetryCollectorReconciler.FIELD_MANAGER);
+            }
+            if (workload.isPresent()) {
+                String problem = PoolEnvDelivery.sync(context.getClient(), service, workload.get(), poolOutcome.sizes());
+                if (problem != null) {
+                    conditions.set(Reasons.POOLS_DELIVERED, false, Reasons.POOL_DELIVERY_FAILED, problem);
+                } else if (!poolOutcome.sizes().isEmpty()) {
+                    conditions.set(Reasons.POOLS_DELIVERED, true, Reasons.POOL_SIZES_WRITTEN, "pool sizes delivered: "
+                            + next.poolSizes);
+                }
+                pools.delivered(service, poolOutcome, old == null ? null : old.pools);
             }
         }
 
@@ -184,13 +216,54 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
                 events.warning(service, c.getReason(), c.getMessage());
             }
         }
+        Optional<java.time.Duration> recheck = earliest(slo.recheckAfter(), poolOutcome.recheckAfter());
         if (next.equals(old)) {
-            return slo.recheckAfter().map(d -> UpdateControl.<InstrumentedService>noUpdate().rescheduleAfter(d))
+            return recheck.map(d -> UpdateControl.<InstrumentedService>noUpdate().rescheduleAfter(d))
                     .orElseGet(UpdateControl::noUpdate);
         }
         service.setStatus(next);
         UpdateControl<InstrumentedService> patch = UpdateControl.patchStatus(service);
-        return slo.recheckAfter().map(patch::rescheduleAfter).orElse(patch);
+        return recheck.map(patch::rescheduleAfter).orElse(patch);
+    }
+
+    private static Optional<java.time.Duration> earliest(Optional<java.time.Duration> a, Optional<java.time.Duration> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        return b.isEmpty() || a.get().compareTo(b.get()) <= 0 ? a : b;
+    }
+
+    /** Replicas that hold connections: the larger of desired and running (a rollout's surge pods count too). */
+    static int liveReplicas(HasMetadata workload) {
+        Integer desired;
+        Integer running;
+        if (workload instanceof Deployment d) {
+            desired = d.getSpec().getReplicas();
+            running = d.getStatus() == null ? null : d.getStatus().getReplicas();
+        } else {
+            StatefulSet s = (StatefulSet) workload;
+            desired = s.getSpec().getReplicas();
+            running = s.getStatus() == null ? null : s.getStatus().getReplicas();
+        }
+        return Math.max(desired == null ? 1 : desired, running == null ? 0 : running);
+    }
+
+    /**
+     * The SLO gate of pool scale-down: null while open, else why it is closed — an SLO burns faster than 1x on its
+     * short (5m) window, or its short-window burn is unknown.
+     */
+    static String sloGate(InstrumentedService service, InstrumentedServiceStatus next) {
+        for (var slo : service.getSpec().slos) {
+            var st = next.slos == null ? null : next.slos.stream().filter(x -> slo.name.equals(x.name)).findFirst().orElse(null);
+            String burn = st == null || st.burnRates == null ? null : st.burnRates.get("5m");
+            if (burn == null) {
+                return "the 5m burn rate of SLO " + slo.name + " is unknown";
+            }
+            if (new java.math.BigDecimal(burn).compareTo(java.math.BigDecimal.ONE) > 0) {
+                return "SLO " + slo.name + " burns " + burn + "x on its 5m window";
+            }
+        }
+        return null;
     }
 
     private static String readyReason(InstrumentedServiceStatus status) {
@@ -236,6 +309,8 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
             next.collector = old.collector;
             next.slos = old.slos;
             next.worstBudgetRemaining = old.worstBudgetRemaining;
+            next.pools = old.pools;
+            next.poolSizes = old.poolSizes;
         }
         Conditions c = new Conditions(old == null ? null : old.conditions, service.getMetadata().getGeneration(), clock)
                 .set(Reasons.READY, false, Reasons.RECONCILE_ERROR, ErrorSummary.of(e));

@@ -1,26 +1,22 @@
 package dev.vigil.slo;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
-import dev.vigil.api.v1alpha1.PrometheusSpec;
-import dev.vigil.api.v1alpha1.SecretKeyRef;
 import dev.vigil.api.v1alpha1.SloSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.naming.Names;
+import dev.vigil.prometheus.FleetPrometheus;
+import dev.vigil.prometheus.FleetPrometheus.CredentialsMissing;
 import dev.vigil.prometheus.PrometheusClient;
 import dev.vigil.prometheus.PrometheusEndpoint;
 import dev.vigil.prometheus.PrometheusException;
 import dev.vigil.serialization.Yaml;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -120,36 +116,7 @@ public class SloMonitor {
         return new Measurement(now, results, rejected, unavailable);
     }
 
-    static final class CredentialsMissing extends Exception {
-        CredentialsMissing(String message) {
-            super(message);
-        }
-    }
-
-    /** The fleet's Prometheus with its token and CA read from Secrets in the fleet's namespace (never logged). */
     PrometheusEndpoint endpoint(TelemetryCollector fleet) throws CredentialsMissing {
-        PrometheusSpec spec = fleet.getSpec().prometheus;
-        String ns = fleet.getMetadata().getNamespace();
-        Optional<String> token = spec.bearerTokenSecretRef == null ? Optional.empty()
-                : Optional.of(secretValue(ns, spec.bearerTokenSecretRef, "bearer token"));
-        Optional<String> ca = spec.tls == null || spec.tls.caSecretRef == null ? Optional.empty()
-                : Optional.of(secretValue(ns, spec.tls.caSecretRef, "CA bundle"));
-        boolean insecure = spec.tls != null && Boolean.TRUE.equals(spec.tls.insecureSkipVerify);
-        return new PrometheusEndpoint(URI.create(spec.url), token, ca, insecure);
-    }
-
-    private String secretValue(String namespace, SecretKeyRef ref, String what) throws CredentialsMissing {
-        Secret secret = client.secrets().inNamespace(namespace).withName(ref.name).get();
-        String where = "the " + what + " for Prometheus (Secret " + namespace + "/" + ref.name + ", key " + ref.key + ")";
-        if (secret == null) {
-            throw new CredentialsMissing(where + " does not exist");
-        }
-        if (secret.getData() != null && secret.getData().containsKey(ref.key)) {
-            return new String(Base64.getDecoder().decode(secret.getData().get(ref.key)), StandardCharsets.UTF_8);
-        }
-        if (secret.getStringData() != null && secret.getStringData().containsKey(ref.key)) {
-            return secret.getStringData().get(ref.key);
-        }
-        throw new CredentialsMissing(where + " has no such key");
+        return FleetPrometheus.endpoint(client, fleet);
     }
 }

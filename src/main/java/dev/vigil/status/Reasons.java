@@ -39,6 +39,21 @@ public final class Reasons {
     public static final String METRICS_UNAVAILABLE = "MetricsUnavailable";
     public static final String ERROR_BUDGET_LOW = "ErrorBudgetLow";
 
+    // Connection pools (status.pools[].conditions and events).
+    public static final String SCALING_LIMITED = "ScalingLimited";
+    public static final String BUDGET_LIMITED = "BudgetLimited";
+    public static final String SIGNALS_READ = "SignalsRead";
+    public static final String NO_SIGNAL_DATA = "NoSignalData";
+    public static final String SIGNAL_QUERY_REJECTED = "SignalQueryRejected";
+    public static final String WITHIN_BOUNDS = "WithinBounds";
+    public static final String CAPPED_BY_MAX = "CappedByMax";
+    public static final String RAISED_TO_MIN = "RaisedToMin";
+    public static final String CAPPED_BY_BUDGET = "CappedByBudget";
+    public static final String POOL_RESIZED = "PoolResized";
+    public static final String POOL_DELIVERY_FAILED = "PoolDeliveryFailed";
+    public static final String POOLS_DELIVERED = "PoolsDelivered";
+    public static final String POOL_SIZES_WRITTEN = "PoolSizesWritten";
+
     private Reasons() {
     }
 }

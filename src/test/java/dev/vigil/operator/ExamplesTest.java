@@ -63,5 +63,16 @@ class ExamplesTest {
                 assertThat(Conditions.isTrue(s.getStatus().conditions, Reasons.READY)).as(Yaml.write(s.getStatus())).isTrue();
             }
         });
+        // The pools reach their apps: checkout's by the operator's ConfigMap, cart's as an env var on its container
+        // (min, as no initial size is set), the rest of the StatefulSet untouched.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(client.configMaps().inNamespace("default").withName("checkout-pools").get().getData())
+                    .containsExactly(java.util.Map.entry("postgres", "10"));
+            var cart = client.apps().statefulSets().inNamespace("default").withName("cart").get();
+            var app = cart.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .filter(c -> "app".equals(c.getName())).findFirst().orElseThrow();
+            assertThat(app.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).contains("REDIS_POOL_SIZE=4");
+            assertThat(cart.getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
+        });
     }
 }

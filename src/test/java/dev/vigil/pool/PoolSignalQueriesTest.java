@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -38,15 +39,32 @@ class PoolSignalQueriesTest {
 
     @Test
     void openTelemetryNaming() {
-        PoolSignalQueries.Queries q = PoolSignalQueries.of(service(), pool(PoolSpec.Signals.Naming.OpenTelemetry));
+        PoolSignalQueries.Queries q = PoolSignalQueries.of(service(), pool(PoolSpec.Signals.Naming.OpenTelemetry), Duration.ofSeconds(15));
         assertThat(q.waitsPerSecondPerReplica()).isEqualTo("""
-                sum(rate(db_client_connection_wait_time_seconds_count{namespace="shop",service="cart",db_client_connection_pool_name="redis"}[1m]))
+                (
+                  (sum(rate(db_client_connection_wait_time_seconds_count{namespace="shop",service="cart",db_client_connection_pool_name="redis"}[60s])) - (sum(rate(db_client_connection_wait_time_seconds_bucket{namespace="shop",service="cart",db_client_connection_pool_name="redis",le="0.001"}[60s])) or on() vector(0)))
+                  or on() (0 * sum(db_client_connection_max{namespace="shop",service="cart",db_client_connection_pool_name="redis"}))
+                )
                 /
-                count(count by (pod) (db_client_connection_wait_time_seconds_count{namespace="shop",service="cart",db_client_connection_pool_name="redis"}))""");
+                count(count by (pod) (db_client_connection_max{namespace="shop",service="cart",db_client_connection_pool_name="redis"}))""");
         assertThat(q.utilisation()).isEqualTo("""
-                sum(db_client_connection_count{namespace="shop",service="cart",db_client_connection_pool_name="redis",state="used"})
+                sum(db_client_connection_count{namespace="shop",service="cart",db_client_connection_pool_name="redis",db_client_connection_state="used"})
                 /
                 sum(db_client_connection_max{namespace="shop",service="cart",db_client_connection_pool_name="redis"})""");
+    }
+
+    @Test
+    void theRateWindowIsFourScrapesAndShortensAfterAChangeButNeverBelowTwo() {
+        PoolSpec p = pool(PoolSpec.Signals.Naming.RedisClient);
+        Duration scrape = Duration.ofSeconds(5);
+        assertThat(PoolSignalQueries.of(service(), p, scrape).waitsPerSecondPerReplica()).contains("[20s]");
+        assertThat(PoolSignalQueries.of(service(), p, scrape, java.util.Optional.of(Duration.ofSeconds(60)))
+                .waitsPerSecondPerReplica()).contains("[20s]");
+        assertThat(PoolSignalQueries.of(service(), p, scrape, java.util.Optional.of(Duration.ofSeconds(13)))
+                .waitsPerSecondPerReplica()).contains("[13s]");
+        assertThat(PoolSignalQueries.of(service(), p, scrape, java.util.Optional.of(Duration.ofSeconds(4)))
+                .waitsPerSecondPerReplica()).contains("[10s]");
+        assertThat(PoolSignalQueries.settleTime(scrape)).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -54,7 +72,7 @@ class PoolSignalQueriesTest {
         PoolSpec p = pool(PoolSpec.Signals.Naming.RedisClient);
         p.signals.poolName = "a\"b";
         p.signals.waitQuery = "vector(1)";
-        PoolSignalQueries.Queries q = PoolSignalQueries.of(service(), p);
+        PoolSignalQueries.Queries q = PoolSignalQueries.of(service(), p, Duration.ofSeconds(15));
         assertThat(q.waitsPerSecondPerReplica()).isEqualTo("vector(1)");
         assertThat(q.utilisation()).contains("pool=\"a\\\"b\"");
     }
@@ -79,12 +97,47 @@ class PoolSignalQueriesTest {
                 .gauge("redis_client_pool_max", "redis_client_pool_max{" + sel + ",pod=\"cart-2\"}", start, 10, 10)
                 .build();
         try (RealPrometheus prometheus = RealPrometheus.serving(work, data)) {
-            PoolSignalQueries.Queries q = PoolSignalQueries.of(service(), pool(PoolSpec.Signals.Naming.RedisClient));
+            PoolSignalQueries.Queries q = PoolSignalQueries.of(service(), pool(PoolSpec.Signals.Naming.RedisClient), Duration.ofSeconds(15));
             Instant at = start.plusSeconds(600);
             List<Sample> waits = new PrometheusClient().instantQuery(PrometheusEndpoint.of(prometheus.url()), q.waitsPerSecondPerReplica(), at);
             List<Sample> util = new PrometheusClient().instantQuery(PrometheusEndpoint.of(prometheus.url()), q.utilisation(), at);
             assertThat(waits).singleElement().satisfies(s -> assertThat(new java.math.BigDecimal(s.value())).isEqualByComparingTo("1.5"));
             assertThat(util).singleElement().satisfies(s -> assertThat(new java.math.BigDecimal(s.value())).isEqualByComparingTo("0.75"));
+        }
+    }
+
+    /**
+     * A pool that reports its size but never waited has no wait series: 0 waits, not missing data; a service whose
+     * pool is not scraped at all has no data. OpenTelemetry naming: of 300 acquisitions a minute per pod, 240 took
+     * under 1 ms, so (300 - 240) / 60 = 1 wait/s.
+     */
+    @Test
+    void neverWaitedIsZeroAndOpenTelemetryCountsAcquisitionsSlowerThanOneMillisecond() throws Exception {
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        String sel = "namespace=\"shop\",service=\"cart\",pool=\"redis\"";
+        String otel = "namespace=\"shop\",service=\"cart\",db_client_connection_pool_name=\"redis\"";
+        List<OpenMetricsCounters.Phase> all = List.of(new OpenMetricsCounters.Phase(300, 10));
+        List<OpenMetricsCounters.Phase> fast = List.of(new OpenMetricsCounters.Phase(240, 10));
+        String data = new OpenMetricsCounters()
+                .gauge("redis_client_pool_max", "redis_client_pool_max{" + sel + ",pod=\"cart-1\"}", start, 10, 8)
+                .unknownIncreasing("db_client_connection_wait_time_seconds_count", "db_client_connection_wait_time_seconds_count{" + otel + ",pod=\"cart-1\"}", start, all)
+                .unknownIncreasing("db_client_connection_wait_time_seconds_bucket", "db_client_connection_wait_time_seconds_bucket{" + otel + ",pod=\"cart-1\",le=\"0.001\"}", start, fast)
+                .gauge("db_client_connection_max", "db_client_connection_max{" + otel + ",pod=\"cart-1\"}", start, 10, 8)
+                .build();
+        try (RealPrometheus prometheus = RealPrometheus.serving(work, data)) {
+            Instant at = start.plusSeconds(600);
+            PrometheusClient client = new PrometheusClient();
+            PrometheusEndpoint endpoint = PrometheusEndpoint.of(prometheus.url());
+            String redisWaits = PoolSignalQueries.of(service(), pool(PoolSpec.Signals.Naming.RedisClient), Duration.ofSeconds(15)).waitsPerSecondPerReplica();
+            assertThat(client.instantQuery(endpoint, redisWaits, at)).singleElement()
+                    .satisfies(s -> assertThat(new java.math.BigDecimal(s.value())).isEqualByComparingTo("0"));
+            String otelWaits = PoolSignalQueries.of(service(), pool(PoolSpec.Signals.Naming.OpenTelemetry), Duration.ofSeconds(15)).waitsPerSecondPerReplica();
+            assertThat(client.instantQuery(endpoint, otelWaits, at)).singleElement()
+                    .satisfies(s -> assertThat(new java.math.BigDecimal(s.value())).isEqualByComparingTo("1"));
+            InstrumentedService other = service();
+            other.getMetadata().setName("unscraped");
+            assertThat(client.instantQuery(endpoint, PoolSignalQueries.of(other, pool(PoolSpec.Signals.Naming.RedisClient),
+                    Duration.ofSeconds(15)).waitsPerSecondPerReplica(), at)).isEmpty();
         }
     }
 }

@@ -30,6 +30,126 @@ public class InstrumentedServiceStatus {
     @JsonPropertyDescription("The smallest error budget left among the SLOs, e.g. \"87.5% (availability)\".")
     public String worstBudgetRemaining;
 
+    @JsonPropertyDescription("Each connection pool Vigil scales: its size, the signals it was sized from, the last change "
+            + "and the connection budget.")
+    public List<PoolStatus> pools;
+
+    @JsonPropertyDescription("The pool sizes Vigil delivered, e.g. \"redis=8,db=20\".")
+    public String poolSizes;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class PoolStatus {
+        @JsonPropertyDescription("Name of the pool.")
+        public String name;
+
+        @JsonPropertyDescription("The size Vigil delivered to the app (connections per replica).")
+        public Integer size;
+
+        @JsonPropertyDescription("The size the signals ask for, before step limits, stabilisation, bounds and budget.")
+        public Integer desiredSize;
+
+        @JsonPropertyDescription("Replicas of the workload counted against the budget (the larger of desired and running).")
+        public Integer replicas;
+
+        @JsonPropertyDescription("Last wait signal: waits per second per replica; absent when unknown.")
+        public String waitsPerSecond;
+
+        @JsonPropertyDescription("Last utilisation signal: connections in use / pool size (0..1); absent when unknown.")
+        public String utilisation;
+
+        @JsonPropertyDescription("When the signals above were read (RFC 3339).")
+        public String measuredAt;
+
+        @JsonPropertyDescription("Outcome of the last evaluation: ScaledUp, ScaledDown, WithinTolerance, NoData, "
+                + "Stabilizing, SLOGate, CappedByMax, CappedByBudget, RaisedToMin.")
+        public String reason;
+
+        @JsonPropertyDescription("Why, in words.")
+        public String message;
+
+        @JsonPropertyDescription("The last change of the size.")
+        public PoolChange lastChange;
+
+        @JsonPropertyDescription("The connection budget this pool counts against.")
+        public PoolBudget budget;
+
+        @JsonPropertyDescription("MetricsAvailable, ScalingLimited (max or min binds) and BudgetLimited.")
+        public List<Condition> conditions;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PoolStatus p && Objects.equals(name, p.name) && Objects.equals(size, p.size)
+                    && Objects.equals(desiredSize, p.desiredSize) && Objects.equals(replicas, p.replicas)
+                    && Objects.equals(waitsPerSecond, p.waitsPerSecond) && Objects.equals(utilisation, p.utilisation)
+                    && Objects.equals(measuredAt, p.measuredAt) && Objects.equals(reason, p.reason)
+                    && Objects.equals(message, p.message) && Objects.equals(lastChange, p.lastChange)
+                    && Objects.equals(budget, p.budget) && Objects.equals(conditions, p.conditions);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, size, measuredAt);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class PoolChange {
+        @JsonPropertyDescription("Size before the change.")
+        public Integer from;
+
+        @JsonPropertyDescription("Size after the change.")
+        public Integer to;
+
+        @JsonPropertyDescription("When it changed (RFC 3339).")
+        public String at;
+
+        @JsonPropertyDescription("Reason of the change.")
+        public String reason;
+
+        @JsonPropertyDescription("Why, in words.")
+        public String message;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PoolChange c && Objects.equals(from, c.from) && Objects.equals(to, c.to)
+                    && Objects.equals(at, c.at) && Objects.equals(reason, c.reason) && Objects.equals(message, c.message);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(from, to, at);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class PoolBudget {
+        @JsonPropertyDescription("Name of a budget shared by name within the namespace; absent for the pool's own budget.")
+        public String name;
+
+        @JsonPropertyDescription("Most connections all members together may hold.")
+        public Integer maxConnections;
+
+        @JsonPropertyDescription("Connections this pool may hold over all its replicas.")
+        public Integer share;
+
+        @JsonPropertyDescription("Connections this pool holds: size x replicas.")
+        public Integer inUse;
+
+        @JsonPropertyDescription("Connections all members hold together (a shared budget).")
+        public Integer totalInUse;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PoolBudget b && Objects.equals(name, b.name) && Objects.equals(maxConnections, b.maxConnections)
+                    && Objects.equals(share, b.share) && Objects.equals(inUse, b.inUse) && Objects.equals(totalInUse, b.totalInUse);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, maxConnections, share, inUse);
+        }
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class SloStatus {
         @JsonPropertyDescription("Name of the SLO.")
@@ -138,7 +258,8 @@ public class InstrumentedServiceStatus {
         return o instanceof InstrumentedServiceStatus s && Objects.equals(observedGeneration, s.observedGeneration)
                 && Objects.equals(conditions, s.conditions) && Objects.equals(workload, s.workload)
                 && Objects.equals(collector, s.collector) && Objects.equals(slos, s.slos)
-                && Objects.equals(worstBudgetRemaining, s.worstBudgetRemaining);
+                && Objects.equals(worstBudgetRemaining, s.worstBudgetRemaining) && Objects.equals(pools, s.pools)
+                && Objects.equals(poolSizes, s.poolSizes);
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.List;
  * sorts printer columns by JSON path, but kubectl shows them in declaration order, and users read Ready first.
  */
 public class PrinterColumnOrder implements CRDPostProcessor {
-    static final List<String> ORDER = List.of("Ready", "Shards", "Services", "Collector", "Workload", "Budget", "Reason", "Age");
+    static final List<String> ORDER = List.of("Ready", "Shards", "Services", "Collector", "Workload", "Budget", "Pools", "Reason", "Age");
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {

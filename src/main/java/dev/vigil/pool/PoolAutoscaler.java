@@ -1,0 +1,448 @@
+package dev.vigil.pool;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.PoolBudget;
+import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.PoolChange;
+import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.PoolStatus;
+import dev.vigil.api.v1alpha1.PoolSpec;
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.prometheus.FleetPrometheus;
+import dev.vigil.prometheus.PrometheusClient;
+import dev.vigil.prometheus.PrometheusEndpoint;
+import dev.vigil.prometheus.PrometheusException;
+import dev.vigil.prometheus.Sample;
+import dev.vigil.serialization.Yaml;
+import dev.vigil.sharding.Durations;
+import dev.vigil.naming.Names;
+import dev.vigil.status.Conditions;
+import dev.vigil.status.EventRecorder;
+import dev.vigil.status.Reasons;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The pool part of an InstrumentedService reconcile: for every pool that is due (its evaluation interval passed, or
+ * its rule changed), reads the two signals from the fleet's Prometheus, runs {@link PoolDecision}, splits shared
+ * budgets through the {@link BudgetLedger}, and produces the pool status and the sizes to deliver. Between two
+ * evaluations it still enforces bounds and budget, so that a replica count raised by an HPA shrinks pools at once.
+ *
+ * <p>What it remembers in memory: the recent recommendations (for the stabilisation windows) and when each pool was
+ * last evaluated. After a restart the history starts with the current size, so a restart never lets a pool shrink
+ * before a whole scale-down window has passed.
+ */
+@ApplicationScoped
+public class PoolAutoscaler {
+    /** What one reconcile decided about the service's pools. */
+    public record Outcome(List<PoolStatus> statuses, Map<String, Integer> sizes, List<Change> changes,
+            Optional<Duration> recheckAfter) {
+        public static Outcome none() {
+            return new Outcome(List.of(), Map.of(), List.of(), Optional.empty());
+        }
+    }
+
+    /** A size change to announce once it is delivered; warnings to announce when a cap starts to bind. */
+    public record Change(String pool, int from, int to, String reason, String message) {
+    }
+
+    /** What the autoscaler needs to know about the service's surroundings. */
+    public record Inputs(Optional<TelemetryCollector> fleet, int replicas, List<InstrumentedService> namespaceServices,
+            boolean sloGateOpen, String sloGateMessage) {
+    }
+
+    private static final class Memory {
+        final Deque<PoolDecision.Recommendation> history = new ArrayDeque<>();
+        Instant lastEvaluated;
+        String key;
+    }
+
+    private final KubernetesClient client;
+    private final PrometheusClient prometheus;
+    private final BudgetLedger ledger;
+    private final EventRecorder events;
+    private final Map<String, Memory> memory = new ConcurrentHashMap<>();
+    Clock clock = Clock.systemUTC();
+
+    @Inject
+    public PoolAutoscaler(KubernetesClient client, BudgetLedger ledger, EventRecorder events) {
+        this(client, new PrometheusClient(), ledger, events);
+    }
+
+    PoolAutoscaler(KubernetesClient client, PrometheusClient prometheus, BudgetLedger ledger, EventRecorder events) {
+        this.client = client;
+        this.prometheus = prometheus;
+        this.ledger = ledger;
+        this.events = events;
+    }
+
+    public Outcome update(InstrumentedService service, List<PoolStatus> old, Inputs in) {
+        List<PoolSpec> pools = service.getSpec().pools;
+        ResourceID id = ResourceID.fromResource(service);
+        forgetOthers(id, pools);
+        if (pools.isEmpty()) {
+            return Outcome.none();
+        }
+        Instant now = Instant.now(clock);
+        List<PoolStatus> statuses = new ArrayList<>();
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        List<Change> changes = new ArrayList<>();
+        Duration recheck = null;
+        Optional<Signalled> signalled = Optional.empty();
+        for (PoolSpec pool : pools) {
+            PoolStatus before = find(old, pool.name);
+            int current = before != null && before.size != null ? before.size : PoolRules.initial(pool);
+            Memory m = memory.computeIfAbsent(memoryKey(id, pool.name), k -> new Memory());
+            String key = Names.sha256Hex(Yaml.write(pool));
+            Duration interval = PoolRules.interval(pool);
+            Duration scrape = scrapeInterval(service, in.fleet());
+            Optional<Instant> changedAt = lastChange(before);
+            // A new size is only judged once two scrapes have seen it: until then the waits are the old size's.
+            Instant settled = changedAt.map(t -> t.plus(PoolSignalQueries.settleTime(scrape))).orElse(Instant.MIN);
+            Instant nextDue = m.lastEvaluated == null || !key.equals(m.key) ? now : m.lastEvaluated.plus(interval);
+            if (settled.isAfter(nextDue)) {
+                nextDue = settled;
+            }
+            boolean due = !now.isBefore(nextDue);
+            PoolDecision.Rule rule = PoolRules.rule(pool);
+            synchronized (m) {
+                if (m.history.isEmpty()) {
+                    m.history.add(new PoolDecision.Recommendation(now, current));
+                }
+                PoolStatus next;
+                if (due) {
+                    if (signalled.isEmpty()) {
+                        signalled = Optional.of(new Signalled(in.fleet()));
+                    }
+                    Read read = signalled.get().read(service, pool, scrape, changedAt.map(t -> Duration.between(t, now)), now);
+                    next = evaluate(service, pool, rule, current, read, m, in, before, now, true);
+                    m.lastEvaluated = now;
+                    m.key = key;
+                    recheck = min(recheck, next.size != current ? max(interval, PoolSignalQueries.settleTime(scrape)) : interval);
+                } else {
+                    next = evaluate(service, pool, rule, current, null, m, in, before, now, false);
+                    recheck = min(recheck, Duration.between(now, nextDue));
+                }
+                statuses.add(next);
+                sizes.put(pool.name, next.size);
+                if (next.size != current) {
+                    changes.add(new Change(pool.name, current, next.size, next.reason, next.message));
+                }
+            }
+        }
+        if (recheck.compareTo(Duration.ofSeconds(1)) < 0) {
+            recheck = Duration.ofSeconds(1);
+        }
+        return new Outcome(statuses, sizes, changes, Optional.of(recheck));
+    }
+
+    /** The pools as they were, when they cannot be evaluated (the workload is missing or the spec is rejected). */
+    public static Outcome held(InstrumentedService service, List<PoolStatus> old) {
+        List<PoolStatus> statuses = new ArrayList<>();
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (PoolSpec pool : service.getSpec().pools) {
+            PoolStatus before = find(old, pool.name);
+            int size = before != null && before.size != null ? before.size : PoolRules.initial(pool);
+            sizes.put(pool.name, size);
+            if (before != null) {
+                statuses.add(before);
+            }
+        }
+        return new Outcome(statuses, sizes, List.of(), Optional.empty());
+    }
+
+    /** Called once the sizes reached the app's ConfigMap or workload: commits them to shared budgets, announces changes. */
+    public void delivered(InstrumentedService service, Outcome outcome, List<PoolStatus> old) {
+        for (PoolSpec pool : service.getSpec().pools) {
+            PoolStatus now = find(outcome.statuses(), pool.name);
+            if (now != null && pool.budget != null && pool.budget.name != null && now.replicas != null) {
+                ledger.delivered(service.getMetadata().getNamespace(), pool.budget.name,
+                        BudgetLedger.member(service.getMetadata().getName(), pool.name), now.size * now.replicas);
+            }
+        }
+        for (Change c : outcome.changes()) {
+            events.normal(service, Reasons.POOL_RESIZED, "pool " + c.pool() + ": " + c.from() + " -> " + c.to() + " ("
+                    + c.reason() + ": " + c.message() + ")");
+        }
+        for (PoolStatus now : outcome.statuses()) {
+            PoolStatus before = find(old, now.name);
+            for (String type : List.of(Reasons.SCALING_LIMITED, Reasons.BUDGET_LIMITED)) {
+                var c = Conditions.find(now.conditions, type);
+                var was = before == null ? null : Conditions.find(before.conditions, type);
+                boolean capsGrowth = c != null && "True".equals(c.getStatus())
+                        && (Reasons.CAPPED_BY_MAX.equals(c.getReason()) || Reasons.CAPPED_BY_BUDGET.equals(c.getReason()));
+                boolean wasCapping = was != null && "True".equals(was.getStatus()) && c.getReason().equals(was.getReason());
+                if (capsGrowth && !wasCapping) {
+                    events.warning(service, c.getReason(), "pool " + now.name + ": " + c.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Drops what is remembered about a service that is gone. */
+    public void forget(ResourceID service) {
+        forgetOthers(service, List.of());
+    }
+
+    private void forgetOthers(ResourceID service, List<PoolSpec> keep) {
+        String prefix = service.getNamespace().orElse("") + "/" + service.getName() + "/";
+        var names = keep.stream().map(p -> prefix + p.name).collect(Collectors.toSet());
+        memory.keySet().removeIf(k -> k.startsWith(prefix) && !names.contains(k));
+    }
+
+    private static String memoryKey(ResourceID id, String pool) {
+        return id.getNamespace().orElse("") + "/" + id.getName() + "/" + pool;
+    }
+
+    private PoolStatus evaluate(InstrumentedService service, PoolSpec pool, PoolDecision.Rule rule, int current, Read read,
+            Memory m, Inputs in, PoolStatus before, Instant now, boolean due) {
+        PoolDecision.Signals signals = read == null ? PoolDecision.Signals.none() : read.signals();
+        List<PoolDecision.Recommendation> history = List.copyOf(m.history);
+        int replicas = Math.max(1, in.replicas());
+        PoolDecision.Result unbounded = PoolDecision.decide(rule, signals, current, replicas, Optional.empty(), history,
+                in.sloGateOpen(), now);
+        BudgetLedger.Allocation allocation = null;
+        PoolDecision.Result r = unbounded;
+        if (pool.budget != null) {
+            allocation = ledger.allocate(service, pool, current * replicas, unbounded.size() * replicas,
+                    in.namespaceServices());
+            try {
+                r = PoolDecision.decide(rule, signals, current, replicas, Optional.of(allocation.share()), history,
+                        in.sloGateOpen(), now);
+            } finally {
+                ledger.decided(allocation, Math.max(current, r.size()) * replicas);
+            }
+        }
+        if (!in.sloGateOpen() && r.reason() == PoolDecision.Reason.SLO_GATE && in.sloGateMessage() != null) {
+            r = new PoolDecision.Result(r.size(), r.reason(), r.message() + " (" + in.sloGateMessage() + ")",
+                    r.recommendation(), r.cappedByMax(), r.cappedByBudget());
+        }
+        if (due) {
+            m.history.add(new PoolDecision.Recommendation(now, r.recommendation()));
+            Instant keepSince = now.minus(PoolRules.historyNeeded(rule)).minusSeconds(1);
+            while (m.history.size() > 1 && m.history.peekFirst().at().isBefore(keepSince)) {
+                m.history.removeFirst();
+            }
+        }
+        if (!due && r.size() == current && before != null && sameBudget(before.budget, allocation, current * replicas)
+                && before.replicas != null && before.replicas == replicas) {
+            return before;
+        }
+
+        PoolStatus s = new PoolStatus();
+        s.name = pool.name;
+        s.size = r.size();
+        s.replicas = replicas;
+        Conditions conditions = new Conditions(before == null ? null : before.conditions, service.getMetadata().getGeneration(), clock);
+        if (due) {
+            s.desiredSize = r.recommendation();
+            if (read.available()) {
+                s.waitsPerSecond = signals.waitsPerSecond().map(PoolAutoscaler::plain).orElse(null);
+                s.utilisation = signals.utilisation().map(PoolAutoscaler::plain).orElse(null);
+                s.measuredAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
+            } else if (before != null) {
+                // The last good values stay, with the time they were read; MetricsAvailable says why they are old.
+                s.waitsPerSecond = before.waitsPerSecond;
+                s.utilisation = before.utilisation;
+                s.measuredAt = before.measuredAt;
+            }
+            s.reason = camel(r.reason());
+            s.message = r.message();
+            conditions.set(Reasons.METRICS_AVAILABLE, read.available(), read.reason(), read.message());
+        } else if (before != null) {
+            s.desiredSize = before.desiredSize;
+            s.waitsPerSecond = before.waitsPerSecond;
+            s.utilisation = before.utilisation;
+            s.measuredAt = before.measuredAt;
+            s.reason = r.size() == current ? before.reason : camel(r.reason());
+            s.message = r.size() == current ? before.message : r.message();
+            conditions.keep(before.conditions, Reasons.METRICS_AVAILABLE);
+        } else {
+            s.reason = camel(r.reason());
+            s.message = r.message();
+        }
+        if (r.cappedByMax()) {
+            conditions.set(Reasons.SCALING_LIMITED, true, Reasons.CAPPED_BY_MAX, "the signals ask for "
+                    + r.recommendation() + " connections per replica, over max " + rule.max());
+        } else if (r.reason() == PoolDecision.Reason.RAISED_TO_MIN) {
+            conditions.set(Reasons.SCALING_LIMITED, true, Reasons.RAISED_TO_MIN, "held at min " + rule.min());
+        } else if (due || before == null) {
+            conditions.set(Reasons.SCALING_LIMITED, false, Reasons.WITHIN_BOUNDS, "the size lies within min "
+                    + rule.min() + " and max " + rule.max());
+        } else {
+            conditions.keep(before.conditions, Reasons.SCALING_LIMITED);
+        }
+        if (allocation != null) {
+            s.budget = new PoolBudget();
+            s.budget.name = pool.budget.name;
+            s.budget.maxConnections = allocation.maxConnections();
+            s.budget.share = allocation.share();
+            s.budget.inUse = r.size() * replicas;
+            s.budget.totalInUse = pool.budget.name == null ? null : allocation.othersHold() + r.size() * replicas;
+            if (r.cappedByBudget()) {
+                conditions.set(Reasons.BUDGET_LIMITED, true, Reasons.CAPPED_BY_BUDGET, "the budget "
+                        + (pool.budget.name == null ? "" : pool.budget.name + " ") + "of " + allocation.maxConnections()
+                        + " connections leaves this pool " + allocation.share() + " over " + replicas + " replicas: "
+                        + r.size() + " each");
+            } else {
+                conditions.set(Reasons.BUDGET_LIMITED, false, Reasons.WITHIN_BUDGET, r.size() + " x " + replicas
+                        + " replicas = " + (r.size() * replicas) + " of the " + allocation.share() + " connections this pool may hold");
+            }
+        }
+        s.conditions = conditions.build();
+        if (before != null && before.lastChange != null) {
+            s.lastChange = before.lastChange;
+        }
+        if (r.size() != current) {
+            PoolChange c = new PoolChange();
+            c.from = current;
+            c.to = r.size();
+            c.at = now.truncatedTo(ChronoUnit.SECONDS).toString();
+            c.reason = camel(r.reason());
+            c.message = r.message();
+            s.lastChange = c;
+        }
+        return s;
+    }
+
+    private static boolean sameBudget(PoolBudget before, BudgetLedger.Allocation now, int inUse) {
+        if (now == null) {
+            return before == null;
+        }
+        return before != null && before.share != null && before.share == now.share() && before.inUse != null
+                && before.inUse == inUse && java.util.Objects.equals(before.maxConnections, now.maxConnections());
+    }
+
+    /** The signals of a pool, or why they are missing. */
+    record Read(PoolDecision.Signals signals, boolean available, String reason, String message) {
+    }
+
+    /** Resolves the fleet's Prometheus once per reconcile and reads pools' signals from it. */
+    private final class Signalled {
+        private final Optional<TelemetryCollector> fleet;
+        private PrometheusEndpoint endpoint;
+        private Read unavailable;
+
+        Signalled(Optional<TelemetryCollector> fleet) {
+            this.fleet = fleet;
+            if (fleet.isEmpty()) {
+                unavailable = missing(Reasons.NO_MATCHING_COLLECTOR, "no TelemetryCollector collects this service, so "
+                        + "there is no Prometheus to read the pool signals from");
+            } else if (fleet.get().getSpec().prometheus == null) {
+                unavailable = missing(Reasons.PROMETHEUS_NOT_CONFIGURED, "TelemetryCollector "
+                        + fleet.get().getMetadata().getName() + " sets no spec.prometheus to read the pool signals from");
+            } else {
+                try {
+                    endpoint = FleetPrometheus.endpoint(client, fleet.get());
+                } catch (FleetPrometheus.CredentialsMissing e) {
+                    unavailable = missing(Reasons.PROMETHEUS_CREDENTIALS_MISSING, e.getMessage());
+                }
+            }
+        }
+
+        Read read(InstrumentedService service, PoolSpec pool, Duration scrape, Optional<Duration> sinceChange, Instant now) {
+            if (unavailable != null) {
+                return unavailable;
+            }
+            PoolSignalQueries.Queries q = PoolSignalQueries.of(service, pool, scrape, sinceChange);
+            Optional<BigDecimal> waits;
+            Optional<BigDecimal> util;
+            try {
+                waits = value(prometheus.instantQuery(endpoint, q.waitsPerSecondPerReplica(), now));
+                util = value(prometheus.instantQuery(endpoint, q.utilisation(), now));
+            } catch (PrometheusException e) {
+                if (e.kind() == PrometheusException.Kind.QUERY_REJECTED) {
+                    return missing(Reasons.SIGNAL_QUERY_REJECTED, "Prometheus rejected a signal query of pool "
+                            + pool.name + ": " + e.getMessage() + "; holding the size");
+                }
+                // One failed pool means the others would fail the same way within this reconcile.
+                unavailable = missing(Reasons.PROMETHEUS_UNAVAILABLE, e.getMessage() + "; holding the size");
+                return unavailable;
+            }
+            PoolDecision.Signals signals = new PoolDecision.Signals(waits, util);
+            if (waits.isEmpty() || util.isEmpty()) {
+                String which = waits.isEmpty() && util.isEmpty() ? "neither the wait nor the utilisation query"
+                        : waits.isEmpty() ? "the wait query" : "the utilisation query";
+                return new Read(signals, false, Reasons.NO_SIGNAL_DATA, which + " returned a number (no series, or "
+                        + "NaN); the pool does not shrink without both signals");
+            }
+            return new Read(signals, true, Reasons.SIGNALS_READ, "waits " + plain(waits.get())
+                    + "/s per replica, utilisation " + plain(util.get()));
+        }
+
+        private Read missing(String reason, String message) {
+            return new Read(PoolDecision.Signals.none(), false, reason, message);
+        }
+    }
+
+    /** The largest finite value of a query's series (a signal is one number; several series count by the worst). */
+    static Optional<BigDecimal> value(List<Sample> samples) {
+        return samples.stream().filter(Sample::isFinite).map(s -> new BigDecimal(s.value())).max(BigDecimal::compareTo);
+    }
+
+    private static PoolStatus find(List<PoolStatus> statuses, String name) {
+        if (statuses == null) {
+            return null;
+        }
+        return statuses.stream().filter(p -> name.equals(p.name)).findFirst().orElse(null);
+    }
+
+    /** The service's scrape interval: its own, else its fleet's default. */
+    static Duration scrapeInterval(InstrumentedService service, Optional<TelemetryCollector> fleet) {
+        String v = service.getSpec().metrics != null && service.getSpec().metrics.interval != null
+                ? service.getSpec().metrics.interval
+                : fleet.map(f -> f.getSpec().scrapeIntervalOrDefault()).orElse("30s");
+        try {
+            return Durations.parse(v);
+        } catch (RuntimeException e) {
+            return Duration.ofSeconds(30);
+        }
+    }
+
+    private static Optional<Instant> lastChange(PoolStatus before) {
+        if (before == null || before.lastChange == null || before.lastChange.at == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(before.lastChange.at));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a == null || b.compareTo(a) < 0 ? b : a;
+    }
+
+    static String camel(PoolDecision.Reason reason) {
+        StringBuilder out = new StringBuilder();
+        for (String part : reason.name().split("_")) {
+            out.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return out.toString().replace("Slo", "SLO");
+    }
+
+    static String plain(BigDecimal v) {
+        return v.setScale(4, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+}

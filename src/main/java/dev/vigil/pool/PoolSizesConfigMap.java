@@ -1,0 +1,82 @@
+package dev.vigil.pool;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.PoolSpec;
+import dev.vigil.naming.Labels;
+import dev.vigil.naming.Names;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The operator-owned ConfigMap {@code <service>-pools}: one key per pool (delivery type ConfigMap), its value the
+ * size as a decimal number. The app watches it through the API (or reads it as a mounted file) and resizes its pool
+ * live; nothing of the user's workload is touched.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
+public class PoolSizesConfigMap extends CRUDKubernetesDependentResource<ConfigMap, InstrumentedService> {
+    /** Key of the sizes to deliver in the workflow context. */
+    public static final String KEY = "vigil.pool-sizes";
+
+    public PoolSizesConfigMap() {
+        super(ConfigMap.class);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
+        Map<String, Integer> sizes = context.managedWorkflowAndDependentResourceContext().get(KEY, Map.class).orElse(Map.of());
+        return build(service, sizes);
+    }
+
+    /**
+     * Exact on the data: the default matcher ignores keys the cluster has but the desired state lacks (to tolerate
+     * server-filled fields), which would leave the key of a pool that moved to Env delivery or was removed. ConfigMaps
+     * are written by update (JOSDK keeps server-side apply off for them), so a mismatch replaces the data whole.
+     */
+    @Override
+    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, InstrumentedService primary,
+            Context<InstrumentedService> context) {
+        Map<String, String> labels = actual.getMetadata().getLabels() == null ? Map.of() : actual.getMetadata().getLabels();
+        boolean same = Objects.equals(actual.getData() == null ? Map.of() : actual.getData(), desired.getData())
+                && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
+        return Matcher.Result.computed(same, desired);
+    }
+
+    public static ConfigMap build(InstrumentedService service, Map<String, Integer> sizes) {
+        Map<String, String> data = new TreeMap<>();
+        for (PoolSpec pool : service.getSpec().pools) {
+            if (PoolRules.delivery(pool) == PoolSpec.Delivery.Type.ConfigMap && sizes.containsKey(pool.name)) {
+                data.put(pool.name, Integer.toString(sizes.get(pool.name)));
+            }
+        }
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(Names.poolSizes(service.getMetadata().getName()))
+                .withNamespace(service.getMetadata().getNamespace())
+                .withLabels(Labels.pools(service.getMetadata().getName()))
+                .endMetadata()
+                .withData(data)
+                .build();
+    }
+
+    /** Reconcile precondition: a pool is delivered by ConfigMap and its size was decided in this reconcile. */
+    public static class Wanted implements Condition<ConfigMap, InstrumentedService> {
+        @Override
+        public boolean isMet(DependentResource<ConfigMap, InstrumentedService> dependent, InstrumentedService service,
+                Context<InstrumentedService> context) {
+            return service.getSpec().pools.stream().anyMatch(p -> PoolRules.delivery(p) == PoolSpec.Delivery.Type.ConfigMap)
+                    && context.managedWorkflowAndDependentResourceContext().get(KEY, Map.class).isPresent();
+        }
+    }
+}
