@@ -96,6 +96,7 @@ public class PoolAutoscaler {
         List<PoolSpec> pools = service.getSpec().pools;
         ResourceID id = ResourceID.fromResource(service);
         forgetOthers(id, pools);
+        forgetDeleted(service.getMetadata().getNamespace(), in.namespaceServices());
         if (pools.isEmpty()) {
             return Outcome.none();
         }
@@ -204,6 +205,12 @@ public class PoolAutoscaler {
         String prefix = service.getNamespace().orElse("") + "/" + service.getName() + "/";
         var names = keep.stream().map(p -> prefix + p.name).collect(Collectors.toSet());
         memory.keySet().removeIf(k -> k.startsWith(prefix) && !names.contains(k));
+    }
+
+    /** Drops the memory of services of the namespace that no longer exist (the reconciler keeps no finalizer). */
+    private void forgetDeleted(String namespace, List<InstrumentedService> alive) {
+        var prefixes = alive.stream().map(s -> namespace + "/" + s.getMetadata().getName() + "/").collect(Collectors.toSet());
+        memory.keySet().removeIf(k -> k.startsWith(namespace + "/") && prefixes.stream().noneMatch(k::startsWith));
     }
 
     private static String memoryKey(ResourceID id, String pool) {
