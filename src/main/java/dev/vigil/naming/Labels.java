@@ -48,6 +48,17 @@ public final class Labels {
         return labels;
     }
 
+    /** The ConfigMap that carries a generated dashboard. */
+    public static Map<String, String> dashboard(String owner) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(NAME, "vigil-dashboard");
+        labels.put(INSTANCE, Names.fit(owner, Names.LABEL_MAX));
+        labels.put(COMPONENT, "dashboard");
+        labels.put(PART_OF, "vigil");
+        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
+        return labels;
+    }
+
     /** The ConfigMap that carries a service's pool sizes. */
     public static Map<String, String> pools(String service) {
         Map<String, String> labels = new LinkedHashMap<>();
@@ -57,5 +68,22 @@ public final class Labels {
         labels.put(PART_OF, "vigil");
         labels.put(MANAGED_BY, MANAGED_BY_VALUE);
         return labels;
+    }
+
+    /** A label list as settings write it, {@code key=value,key=value}; blanks between entries are ignored. */
+    public static Map<String, String> parse(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("label setting '" + p + "' is not key=value");
+            }
+            out.put(p.substring(0, eq).strip(), p.substring(eq + 1).strip());
+        }
+        return out;
     }
 }

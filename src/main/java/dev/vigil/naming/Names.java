@@ -55,6 +55,11 @@ public final class Names {
         return fit(service + "-slo-rules", LABEL_MAX);
     }
 
+    /** ConfigMap carrying a service's (or a fleet's) Grafana dashboard. */
+    public static String dashboard(String owner) {
+        return fit(owner + "-dashboard", LABEL_MAX);
+    }
+
     /** ConfigMap holding the sizes of a service's connection pools, one key per pool. */
     public static String poolSizes(String service) {
         return fit(service + "-pools", LABEL_MAX);

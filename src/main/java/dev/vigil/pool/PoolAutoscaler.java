@@ -70,6 +70,8 @@ public class PoolAutoscaler {
     private static final class Memory {
         final Deque<PoolDecision.Recommendation> history = new ArrayDeque<>();
         Instant lastEvaluated;
+        /** When this operator last changed the size, to the millisecond (status keeps whole seconds). */
+        Instant lastChange;
         String key;
     }
 
@@ -109,11 +111,14 @@ public class PoolAutoscaler {
         for (PoolSpec pool : pools) {
             PoolStatus before = find(old, pool.name);
             int current = before != null && before.size != null ? before.size : PoolRules.initial(pool);
-            Memory m = memory.computeIfAbsent(memoryKey(id, pool.name), k -> new Memory());
             String key = Names.sha256Hex(Yaml.write(pool));
             Duration interval = PoolRules.interval(pool);
             Duration scrape = scrapeInterval(service, in.fleet());
-            Optional<Instant> changedAt = lastChange(before);
+            Memory m = memory.computeIfAbsent(memoryKey(id, pool.name), k -> new Memory());
+            // The exact moment of the last change; from status (whole seconds, rounded up) after a restart. A window
+            // that began before the change would count the old size's waits against the new one.
+            Optional<Instant> changedAt = m.lastChange != null ? Optional.of(m.lastChange)
+                    : lastChange(before).map(t -> t.plusSeconds(1));
             // A new size is only judged once two scrapes have seen it: until then the waits are the old size's.
             Instant settled = changedAt.map(t -> t.plus(PoolSignalQueries.settleTime(scrape))).orElse(Instant.MIN);
             Instant nextDue = m.lastEvaluated == null || !key.equals(m.key) ? now : m.lastEvaluated.plus(interval);
@@ -144,6 +149,7 @@ public class PoolAutoscaler {
                 sizes.put(pool.name, next.size);
                 if (next.size != current) {
                     changes.add(new Change(pool.name, current, next.size, next.reason, next.message));
+                    m.lastChange = now;
                 }
             }
         }

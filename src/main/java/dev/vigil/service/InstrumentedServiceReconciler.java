@@ -27,6 +27,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import dev.vigil.naming.Names;
 import dev.vigil.operator.CrdPresence;
+import dev.vigil.dashboard.ServiceDashboardConfigMap;
 import dev.vigil.pool.PoolAutoscaler;
 import dev.vigil.pool.PoolEnvDelivery;
 import dev.vigil.pool.PoolSizesConfigMap;
@@ -57,7 +58,9 @@ import java.util.stream.Collectors;
         @Dependent(type = SloRulesConfigMap.class, name = "slo-rules-configmap",
                 reconcilePrecondition = SloRulesConfigMap.Wanted.class),
         @Dependent(type = PoolSizesConfigMap.class, name = "pool-sizes-configmap",
-                reconcilePrecondition = PoolSizesConfigMap.Wanted.class)
+                reconcilePrecondition = PoolSizesConfigMap.Wanted.class),
+        @Dependent(type = ServiceDashboardConfigMap.class, name = "dashboard-configmap",
+                reconcilePrecondition = ServiceDashboardConfigMap.Wanted.class)
 })
 public class InstrumentedServiceReconciler implements Reconciler<InstrumentedService> {
     public static final String NAME = "instrumentedservice";

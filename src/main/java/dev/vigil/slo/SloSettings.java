@@ -4,7 +4,6 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,18 +31,6 @@ public record SloSettings(Map<String, String> configMapLabels, Map<String, Strin
     }
 
     static Map<String, String> labels(String text) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String part : text.split(",")) {
-            String p = part.strip();
-            if (p.isEmpty()) {
-                continue;
-            }
-            int eq = p.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("label setting '" + p + "' is not key=value");
-            }
-            out.put(p.substring(0, eq).strip(), p.substring(eq + 1).strip());
-        }
-        return out;
+        return dev.vigil.naming.Labels.parse(text);
     }
 }

@@ -50,6 +50,17 @@ public final class RealPrometheus implements AutoCloseable {
     /** The same over HTTPS with the given PEM certificate and key (Prometheus' own web config TLS). */
     public static RealPrometheus serving(Path work, String openMetrics, Path certFile, Path keyFile)
             throws IOException, InterruptedException {
+        return serving(work, openMetrics, certFile, keyFile, null);
+    }
+
+    /** Backfilled data plus a rules file that Prometheus evaluates every second from the moment it starts. */
+    public static RealPrometheus servingWithRules(Path work, String openMetrics, String rulesYaml)
+            throws IOException, InterruptedException {
+        return serving(work, openMetrics, null, null, rulesYaml);
+    }
+
+    private static RealPrometheus serving(Path work, String openMetrics, Path certFile, Path keyFile, String rulesYaml)
+            throws IOException, InterruptedException {
         Path data = Files.createDirectories(work.resolve("data"));
         Path input = work.resolve("input.om");
         Files.writeString(input, openMetrics);
@@ -60,7 +71,13 @@ public final class RealPrometheus implements AutoCloseable {
         assertThat(backfill.exitValue()).as("promtool tsdb create-blocks-from openmetrics:%n%s", out).isZero();
 
         Path config = work.resolve("prometheus.yml");
-        Files.writeString(config, "global: {scrape_interval: 1m}\n");
+        if (rulesYaml == null) {
+            Files.writeString(config, "global: {scrape_interval: 1m}\n");
+        } else {
+            Path rules = work.resolve("rules.yml");
+            Files.writeString(rules, rulesYaml);
+            Files.writeString(config, "global: {scrape_interval: 1m, evaluation_interval: 1s}\nrule_files: [" + rules + "]\n");
+        }
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -78,6 +95,15 @@ public final class RealPrometheus implements AutoCloseable {
         RealPrometheus prometheus = new RealPrometheus(p, port, log, certFile != null);
         prometheus.awaitReady();
         return prometheus;
+    }
+
+    /** What Prometheus logged so far (to explain a failed assertion). */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     public String url() {

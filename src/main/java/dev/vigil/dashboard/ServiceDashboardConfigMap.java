@@ -1,0 +1,85 @@
+package dev.vigil.dashboard;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.naming.Labels;
+import dev.vigil.naming.Names;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A service's dashboard in the ConfigMap {@code <service>-dashboard}, labelled for the Grafana chart's dashboard
+ * sidecar ({@code grafana_dashboard: "1"} by default) with the folder annotation it reads; one key,
+ * {@code <namespace>-<service>.json}. Owned by the service, removed with it or when its dashboard is disabled.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
+public class ServiceDashboardConfigMap extends CRUDKubernetesDependentResource<ConfigMap, InstrumentedService> {
+    public static final String DEFAULT_FOLDER = "Vigil";
+
+    public ServiceDashboardConfigMap() {
+        super(ConfigMap.class);
+    }
+
+    @Override
+    protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
+        return build(service, DashboardSettings.current());
+    }
+
+    public static String key(InstrumentedService service) {
+        return service.getMetadata().getNamespace() + "-" + service.getMetadata().getName() + ".json";
+    }
+
+    public static ConfigMap build(InstrumentedService service, DashboardSettings settings) {
+        String name = service.getMetadata().getName();
+        Map<String, String> labels = Labels.dashboard(name);
+        labels.putAll(settings.configMapLabels());
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(settings.folderAnnotation(), folder(service));
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(Names.dashboard(name))
+                .withNamespace(service.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withAnnotations(annotations)
+                .endMetadata()
+                .withData(Map.of(key(service), Grafana.json(ServiceDashboard.build(service))))
+                .build();
+    }
+
+    static String folder(InstrumentedService service) {
+        var d = service.getSpec().dashboard;
+        return d == null || d.folder == null ? DEFAULT_FOLDER : d.folder;
+    }
+
+    /** Exact on data, labels and annotations Vigil sets (the default matcher tolerates removed keys). */
+    @Override
+    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, InstrumentedService primary,
+            Context<InstrumentedService> context) {
+        Map<String, String> labels = actual.getMetadata().getLabels() == null ? Map.of() : actual.getMetadata().getLabels();
+        Map<String, String> annotations = actual.getMetadata().getAnnotations() == null ? Map.of() : actual.getMetadata().getAnnotations();
+        boolean same = Objects.equals(actual.getData(), desired.getData())
+                && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
+                && annotations.entrySet().containsAll(desired.getMetadata().getAnnotations().entrySet());
+        return Matcher.Result.computed(same, desired);
+    }
+
+    /** Reconcile precondition: the dashboard is not switched off. */
+    public static class Wanted implements Condition<ConfigMap, InstrumentedService> {
+        @Override
+        public boolean isMet(DependentResource<ConfigMap, InstrumentedService> dependent, InstrumentedService service,
+                Context<InstrumentedService> context) {
+            var d = service.getSpec().dashboard;
+            return d == null || !Boolean.FALSE.equals(d.enabled);
+        }
+    }
+}
