@@ -58,7 +58,9 @@ import java.util.stream.Collectors;
         @Dependent(type = CollectorHeadlessService.class, name = "headless-service"),
         @Dependent(type = CollectorOtlpService.class, name = "otlp-service"),
         @Dependent(type = CollectorStatefulSet.class, name = "statefulset", dependsOn = "configmap"),
-        @Dependent(type = CollectorPodDisruptionBudget.class, name = "pdb")
+        @Dependent(type = CollectorPodDisruptionBudget.class, name = "pdb"),
+        @Dependent(type = dev.vigil.dashboard.FleetDashboardConfigMap.class, name = "dashboard",
+                reconcilePrecondition = dev.vigil.dashboard.FleetDashboardConfigMap.Wanted.class)
 })
 public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollector> {
     public static final String NAME = "telemetrycollector";
@@ -70,6 +72,8 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     EventRecorder events;
     @Inject
     ReconcileTelemetry tracing;
+    @Inject
+    dev.vigil.telemetry.OperatorGauges gauges;
     @Inject
     CollectorBinaryValidator binaryValidator;
     @Inject
@@ -158,6 +162,8 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
 
         // Which shard scrapes which pod: the plan the service-discovery endpoint serves, hand-offs included.
         shardPlans.retain(fleets.stream().map(ResourceID::fromResource).collect(Collectors.toSet()));
+        gauges.retainFleets(fleets.stream().map(f -> f.getMetadata().getNamespace() + "/" + f.getMetadata().getName())
+                .collect(Collectors.toSet()));
         Instant now = clock.instant();
         List<ScrapeEndpoint> endpoints = FleetTargets.of(targets, ns -> pods.list(ns).toList(),
                 fleet.getSpec().scrapeIntervalOrDefault());
@@ -172,6 +178,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         next.services = outcome.plan().services();
         next.configHash = outcome.plan().configHash();
         fillTargets(next, shardPlan);
+        gauges.shardTargets(fleet.getMetadata().getNamespace(), fleet.getMetadata().getName(), shardPlan.counts());
         conditions.set(Reasons.CONFIG_VALID, true, Reasons.CONFIG_ACCEPTED, "collector configuration is valid");
         capCondition(fleet, old, conditions, next.shardTargets);
         // While removed shards drain, the StatefulSet still has their pods: rolled out means "as many as needed now".

@@ -65,12 +65,15 @@ public class ServiceDashboardConfigMap extends CRUDKubernetesDependentResource<C
     @Override
     public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, InstrumentedService primary,
             Context<InstrumentedService> context) {
+        return Matcher.Result.computed(same(actual, desired), desired);
+    }
+
+    static boolean same(ConfigMap actual, ConfigMap desired) {
         Map<String, String> labels = actual.getMetadata().getLabels() == null ? Map.of() : actual.getMetadata().getLabels();
         Map<String, String> annotations = actual.getMetadata().getAnnotations() == null ? Map.of() : actual.getMetadata().getAnnotations();
-        boolean same = Objects.equals(actual.getData(), desired.getData())
+        return Objects.equals(actual.getData(), desired.getData())
                 && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
                 && annotations.entrySet().containsAll(desired.getMetadata().getAnnotations().entrySet());
-        return Matcher.Result.computed(same, desired);
     }
 
     /** Reconcile precondition: the dashboard is not switched off. */

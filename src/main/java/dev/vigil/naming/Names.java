@@ -55,9 +55,14 @@ public final class Names {
         return fit(service + "-slo-rules", LABEL_MAX);
     }
 
-    /** ConfigMap carrying a service's (or a fleet's) Grafana dashboard. */
-    public static String dashboard(String owner) {
-        return fit(owner + "-dashboard", LABEL_MAX);
+    /** ConfigMap carrying a service's Grafana dashboard. */
+    public static String dashboard(String service) {
+        return fit(service + "-dashboard", LABEL_MAX);
+    }
+
+    /** ConfigMap carrying a fleet's Grafana dashboard (named like the fleet's other objects, apart from services'). */
+    public static String fleetDashboard(String fleet) {
+        return fit(fleet + "-collector-dashboard", LABEL_MAX);
     }
 
     /** ConfigMap holding the sizes of a service's connection pools, one key per pool. */

@@ -17,6 +17,7 @@ import dev.vigil.naming.Names;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.status.Reasons;
+import dev.vigil.telemetry.OperatorGauges;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,19 +80,22 @@ public class PoolAutoscaler {
     private final PrometheusClient prometheus;
     private final BudgetLedger ledger;
     private final EventRecorder events;
+    private final OperatorGauges gauges;
     private final Map<String, Memory> memory = new ConcurrentHashMap<>();
     Clock clock = Clock.systemUTC();
 
     @Inject
-    public PoolAutoscaler(KubernetesClient client, BudgetLedger ledger, EventRecorder events) {
-        this(client, new PrometheusClient(), ledger, events);
+    public PoolAutoscaler(KubernetesClient client, BudgetLedger ledger, EventRecorder events, OperatorGauges gauges) {
+        this(client, new PrometheusClient(), ledger, events, gauges);
     }
 
-    PoolAutoscaler(KubernetesClient client, PrometheusClient prometheus, BudgetLedger ledger, EventRecorder events) {
+    PoolAutoscaler(KubernetesClient client, PrometheusClient prometheus, BudgetLedger ledger, EventRecorder events,
+            OperatorGauges gauges) {
         this.client = client;
         this.prometheus = prometheus;
         this.ledger = ledger;
         this.events = events;
+        this.gauges = gauges;
     }
 
     public Outcome update(InstrumentedService service, List<PoolStatus> old, Inputs in) {
@@ -100,6 +104,7 @@ public class PoolAutoscaler {
         forgetOthers(id, pools);
         forgetDeleted(service.getMetadata().getNamespace(), in.namespaceServices());
         if (pools.isEmpty()) {
+            gauges.retainPools(service.getMetadata().getNamespace(), service.getMetadata().getName(), java.util.Set.of());
             return Outcome.none();
         }
         Instant now = Instant.now(clock);
@@ -183,6 +188,12 @@ public class PoolAutoscaler {
                         BudgetLedger.member(service.getMetadata().getName(), pool.name), now.size * now.replicas);
             }
         }
+        String ns = service.getMetadata().getNamespace();
+        for (PoolStatus p : outcome.statuses()) {
+            gauges.pool(ns, service.getMetadata().getName(), p.name, p.size, p.desiredSize);
+        }
+        gauges.retainPools(ns, service.getMetadata().getName(),
+                outcome.statuses().stream().map(p -> p.name).collect(Collectors.toSet()));
         for (Change c : outcome.changes()) {
             events.normal(service, Reasons.POOL_RESIZED, "pool " + c.pool() + ": " + c.from() + " -> " + c.to() + " ("
                     + c.reason() + ": " + c.message() + ")");
@@ -217,6 +228,7 @@ public class PoolAutoscaler {
     private void forgetDeleted(String namespace, List<InstrumentedService> alive) {
         var prefixes = alive.stream().map(s -> namespace + "/" + s.getMetadata().getName() + "/").collect(Collectors.toSet());
         memory.keySet().removeIf(k -> k.startsWith(namespace + "/") && prefixes.stream().noneMatch(k::startsWith));
+        gauges.retainPoolServices(namespace, alive.stream().map(s -> s.getMetadata().getName()).collect(Collectors.toSet()));
     }
 
     private static String memoryKey(ResourceID id, String pool) {

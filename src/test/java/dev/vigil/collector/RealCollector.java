@@ -14,14 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The real OpenTelemetry collector built by e2e/tools/build-tools.sh with the Collector Builder. Its path comes from
  * the VIGIL_OTELCOL environment variable (set by .ci/run); the tests fail, not skip, without it.
  */
-final class RealCollector {
+public final class RealCollector {
     record Result(int exitCode, String output) {
     }
 
     private RealCollector() {
     }
 
-    static Path binary() {
+    public static Path binary() {
         String path = System.getenv("VIGIL_OTELCOL");
         assertThat(path).as("VIGIL_OTELCOL must point at the collector built by e2e/tools/build-tools.sh otelcol "
                 + "(bash .ci/run sets it)").isNotBlank();

@@ -164,6 +164,13 @@ class PoolOperatorTest {
         assertThat(events(ns, Reasons.CAPPED_BY_MAX)).singleElement()
                 .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
 
+        // What the generated dashboards read from the operator: the delivered and desired sizes, targets per shard.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> io.restassured.RestAssured.given().when().get("/q/metrics")
+                .then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("vigil_pool_size{namespace=\"pool-a\",pool=\"cache\",service=\"api\"} 10.0"))
+                .body(org.hamcrest.Matchers.containsString("vigil_pool_desired_size{namespace=\"pool-a\",pool=\"cache\",service=\"api\"} "))
+                .body(org.hamcrest.Matchers.containsString("vigil_fleet_shard_targets{fleet=\"platform\",namespace=\"pool-a\",shard=\"0\"}")));
+
         // An HPA-like change to 5 replicas: 30 connections leave 6 each, at once.
         client.apps().deployments().inNamespace(ns).withName("api").scale(5);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(delivered(ns, "api")).isEqualTo(6));

@@ -59,6 +59,9 @@ public class TelemetryCollectorSpec {
     @JsonPropertyDescription("The Prometheus-compatible query API Vigil reads SLO and pool metrics from.")
     public PrometheusSpec prometheus;
 
+    @JsonPropertyDescription("The Grafana dashboard Vigil generates for the fleet.")
+    public DashboardSpec dashboard;
+
     @JsonPropertyDescription("Optional raw collector configuration fragment, deep-merged into the generated "
             + "configuration (maps are merged key by key, lists and scalars replace). A fragment that makes the "
             + "configuration invalid sets ConfigValid=False and the running collectors are left unchanged.")

@@ -1,0 +1,68 @@
+package dev.vigil.dashboard;
+
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.naming.Labels;
+import dev.vigil.naming.Names;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A fleet's dashboard in the ConfigMap {@code <fleet>-collector-dashboard}, like a service's (see ServiceDashboardConfigMap). */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
+public class FleetDashboardConfigMap extends CRUDKubernetesDependentResource<ConfigMap, TelemetryCollector> {
+    public FleetDashboardConfigMap() {
+        super(ConfigMap.class);
+    }
+
+    @Override
+    protected ConfigMap desired(TelemetryCollector fleet, Context<TelemetryCollector> context) {
+        return build(fleet, DashboardSettings.current());
+    }
+
+    public static String key(TelemetryCollector fleet) {
+        return fleet.getMetadata().getNamespace() + "-" + fleet.getMetadata().getName() + "-collectors.json";
+    }
+
+    public static ConfigMap build(TelemetryCollector fleet, DashboardSettings settings) {
+        String name = fleet.getMetadata().getName();
+        Map<String, String> labels = Labels.dashboard(name);
+        labels.putAll(settings.configMapLabels());
+        Map<String, String> annotations = new LinkedHashMap<>();
+        var d = fleet.getSpec().dashboard;
+        annotations.put(settings.folderAnnotation(), d == null || d.folder == null ? ServiceDashboardConfigMap.DEFAULT_FOLDER : d.folder);
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(Names.fleetDashboard(name))
+                .withNamespace(fleet.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withAnnotations(annotations)
+                .endMetadata()
+                .withData(Map.of(key(fleet), Grafana.json(FleetDashboard.build(fleet))))
+                .build();
+    }
+
+    @Override
+    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, TelemetryCollector primary,
+            Context<TelemetryCollector> context) {
+        return Matcher.Result.computed(ServiceDashboardConfigMap.same(actual, desired), desired);
+    }
+
+    /** Reconcile precondition: the dashboard is not switched off. */
+    public static class Wanted implements Condition<ConfigMap, TelemetryCollector> {
+        @Override
+        public boolean isMet(DependentResource<ConfigMap, TelemetryCollector> dependent, TelemetryCollector fleet,
+                Context<TelemetryCollector> context) {
+            var d = fleet.getSpec().dashboard;
+            return d == null || !Boolean.FALSE.equals(d.enabled);
+        }
+    }
+}
