@@ -2,7 +2,8 @@
 # Every test of the project: builds the pinned tools it needs (cached under ~/.cache/vigil), the operator, runs
 # the test suite (unit, golden, real collector, real helm, operator on the mock server), checks that the
 # committed generated files (CRDs, chart CRDs, operator/ manifests, docs/api.md, docs/argocd/) match a fresh
-# build, runs the Argo CD health check on Lua 5.1, then the end-to-end suites on the local real control plane.
+# build, checks the generated dashboards against Grafana's dashboard schema, runs the Argo CD health check on
+# Lua 5.1, then the end-to-end suites on the local real control plane.
 # This is the README's test command; .ci/run calls it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +24,9 @@ echo "maven build and tests took $((SECONDS - t)) s"
 
 phase "generated files are up to date"
 bash e2e/tools/generated.sh check
+
+phase "generated dashboards against Grafana's published schema (grafana-foundation-sdk, strict)"
+bash e2e/tools/dashboard-check.sh
 
 phase "Argo CD health check (Lua 5.1) on the committed fixtures"
 python3 e2e/argocd/test-health.py e2e/argocd/fixtures

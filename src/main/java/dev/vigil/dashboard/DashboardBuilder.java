@@ -46,7 +46,7 @@ public final class DashboardBuilder {
         this.title = title;
         this.tags = tags;
         annotations.add(new Annotation("Annotations & Alerts", new Grafana.Datasource("grafana", "-- Grafana --"), true,
-                true, "rgba(0, 211, 255, 1)", true, "dashboard", null, null, null, null, null, null));
+                true, "rgba(0, 211, 255, 1)", 1, "dashboard", null, null, null, null, null, null));
     }
 
     public DashboardBuilder description(String text) {
@@ -93,7 +93,12 @@ public final class DashboardBuilder {
 
     public DashboardBuilder timeseries(String panelTitle, String panelDescription, String unit, int width, List<Query> queries) {
         Map<String, Object> options = new LinkedHashMap<>();
-        options.put("legend", Map.of("displayMode", "list", "placement", "bottom", "showLegend", true));
+        Map<String, Object> legend = new LinkedHashMap<>();
+        legend.put("calcs", List.of());
+        legend.put("displayMode", "list");
+        legend.put("placement", "bottom");
+        legend.put("showLegend", true);
+        options.put("legend", legend);
         options.put("tooltip", Map.of("mode", "multi", "sort", "desc"));
         Map<String, Object> custom = new LinkedHashMap<>();
         custom.put("drawStyle", "line");
@@ -112,6 +117,11 @@ public final class DashboardBuilder {
         options.put("colorMode", "value");
         options.put("graphMode", "area");
         options.put("textMode", "auto");
+        options.put("justifyMode", "auto");
+        options.put("orientation", "auto");
+        options.put("wideLayout", true);
+        options.put("showPercentChange", false);
+        options.put("percentChangeColorMode", "standard");
         return add("stat", panelTitle, panelDescription, width, 4, List.of(query), true,
                 new Defaults(unit, 2, null, null, new Thresholds("absolute", steps), Map.of("mode", "thresholds"), null),
                 options);
@@ -146,7 +156,7 @@ public final class DashboardBuilder {
         return new Grafana.Dashboard(uid, title, description, tags, "browser", true, 1, Grafana.SCHEMA_VERSION, 1,
                 new Grafana.TimeRange("now-6h", "now"), "30s", new Grafana.Templating(List.copyOf(variables)),
                 new Grafana.Annotations(List.copyOf(annotations)),
-                List.of(new Grafana.Link("Vigil", "dashboards", List.of("vigil"), true, true, true)), List.copyOf(panels));
+                List.of(new Grafana.Link("Vigil", "dashboards", "external link", "", List.of("vigil"), true, true, true, false)), List.copyOf(panels));
     }
 
     /** Green below the first threshold, then orange, then red. */

@@ -43,8 +43,8 @@ public final class Grafana {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Link(String title, String type, List<String> tags, boolean asDropdown, boolean includeVars,
-            boolean keepTime) {
+    public record Link(String title, String type, String icon, String tooltip, List<String> tags, boolean asDropdown,
+            boolean includeVars, boolean keepTime, boolean targetBlank) {
     }
 
     public record Datasource(String type, String uid) {
@@ -93,7 +93,7 @@ public final class Grafana {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Annotation(String name, Datasource datasource, boolean enable, boolean hide, String iconColor,
-            Boolean builtIn, String type, String expr, String step, String titleFormat, String textFormat,
+            Integer builtIn, String type, String expr, String step, String titleFormat, String textFormat,
             String tagKeys, Boolean useValueForTime) {
     }
 
