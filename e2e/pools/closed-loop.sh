@@ -148,6 +148,8 @@ if [ "$mode" = full ]; then
   python3 "$here/loadgen.py" --url "http://127.0.0.1:$http_port" --hold-ms 100 --phases spike2:16:30 \
     --out "$work/load-resume.jsonl"
   mark resume-end
+  # With a fleet and a pooled service in place: the chart's operator dashboard finds all its metrics.
+  bash "$root/e2e/operator-metrics.sh"
 fi
 sleep 1
 kill $observer 2>/dev/null || true

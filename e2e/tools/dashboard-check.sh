@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks the generated dashboards (the golden JSON the unit tests hold the generator to) against Grafana's
+# Checks the generated dashboards (the golden JSON the unit tests hold the generator to, and the operator dashboard
+# the chart ships) against Grafana's
 # published dashboard schema, decoded strictly by github.com/grafana/grafana-foundation-sdk/go v0.0.22 (see
 # e2e/tools/dashboard-check/main.go); and checks that the check can fail: a copy with an unknown panel field and a
 # copy with a field of the wrong type must both be rejected.
@@ -11,7 +12,7 @@ if [ ! -x "$bin" ] || [ main.go -nt "$bin" ] || [ go.mod -nt "$bin" ]; then
   mkdir -p "$(dirname "$bin")"
   GOTOOLCHAIN=local GOFLAGS=-mod=mod go build -o "$bin" .
 fi
-"$bin" "$root"/src/test/resources/golden-dashboards/*.json
+"$bin" "$root"/src/test/resources/golden-dashboards/*.json "$root"/helm/vigil/dashboards/*.json
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 python3 - "$root/src/test/resources/golden-dashboards/slos-and-pools.json" "$tmp" <<'PY'
 import json, sys

@@ -15,11 +15,13 @@ import java.util.function.Predicate;
 /**
  * What the operator decided, as gauges on /q/metrics for the generated dashboards:
  * <ul>
- * <li>{@code vigil_fleet_shard_targets{namespace,fleet,shard}}: scrape targets each shard holds;</li>
- * <li>{@code vigil_pool_size{namespace,service,pool}} and {@code vigil_pool_desired_size{...}}: the size delivered
+ * <li>{@code vigil_fleet_shard_targets{fleet_namespace,fleet,shard}}: scrape targets each shard holds;</li>
+ * <li>{@code vigil_pool_size{service_namespace,service,pool}} and {@code vigil_pool_desired_size{...}}: the size delivered
  * to a pool and the size its signals asked for.</li>
  * </ul>
- * Gauges of fleets, services and pools that are gone are removed, so the series end with the resource.
+ * Gauges of fleets, services and pools that are gone are removed, so the series end with the resource. The
+ * resource's namespace is {@code fleet_namespace} / {@code service_namespace}, not {@code namespace}, which the
+ * Prometheus scraping the operator sets to the operator's own namespace.
  */
 @ApplicationScoped
 public class OperatorGauges {
@@ -40,20 +42,20 @@ public class OperatorGauges {
 
     public void shardTargets(String namespace, String fleet, int[] counts) {
         for (int shard = 0; shard < counts.length; shard++) {
-            set(SHARD_TARGETS, Tags.of("namespace", namespace, "fleet", fleet, "shard", Integer.toString(shard)), counts[shard]);
+            set(SHARD_TARGETS, Tags.of("fleet_namespace", namespace, "fleet", fleet, "shard", Integer.toString(shard)), counts[shard]);
         }
         int shards = counts.length;
-        remove(k -> k.name().equals(SHARD_TARGETS) && namespace.equals(tag(k, "namespace")) && fleet.equals(tag(k, "fleet"))
+        remove(k -> k.name().equals(SHARD_TARGETS) && namespace.equals(tag(k, "fleet_namespace")) && fleet.equals(tag(k, "fleet"))
                 && Integer.parseInt(tag(k, "shard")) >= shards);
     }
 
     /** Keeps the fleet gauges of these fleets ("namespace/name") only. */
     public void retainFleets(Set<String> fleets) {
-        remove(k -> k.name().equals(SHARD_TARGETS) && !fleets.contains(tag(k, "namespace") + "/" + tag(k, "fleet")));
+        remove(k -> k.name().equals(SHARD_TARGETS) && !fleets.contains(tag(k, "fleet_namespace") + "/" + tag(k, "fleet")));
     }
 
     public void pool(String namespace, String service, String pool, int size, Integer desired) {
-        Tags tags = Tags.of("namespace", namespace, "service", service, "pool", pool);
+        Tags tags = Tags.of("service_namespace", namespace, "service", service, "pool", pool);
         set(POOL_SIZE, tags, size);
         if (desired != null) {
             set(POOL_DESIRED, tags, desired);
@@ -62,13 +64,13 @@ public class OperatorGauges {
 
     /** Keeps the pool gauges of this service for these pools only (none: the service or its pools are gone). */
     public void retainPools(String namespace, String service, Set<String> pools) {
-        remove(k -> (k.name().equals(POOL_SIZE) || k.name().equals(POOL_DESIRED)) && namespace.equals(tag(k, "namespace"))
+        remove(k -> (k.name().equals(POOL_SIZE) || k.name().equals(POOL_DESIRED)) && namespace.equals(tag(k, "service_namespace"))
                 && service.equals(tag(k, "service")) && !pools.contains(tag(k, "pool")));
     }
 
     /** Keeps the pool gauges of these services ("namespace/name") only. */
     public void retainPoolServices(String namespace, Set<String> services) {
-        remove(k -> (k.name().equals(POOL_SIZE) || k.name().equals(POOL_DESIRED)) && namespace.equals(tag(k, "namespace"))
+        remove(k -> (k.name().equals(POOL_SIZE) || k.name().equals(POOL_DESIRED)) && namespace.equals(tag(k, "service_namespace"))
                 && !services.contains(tag(k, "service")));
     }
 

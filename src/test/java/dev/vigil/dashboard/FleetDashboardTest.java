@@ -79,7 +79,7 @@ class FleetDashboardTest {
             pods.add("platform-collector-" + i);
         }
         for (int i = 0; i < 8; i++) {
-            data.gauge("vigil_fleet_shard_targets", "vigil_fleet_shard_targets{namespace=\"observability\",fleet=\"platform\",shard=\""
+            data.gauge("vigil_fleet_shard_targets", "vigil_fleet_shard_targets{fleet_namespace=\"observability\",fleet=\"platform\",shard=\""
                     + i + "\"}", start, 59, 100 + i);
         }
         gauge(data, "otelcol_process_uptime", "", pods, 3600, start);

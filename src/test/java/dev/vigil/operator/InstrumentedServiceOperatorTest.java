@@ -130,7 +130,9 @@ class InstrumentedServiceOperatorTest {
         client.resource(OperatorTestSupport.service("svc-d", "m", "none")).create();
         awaitReady("svc-d", "m", "False", Reasons.WORKLOAD_MISSING);
         given().when().get("/q/metrics").then().statusCode(200)
-                .body(containsString("vigil_reconciles_total{kind=\"InstrumentedService\",outcome=\"success\"}"));
+                .body(containsString("vigil_reconciles_total{kind=\"InstrumentedService\",outcome=\"success\"}"))
+                .body(containsString("reconciliations_execution_duration_seconds"))
+                .body(containsString("reconciliations_queue"));
     }
 
     static io.fabric8.kubernetes.api.model.apps.Deployment deployment(String ns, String app) {
