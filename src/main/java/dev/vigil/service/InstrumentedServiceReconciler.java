@@ -168,6 +168,7 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
         next.poolSizes = poolOutcome.sizes().isEmpty() ? null : poolOutcome.sizes().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
 
+        String poolProblem = null;
         if (slo.problems().isEmpty()) {
             context.managedWorkflowAndDependentResourceContext().put(PoolSizesConfigMap.KEY, poolOutcome.sizes());
             // Collectors of a fleet in another namespace get pod discovery here; the binding goes when that stops.
@@ -182,6 +183,7 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
             }
             if (workload.isPresent()) {
                 String problem = PoolEnvDelivery.sync(context.getClient(), service, workload.get(), poolOutcome.sizes());
+                poolProblem = problem;
                 if (problem != null) {
                     conditions.set(Reasons.POOLS_DELIVERED, false, Reasons.POOL_DELIVERY_FAILED, problem);
                 } else if (!poolOutcome.sizes().isEmpty()) {
@@ -197,6 +199,8 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
                     + " (no rules were written or changed)");
         } else if (workload.isEmpty()) {
             conditions.set(Reasons.READY, false, Reasons.WORKLOAD_MISSING, workloadText + " does not exist");
+        } else if (poolProblem != null) {
+            conditions.set(Reasons.READY, false, Reasons.POOL_DELIVERY_FAILED, poolProblem);
         } else if (fleet.isEmpty()) {
             conditions.set(Reasons.READY, false, Reasons.NO_MATCHING_COLLECTOR,
                     "no TelemetryCollector's serviceSelector selects this service");

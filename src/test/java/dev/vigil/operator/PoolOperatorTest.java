@@ -261,4 +261,25 @@ class PoolOperatorTest {
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
                 assertThat(state(pool(ns, "quiet").conditions, Reasons.SCALING_LIMITED)).isEqualTo("True/" + Reasons.RAISED_TO_MIN));
     }
+
+    @Test
+    void anEnvPoolForAContainerTheWorkloadDoesNotHaveIsNotReady() {
+        String ns = "pool-d";
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+        client.resource(fleet(ns, prometheus.url())).create();
+        client.resource(service(ns, "api", "quiet", """
+                size: {min: 2, max: 20, initial: 3}
+                delivery: {type: Env, container: sidecar, envName: POOL_SIZE}
+                """)).create();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            var st = get(ns, "api").getStatus();
+            assertThat(state(st.conditions, Reasons.READY)).isEqualTo("False/" + Reasons.POOL_DELIVERY_FAILED);
+            assertThat(state(st.conditions, Reasons.POOLS_DELIVERED)).isEqualTo("False/" + Reasons.POOL_DELIVERY_FAILED);
+            assertThat(Conditions.find(st.conditions, Reasons.READY).getMessage())
+                    .isEqualTo("container sidecar (delivery.container) is not in Deployment api; the pool size is not delivered");
+        });
+        // Nothing of the workload was changed.
+        assertThat(client.apps().deployments().inNamespace(ns).withName("api").get().getSpec().getTemplate().getSpec()
+                .getContainers()).singleElement().satisfies(c -> assertThat(c.getEnv()).isNullOrEmpty());
+    }
 }
