@@ -68,12 +68,15 @@ public class ServiceDashboardConfigMap extends CRUDKubernetesDependentResource<C
         return Matcher.Result.computed(same(actual, desired), desired);
     }
 
-    static boolean same(ConfigMap actual, ConfigMap desired) {
+    /** Data equal, and every label and annotation of {@code desired} present on {@code actual}. */
+    public static boolean same(ConfigMap actual, ConfigMap desired) {
         Map<String, String> labels = actual.getMetadata().getLabels() == null ? Map.of() : actual.getMetadata().getLabels();
         Map<String, String> annotations = actual.getMetadata().getAnnotations() == null ? Map.of() : actual.getMetadata().getAnnotations();
-        return Objects.equals(actual.getData(), desired.getData())
+        Map<String, String> wantedAnnotations = desired.getMetadata().getAnnotations() == null ? Map.of()
+                : desired.getMetadata().getAnnotations();
+        return Objects.equals(actual.getData() == null ? Map.of() : actual.getData(), desired.getData())
                 && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
-                && annotations.entrySet().containsAll(desired.getMetadata().getAnnotations().entrySet());
+                && annotations.entrySet().containsAll(wantedAnnotations.entrySet());
     }
 
     /** Reconcile precondition: the dashboard is not switched off. */

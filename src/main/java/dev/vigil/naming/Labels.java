@@ -39,32 +39,25 @@ public final class Labels {
 
     /** Objects that carry a service's SLO rules. */
     public static Map<String, String> slo(String service) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(NAME, "vigil-slo");
-        labels.put(INSTANCE, Names.fit(service, Names.LABEL_MAX));
-        labels.put(COMPONENT, "slo-rules");
-        labels.put(PART_OF, "vigil");
-        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
-        return labels;
+        return owned("vigil-slo", service, "slo-rules");
     }
 
     /** The ConfigMap that carries a generated dashboard. */
     public static Map<String, String> dashboard(String owner) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(NAME, "vigil-dashboard");
-        labels.put(INSTANCE, Names.fit(owner, Names.LABEL_MAX));
-        labels.put(COMPONENT, "dashboard");
-        labels.put(PART_OF, "vigil");
-        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
-        return labels;
+        return owned("vigil-dashboard", owner, "dashboard");
     }
 
     /** The ConfigMap that carries a service's pool sizes. */
     public static Map<String, String> pools(String service) {
+        return owned("vigil-pools", service, "pool-sizes");
+    }
+
+    /** The recommended labels of an object Vigil writes for {@code owner}. */
+    private static Map<String, String> owned(String name, String owner, String component) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(NAME, "vigil-pools");
-        labels.put(INSTANCE, Names.fit(service, Names.LABEL_MAX));
-        labels.put(COMPONENT, "pool-sizes");
+        labels.put(NAME, name);
+        labels.put(INSTANCE, Names.fit(owner, Names.LABEL_MAX));
+        labels.put(COMPONENT, component);
         labels.put(PART_OF, "vigil");
         labels.put(MANAGED_BY, MANAGED_BY_VALUE);
         return labels;

@@ -15,7 +15,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -47,10 +46,7 @@ public class PoolSizesConfigMap extends CRUDKubernetesDependentResource<ConfigMa
     @Override
     public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, InstrumentedService primary,
             Context<InstrumentedService> context) {
-        Map<String, String> labels = actual.getMetadata().getLabels() == null ? Map.of() : actual.getMetadata().getLabels();
-        boolean same = Objects.equals(actual.getData() == null ? Map.of() : actual.getData(), desired.getData())
-                && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
-        return Matcher.Result.computed(same, desired);
+        return Matcher.Result.computed(dev.vigil.dashboard.ServiceDashboardConfigMap.same(actual, desired), desired);
     }
 
     public static ConfigMap build(InstrumentedService service, Map<String, Integer> sizes) {
