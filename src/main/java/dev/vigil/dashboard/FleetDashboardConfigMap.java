@@ -4,7 +4,6 @@ import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
@@ -13,8 +12,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** A fleet's dashboard in the ConfigMap {@code <fleet>-collector-dashboard}, like a service's (see ServiceDashboardConfigMap). */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
@@ -33,21 +30,8 @@ public class FleetDashboardConfigMap extends CRUDKubernetesDependentResource<Con
     }
 
     public static ConfigMap build(TelemetryCollector fleet, DashboardSettings settings) {
-        String name = fleet.getMetadata().getName();
-        Map<String, String> labels = Labels.dashboard(name);
-        labels.putAll(settings.configMapLabels());
-        Map<String, String> annotations = new LinkedHashMap<>();
-        var d = fleet.getSpec().dashboard;
-        annotations.put(settings.folderAnnotation(), d == null || d.folder == null ? ServiceDashboardConfigMap.DEFAULT_FOLDER : d.folder);
-        return new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(Names.fleetDashboard(name))
-                .withNamespace(fleet.getMetadata().getNamespace())
-                .withLabels(labels)
-                .withAnnotations(annotations)
-                .endMetadata()
-                .withData(Map.of(key(fleet), Grafana.json(FleetDashboard.build(fleet))))
-                .build();
+        return ServiceDashboardConfigMap.configMap(Names.fleetDashboard(fleet.getMetadata().getName()), fleet,
+                fleet.getSpec().dashboard, key(fleet), Grafana.json(FleetDashboard.build(fleet)), settings);
     }
 
     @Override
@@ -61,8 +45,7 @@ public class FleetDashboardConfigMap extends CRUDKubernetesDependentResource<Con
         @Override
         public boolean isMet(DependentResource<ConfigMap, TelemetryCollector> dependent, TelemetryCollector fleet,
                 Context<TelemetryCollector> context) {
-            var d = fleet.getSpec().dashboard;
-            return d == null || !Boolean.FALSE.equals(d.enabled);
+            return ServiceDashboardConfigMap.enabled(fleet.getSpec().dashboard);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.dashboard;
 
+import dev.vigil.api.v1alpha1.DashboardSpec;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
@@ -40,25 +41,31 @@ public class ServiceDashboardConfigMap extends CRUDKubernetesDependentResource<C
     }
 
     public static ConfigMap build(InstrumentedService service, DashboardSettings settings) {
-        String name = service.getMetadata().getName();
-        Map<String, String> labels = Labels.dashboard(name);
+        return configMap(Names.dashboard(service.getMetadata().getName()), service, service.getSpec().dashboard,
+                key(service), Grafana.json(ServiceDashboard.build(service)), settings);
+    }
+
+    /** A dashboard's ConfigMap: the owner's dashboard labels plus the sidecar's, the folder annotation, one key. */
+    static ConfigMap configMap(String name, io.fabric8.kubernetes.api.model.HasMetadata owner, DashboardSpec spec,
+            String key, String json, DashboardSettings settings) {
+        Map<String, String> labels = Labels.dashboard(owner.getMetadata().getName());
         labels.putAll(settings.configMapLabels());
         Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put(settings.folderAnnotation(), folder(service));
+        annotations.put(settings.folderAnnotation(), spec == null || spec.folder == null ? DEFAULT_FOLDER : spec.folder);
         return new ConfigMapBuilder()
                 .withNewMetadata()
-                .withName(Names.dashboard(name))
-                .withNamespace(service.getMetadata().getNamespace())
+                .withName(name)
+                .withNamespace(owner.getMetadata().getNamespace())
                 .withLabels(labels)
                 .withAnnotations(annotations)
                 .endMetadata()
-                .withData(Map.of(key(service), Grafana.json(ServiceDashboard.build(service))))
+                .withData(Map.of(key, json))
                 .build();
     }
 
-    static String folder(InstrumentedService service) {
-        var d = service.getSpec().dashboard;
-        return d == null || d.folder == null ? DEFAULT_FOLDER : d.folder;
+    /** Whether a resource's dashboard is wanted: unless {@code spec.dashboard.enabled} is false. */
+    static boolean enabled(DashboardSpec spec) {
+        return spec == null || !Boolean.FALSE.equals(spec.enabled);
     }
 
     /** Exact on data, labels and annotations Vigil sets (the default matcher tolerates removed keys). */
@@ -84,8 +91,7 @@ public class ServiceDashboardConfigMap extends CRUDKubernetesDependentResource<C
         @Override
         public boolean isMet(DependentResource<ConfigMap, InstrumentedService> dependent, InstrumentedService service,
                 Context<InstrumentedService> context) {
-            var d = service.getSpec().dashboard;
-            return d == null || !Boolean.FALSE.equals(d.enabled);
+            return enabled(service.getSpec().dashboard);
         }
     }
 }

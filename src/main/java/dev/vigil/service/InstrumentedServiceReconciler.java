@@ -158,9 +158,9 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
         // or the spec is rejected.
         PoolAutoscaler.Outcome poolOutcome;
         if (slo.problems().isEmpty() && workload.isPresent()) {
+            String gate = sloGate(service, next);
             poolOutcome = pools.update(service, old == null ? null : old.pools, new PoolAutoscaler.Inputs(fleet,
-                    liveReplicas(workload.get()), context.getPrimaryCache().list(namespace).toList(),
-                    sloGate(service, next) == null, sloGate(service, next)));
+                    liveReplicas(workload.get()), context.getPrimaryCache().list(namespace).toList(), gate == null, gate));
         } else {
             poolOutcome = PoolAutoscaler.held(service, old == null ? null : old.pools);
         }
