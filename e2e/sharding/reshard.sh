@@ -37,6 +37,11 @@ PY
 }
 
 python3 "$here/metrics-server.py" $port & pids+=($!)
+# A Prometheus the collectors also remote-write into, for the dashboard's "Scraped by shard" panel (shard-panel.py).
+prom_port=19391
+printf 'global: {}\n' > "$work/prometheus.yml"
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" --web.enable-remote-write-receiver \
+  --web.listen-address=127.0.0.1:$prom_port > "$work/prometheus.log" 2>&1 & pids+=($!)
 kubectl create namespace $ns >/dev/null
 kubectl apply -f - >/dev/null <<YAML
 apiVersion: v1
@@ -96,7 +101,8 @@ kubectl create token fleet-collector -n $ns --duration=1h > "$work/token"
 
 start_shard() {
   local i=$1
-  python3 "$here/collector-config.py" "$work/generated.yaml" "$i" "$work/token" "$work/shard-$i.jsonl" "$work/shard-$i.yaml"
+  python3 "$here/collector-config.py" "$work/generated.yaml" "$i" "$work/token" "$work/shard-$i.jsonl" "$work/shard-$i.yaml" \
+    "http://127.0.0.1:$prom_port/api/v1/write"
   VIGIL_SHARD=$i "$VIGIL_OTELCOL" --config="$work/shard-$i.yaml" > "$work/collector-$i.log" 2>&1 &
   collector_pid[$i]=$!
 }
@@ -106,10 +112,17 @@ stop_shard() {
   unset "collector_pid[$1]"
 }
 replicas() { kubectl get statefulset fleet-collector -n $ns -o jsonpath='{.spec.replicas}'; }
+shard_panel() {
+  kubectl get configmap loop-dashboard -n $ns -o jsonpath="{.data['$ns-loop\.json']}" > "$work/dashboard.json"
+  python3 "$here/shard-panel.py" "$work/dashboard.json" "http://127.0.0.1:$prom_port" \
+    "$(python3 -c 'import sys, yaml; c = yaml.safe_load(open(sys.argv[1])); print(c["receivers"]["prometheus"]["config"]["scrape_configs"][0]["http_sd_configs"][0]["url"])' "$work/generated.yaml")" \
+    "$work/token" "$1" $ns loop
+}
 
 phase 3
 for i in 0 1 2; do start_shard $i; done
 sleep 30
+shard_panel 3
 
 echo "resharding 3 -> 4"
 phase 4
@@ -117,6 +130,7 @@ kubectl patch tc fleet -n $ns --type=merge -p '{"spec":{"shards":4}}' >/dev/null
 for _ in $(seq 1 30); do [ "$(replicas)" = 4 ] && break; sleep 0.5; done
 start_shard 3
 sleep 35
+shard_panel 4
 
 echo "resharding 4 -> 2"
 phase 2

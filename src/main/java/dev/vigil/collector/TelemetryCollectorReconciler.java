@@ -4,7 +4,14 @@ import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.ShardingSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.api.v1alpha1.TelemetryCollectorStatus;
+import dev.vigil.dashboard.DashboardDelivery;
+import dev.vigil.dashboard.DashboardSettings;
+import dev.vigil.dashboard.FleetDashboardConfigMap;
+import dev.vigil.dashboard.GrafanaOperatorDashboard;
+import dev.vigil.dashboard.ServiceDashboardConfigMap;
 import dev.vigil.naming.Labels;
+import dev.vigil.naming.Names;
+import dev.vigil.operator.CrdPresence;
 import dev.vigil.selection.FleetSelection;
 import dev.vigil.selection.LabelSelectors;
 import dev.vigil.sharding.Durations;
@@ -59,8 +66,8 @@ import java.util.stream.Collectors;
         @Dependent(type = CollectorOtlpService.class, name = "otlp-service"),
         @Dependent(type = CollectorStatefulSet.class, name = "statefulset", dependsOn = "configmap"),
         @Dependent(type = CollectorPodDisruptionBudget.class, name = "pdb"),
-        @Dependent(type = dev.vigil.dashboard.FleetDashboardConfigMap.class, name = "dashboard",
-                reconcilePrecondition = dev.vigil.dashboard.FleetDashboardConfigMap.Wanted.class)
+        @Dependent(type = FleetDashboardConfigMap.class, name = "dashboard",
+                reconcilePrecondition = FleetDashboardConfigMap.Wanted.class)
 })
 public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollector> {
     public static final String NAME = "telemetrycollector";
@@ -78,6 +85,8 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     CollectorBinaryValidator binaryValidator;
     @Inject
     ShardPlans shardPlans;
+    @Inject
+    CrdPresence crds;
 
     Clock clock = Clock.systemUTC();
     private InformerEventSource<InstrumentedService, TelemetryCollector> services;
@@ -171,7 +180,13 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 overlap(fleet, endpoints));
         FleetPlan plan = outcome.plan().withReplicas(shardPlan.replicasNeeded());
         context.managedWorkflowAndDependentResourceContext().put(FleetPlan.KEY, plan);
+        DashboardSettings dashboardSettings = DashboardSettings.current();
+        DashboardDelivery dashboards = DashboardDelivery.decide(dashboardSettings, crds);
+        dashboards.putInto(context);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        dashboards.syncGrafanaDashboard(context.getClient(), crds, fleet, Names.fleetDashboard(fleet.getMetadata().getName()),
+                ServiceDashboardConfigMap.enabled(fleet.getSpec().dashboard),
+                () -> GrafanaOperatorDashboard.forFleet(fleet, dashboardSettings), FIELD_MANAGER);
 
         Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
         fillShards(next, sts, desired);

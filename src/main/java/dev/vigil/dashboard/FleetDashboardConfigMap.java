@@ -40,12 +40,13 @@ public class FleetDashboardConfigMap extends CRUDKubernetesDependentResource<Con
         return Matcher.Result.computed(ServiceDashboardConfigMap.same(actual, desired), desired);
     }
 
-    /** Reconcile precondition: the dashboard is not switched off. */
+    /** Reconcile precondition: the dashboard is not switched off, and not delivered as a GrafanaDashboard. */
     public static class Wanted implements Condition<ConfigMap, TelemetryCollector> {
         @Override
         public boolean isMet(DependentResource<ConfigMap, TelemetryCollector> dependent, TelemetryCollector fleet,
                 Context<TelemetryCollector> context) {
-            return ServiceDashboardConfigMap.enabled(fleet.getSpec().dashboard);
+            return ServiceDashboardConfigMap.enabled(fleet.getSpec().dashboard)
+                    && !DashboardDelivery.of(context).grafanaDashboard();
         }
     }
 }

@@ -79,6 +79,17 @@ public final class ServiceDashboard {
                 new Query("up{" + pods + "}", "{{pod}}")));
         d.timeseries("Samples per scrape", "Series each pod exposes.", "none", 12, List.of(
                 new Query("scrape_samples_scraped{" + pods + "}", "{{pod}}")));
+        // The collectors stamp vigil.shard on what they scrape; the exporter turns resource attributes into
+        // target_info{job,instance,vigil_shard}, which joins the pod's up series on the target it was scraped from.
+        // A shard that handed a target off sends no staleness marker for target_info, so its series lingers for
+        // Prometheus' lookback: only shards whose target_info is within two scrapes of the newest one count.
+        String info = "timestamp(target_info{vigil_shard!=\"\"})";
+        d.timeseries("Scraped by shard", "Which collector shard scrapes each pod (1 while it does; a resharding hands "
+                + "a pod from one shard to another, both for a short overlap).", "none", 24, List.of(
+                new Query("max by (pod, vigil_shard) (\n  group by (job, instance, vigil_shard) (\n    " + info
+                        + "\n    >= on (job, instance) group_left ()\n    (max by (job, instance) (" + info + ") - "
+                        + 2 * scrape.toSeconds() + ")\n  )\n  * on (job, instance) group_left (pod)\n  "
+                        + "max by (job, instance, pod) (up{" + pods + "})\n)", "{{pod}} → shard {{vigil_shard}}")));
         return d.build();
     }
 

@@ -64,7 +64,7 @@ public class ServiceDashboardConfigMap extends CRUDKubernetesDependentResource<C
     }
 
     /** Whether a resource's dashboard is wanted: unless {@code spec.dashboard.enabled} is false. */
-    static boolean enabled(DashboardSpec spec) {
+    public static boolean enabled(DashboardSpec spec) {
         return spec == null || !Boolean.FALSE.equals(spec.enabled);
     }
 
@@ -86,12 +86,12 @@ public class ServiceDashboardConfigMap extends CRUDKubernetesDependentResource<C
                 && annotations.entrySet().containsAll(wantedAnnotations.entrySet());
     }
 
-    /** Reconcile precondition: the dashboard is not switched off. */
+    /** Reconcile precondition: the dashboard is not switched off, and not delivered as a GrafanaDashboard. */
     public static class Wanted implements Condition<ConfigMap, InstrumentedService> {
         @Override
         public boolean isMet(DependentResource<ConfigMap, InstrumentedService> dependent, InstrumentedService service,
                 Context<InstrumentedService> context) {
-            return enabled(service.getSpec().dashboard);
+            return enabled(service.getSpec().dashboard) && !DashboardDelivery.of(context).grafanaDashboard();
         }
     }
 }

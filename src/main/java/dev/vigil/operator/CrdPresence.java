@@ -51,6 +51,11 @@ public class CrdPresence {
         return present;
     }
 
+    /** Forget what is known of {@code crdName}: the next {@link #present} asks the API server (e.g. after a 404). */
+    public void forget(String crdName) {
+        checks.remove(crdName);
+    }
+
     private boolean lookUp(String crdName) {
         try {
             return client.resources(CustomResourceDefinition.class).withName(crdName).get() != null;

@@ -27,6 +27,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import dev.vigil.naming.Names;
 import dev.vigil.operator.CrdPresence;
+import dev.vigil.dashboard.DashboardDelivery;
+import dev.vigil.dashboard.DashboardSettings;
+import dev.vigil.dashboard.GrafanaOperatorDashboard;
 import dev.vigil.dashboard.ServiceDashboardConfigMap;
 import dev.vigil.pool.PoolAutoscaler;
 import dev.vigil.pool.PoolEnvDelivery;
@@ -177,10 +180,16 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
                     Names.collectorServiceAccount(f.getMetadata().getName()))));
             boolean prometheusRules = crds.present(SloPrometheusRule.CRD);
             context.managedWorkflowAndDependentResourceContext().put(RulesDelivery.KEY, new RulesDelivery(prometheusRules));
+            DashboardSettings dashboardSettings = DashboardSettings.current();
+            DashboardDelivery dashboards = DashboardDelivery.decide(dashboardSettings, crds);
+            dashboards.putInto(context);
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             if (prometheusRules) {
                 SloPrometheusRule.sync(context.getClient(), service, settings, TelemetryCollectorReconciler.FIELD_MANAGER);
             }
+            dashboards.syncGrafanaDashboard(context.getClient(), crds, service, Names.dashboard(service.getMetadata().getName()),
+                    ServiceDashboardConfigMap.enabled(service.getSpec().dashboard),
+                    () -> GrafanaOperatorDashboard.forService(service, dashboardSettings), TelemetryCollectorReconciler.FIELD_MANAGER);
             if (workload.isPresent()) {
                 String problem = PoolEnvDelivery.sync(context.getClient(), service, workload.get(), poolOutcome.sizes());
                 poolProblem = problem;

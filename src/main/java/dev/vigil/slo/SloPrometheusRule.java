@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
+import dev.vigil.naming.Owners;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -46,16 +45,10 @@ public final class SloPrometheusRule {
                 .withName(Names.sloRules(service.getMetadata().getName()))
                 .withNamespace(service.getMetadata().getNamespace())
                 .withLabels(labels)
-                .withOwnerReferences(owner(service))
+                .withOwnerReferences(Owners.controller(service))
                 .endMetadata()
                 .withAdditionalProperties(Map.of("spec", SloRules.rulesFile(service)))
                 .build();
-    }
-
-    private static OwnerReference owner(InstrumentedService service) {
-        return new OwnerReferenceBuilder().withApiVersion(service.getApiVersion()).withKind(service.getKind())
-                .withName(service.getMetadata().getName()).withUid(service.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(false).build();
     }
 
     /**
@@ -68,7 +61,7 @@ public final class SloPrometheusRule {
                 .withName(Names.sloRules(service.getMetadata().getName()));
         GenericKubernetesResource current = existing.get();
         if (service.getSpec().slos.isEmpty()) {
-            if (current != null && ownedBy(current, service)) {
+            if (current != null && Owners.ownedBy(current, service)) {
                 existing.delete();
                 return true;
             }
@@ -83,17 +76,12 @@ public final class SloPrometheusRule {
         return true;
     }
 
-    private static boolean ownedBy(GenericKubernetesResource r, InstrumentedService service) {
-        return r.getMetadata().getOwnerReferences() != null && r.getMetadata().getOwnerReferences().stream()
-                .anyMatch(o -> Objects.equals(o.getUid(), service.getMetadata().getUid()));
-    }
-
     static boolean same(GenericKubernetesResource current, GenericKubernetesResource desired, InstrumentedService service) {
         Object currentSpec = JSON.convertValue(current.getAdditionalProperties().get("spec"), Object.class);
         Object desiredSpec = JSON.convertValue(desired.getAdditionalProperties().get("spec"), Object.class);
         Map<String, String> labels = current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels();
         return Objects.equals(currentSpec, desiredSpec)
                 && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
-                && ownedBy(current, service);
+                && Owners.ownedBy(current, service);
     }
 }

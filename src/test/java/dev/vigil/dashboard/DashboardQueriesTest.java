@@ -58,7 +58,16 @@ class DashboardQueriesTest {
             data.unknownIncreasing(http + "_bucket", http + "_bucket{" + s + ",le=\"0.5\"}", start, per(590));
             data.unknownIncreasing(http + "_bucket", http + "_bucket{" + s + ",le=\"+Inf\"}", start, per(606));
         }
-        gauges(data, "up", "", pods, 1, start);
+        // What the collectors export: up per target (job, instance from the scrape) and target_info carrying the
+        // resource attributes, vigil.shard among them; checkout-1 is handed from shard 0 to shard 1 half-way.
+        for (int i = 0; i < pods.size(); i++) {
+            data.gauge("up", "up{" + scope(pods.get(i)) + "," + target(i) + "}", start, 359, 1);
+        }
+        for (int i = 0; i < pods.size(); i++) {
+            data.gauge("target_info", "target_info{" + target(i) + ",vigil_fleet=\"observability/platform\",vigil_shard=\"0\"}",
+                    start, i == 0 ? 359 : 180, 1);
+        }
+        data.gauge("target_info", "target_info{" + target(1) + ",vigil_fleet=\"observability/platform\",vigil_shard=\"1\"}", start.plus(Duration.ofMinutes(180)), 179, 1);
         gauges(data, "scrape_samples_scraped", "", pods, 120, start);
         gauges(data, "redis_client_pool_max", "pool=\"cache\"", pods, 8, start);
         gauges(data, "redis_client_pool_connections", "pool=\"cache\",state=\"used\"", pods, 4, start);
@@ -130,12 +139,23 @@ class DashboardQueriesTest {
                 client.instantQuery(endpoint, e.getValue(), now);
             }
             assertThat(empty).as("panels without data").isEmpty();
+            // Now, the pods are with their current shards (checkout-1 moved to shard 1, its old series long stale).
+            String shards = panels.entrySet().stream().filter(e -> e.getKey().startsWith("Scraped by shard"))
+                    .findFirst().orElseThrow().getValue();
+            assertThat(client.instantQuery(endpoint, shards, now).stream()
+                    .map(x -> x.labels().get("pod") + "@" + x.labels().get("vigil_shard")).sorted().toList())
+                    .containsExactly("checkout-0@0", "checkout-1@1");
             assertThat(panels).hasSizeGreaterThan(25);
         }
     }
 
     private static List<Phase> per(double perMinute) {
         return List.of(new Phase(perMinute, 359));
+    }
+
+    /** The labels a scrape gives every series of pod number i. */
+    private static String target(int i) {
+        return "job=\"shop/checkout\",instance=\"10.0.0." + (i + 1) + ":9464\"";
     }
 
     private static String scope(String pod) {

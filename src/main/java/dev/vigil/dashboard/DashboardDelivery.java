@@ -1,0 +1,56 @@
+package dev.vigil.dashboard;
+
+import dev.vigil.operator.CrdPresence;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+
+import java.util.function.Supplier;
+
+/**
+ * Where a reconcile delivers dashboards, decided once per reconcile and handed to the ConfigMap dependents'
+ * conditions: as GrafanaDashboards when the operator is configured with a Grafana instance selector and the
+ * Grafana operator's CRD is installed; as ConfigMaps for the Grafana chart's sidecar otherwise (also when configured
+ * but the CRD is missing: the dashboards stay available, and the switch happens when the CRD appears).
+ */
+public record DashboardDelivery(boolean grafanaDashboard, boolean grafanaDashboardCrd) {
+    public static final String KEY = "vigil.dashboard.delivery";
+
+    public static DashboardDelivery decide(DashboardSettings settings, CrdPresence crds) {
+        boolean crd = crds.present(GrafanaOperatorDashboard.CRD);
+        return new DashboardDelivery(settings.grafanaOperatorConfigured() && crd, crd);
+    }
+
+    static <P extends HasMetadata> DashboardDelivery of(Context<P> context) {
+        return context.managedWorkflowAndDependentResourceContext().get(KEY, DashboardDelivery.class)
+                .orElse(new DashboardDelivery(false, false));
+    }
+
+    public <P extends HasMetadata> void putInto(Context<P> context) {
+        context.managedWorkflowAndDependentResourceContext().put(KEY, this);
+    }
+
+    /**
+     * The GrafanaDashboard side of delivery, after the ConfigMap dependents ran: {@code owner}'s GrafanaDashboard
+     * {@code name} written while dashboards go that way and the owner wants one, removed otherwise. Nothing to do
+     * while the CRD is absent. A 404 means the CRD went meanwhile: the presence cache is dropped so that the retry
+     * sees it and writes the ConfigMap instead.
+     */
+    public void syncGrafanaDashboard(KubernetesClient client, CrdPresence crds, HasMetadata owner, String name,
+            boolean wanted, Supplier<GenericKubernetesResource> desired, String fieldManager) {
+        if (!grafanaDashboardCrd) {
+            return;
+        }
+        try {
+            GrafanaOperatorDashboard.sync(client, owner, name, grafanaDashboard && wanted ? desired.get() : null,
+                    fieldManager);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                crds.forget(GrafanaOperatorDashboard.CRD);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.vigil.dashboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.api.v1alpha1.DashboardSpec;
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.naming.Labels;
+import dev.vigil.naming.Names;
+import dev.vigil.naming.Owners;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import org.jboss.logging.Logger;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A dashboard as a {@code GrafanaDashboard} (grafana.integreatly.org/v1beta1) for the Grafana operator: same name
+ * and JSON as the ConfigMap it replaces, {@code spec.instanceSelector} from the operator's settings, the folder from
+ * the resource's {@code spec.dashboard.folder}. JSON above {@link #GZIP_ABOVE_BYTES} goes into {@code gzipJson}.
+ *
+ * <p>Not a JOSDK dependent, for the reason given on SloPrometheusRule (an informer for a kind that may not exist):
+ * the reconciler reads it by name and applies it (server-side apply) when it differs. Its
+ * {@code spec.instanceSelector} is immutable in the Grafana operator's CRD, and turning
+ * {@code allowCrossNamespaceImport} off needs a new object: after such a settings change the old object is deleted
+ * and a new one created, which the Grafana operator sees as the same dashboard (same uid) moving.
+ */
+public final class GrafanaOperatorDashboard {
+    private static final Logger LOG = Logger.getLogger(GrafanaOperatorDashboard.class);
+    public static final String GROUP = "grafana.integreatly.org";
+    public static final String VERSION = "v1beta1";
+    public static final String KIND = "GrafanaDashboard";
+    public static final String PLURAL = "grafanadashboards";
+    public static final String CRD = PLURAL + "." + GROUP;
+    /** Well under the API server's 1.5 MiB request limit, with room for the object's metadata and managed fields. */
+    public static final int GZIP_ABOVE_BYTES = 256 * 1024;
+    static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
+            .withGroup(GROUP).withVersion(VERSION).withKind(KIND).withPlural(PLURAL).withNamespaced(true).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private GrafanaOperatorDashboard() {
+    }
+
+    public static GenericKubernetesResource forService(InstrumentedService service, DashboardSettings settings) {
+        return build(service, Names.dashboard(service.getMetadata().getName()), service.getSpec().dashboard,
+                Grafana.json(ServiceDashboard.build(service)), settings);
+    }
+
+    public static GenericKubernetesResource forFleet(TelemetryCollector fleet, DashboardSettings settings) {
+        return build(fleet, Names.fleetDashboard(fleet.getMetadata().getName()), fleet.getSpec().dashboard,
+                Grafana.json(FleetDashboard.build(fleet)), settings);
+    }
+
+    static GenericKubernetesResource build(HasMetadata owner, String name, DashboardSpec dashboard, String json,
+            DashboardSettings settings) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("instanceSelector", Map.of("matchLabels", new TreeMap<>(settings.grafanaInstanceSelector())));
+        spec.put("allowCrossNamespaceImport", settings.allowCrossNamespaceImport());
+        spec.put("folder", dashboard == null || dashboard.folder == null ? ServiceDashboardConfigMap.DEFAULT_FOLDER
+                : dashboard.folder);
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > GZIP_ABOVE_BYTES) {
+            spec.put("gzipJson", Base64.getEncoder().encodeToString(gzip(bytes)));
+        } else {
+            spec.put("json", json);
+        }
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion(GROUP + "/" + VERSION)
+                .withKind(KIND)
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(owner.getMetadata().getNamespace())
+                .withLabels(Labels.dashboard(owner.getMetadata().getName()))
+                .withOwnerReferences(Owners.controller(owner))
+                .endMetadata()
+                .withAdditionalProperties(Map.of("spec", spec))
+                .build();
+    }
+
+    /** Deterministic: Java's gzip header carries no timestamp or file name. */
+    static byte[] gzip(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Brings the cluster's GrafanaDashboard {@code name} in line: {@code desired} applied when missing or
+     * different, or — {@code desired} null — an owned one deleted (dashboard switched off, or delivered as a
+     * ConfigMap again). Returns whether it wrote.
+     */
+    public static boolean sync(KubernetesClient client, HasMetadata owner, String name, GenericKubernetesResource desired,
+            String fieldManager) {
+        Resource<GenericKubernetesResource> existing = client.genericKubernetesResources(CONTEXT)
+                .inNamespace(owner.getMetadata().getNamespace()).withName(name);
+        GenericKubernetesResource current = existing.get();
+        if (desired == null) {
+            if (current != null && Owners.ownedBy(current, owner)) {
+                existing.delete();
+                return true;
+            }
+            return false;
+        }
+        if (current != null && same(current, desired, owner)) {
+            return false;
+        }
+        if (current != null && Owners.ownedBy(current, owner) && needsNewObject(current, desired)) {
+            LOG.infof("GrafanaDashboard %s/%s: instance selector or cross-namespace import changed; recreating it",
+                    owner.getMetadata().getNamespace(), name);
+            existing.withTimeout(30, java.util.concurrent.TimeUnit.SECONDS).delete();
+            existing.waitUntilCondition(Objects::isNull, 30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        client.genericKubernetesResources(CONTEXT).inNamespace(owner.getMetadata().getNamespace()).resource(desired)
+                .fieldManager(fieldManager).forceConflicts().serverSideApply();
+        return true;
+    }
+
+    /** The fields the Grafana operator's CRD will not let an update change. */
+    static boolean needsNewObject(GenericKubernetesResource current, GenericKubernetesResource desired) {
+        Map<String, Object> now = spec(current);
+        Map<String, Object> wanted = spec(desired);
+        return !Objects.equals(now.get("instanceSelector"), wanted.get("instanceSelector"))
+                || (Boolean.TRUE.equals(now.get("allowCrossNamespaceImport"))
+                        && !Boolean.TRUE.equals(wanted.get("allowCrossNamespaceImport")));
+    }
+
+    /** Every spec field Vigil sets equal (the CRD's defaults, like resyncPeriod, may add others), labels present, owned. */
+    static boolean same(GenericKubernetesResource current, GenericKubernetesResource desired, HasMetadata owner) {
+        Map<String, Object> now = spec(current);
+        Map<String, Object> wanted = spec(desired);
+        boolean specSame = wanted.entrySet().stream().allMatch(e -> Objects.equals(now.get(e.getKey()), e.getValue()))
+                // json and gzipJson exclude each other: a switch between them must remove the other.
+                && (wanted.containsKey("json") ? !now.containsKey("gzipJson") : !now.containsKey("json"));
+        Map<String, String> labels = current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels();
+        return specSame && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
+                && Owners.ownedBy(current, owner);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(GenericKubernetesResource r) {
+        Object spec = r.getAdditionalProperties().get("spec");
+        return spec == null ? Map.of() : JSON.convertValue(spec, Map.class);
+    }
+}
