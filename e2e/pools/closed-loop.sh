@@ -85,6 +85,12 @@ scrape_configs:
     static_configs:
       - targets: ["127.0.0.1:$metrics_port"]
         labels: {namespace: $ns, service: pool-demo, pod: pool-demo-0}
+  # The operator itself, as a ServiceMonitor would have it: the generated dashboard reads its pool gauges.
+  - job_name: vigil-operator
+    metrics_path: /q/metrics
+    static_configs:
+      - targets: ["127.0.0.1:${VIGIL_OPERATOR_PORT:-18080}"]
+        labels: {namespace: vigil-system, service: vigil, pod: vigil-0}
 YAML
 start_prometheus() {
   prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
@@ -150,6 +156,11 @@ if [ "$mode" = full ]; then
   mark resume-end
   # With a fleet and a pooled service in place: the chart's operator dashboard finds all its metrics.
   bash "$root/e2e/operator-metrics.sh"
+  # The service dashboard the operator generated, its pool rows evaluated on this run's data.
+  kubectl get configmap pool-demo-dashboard -n $ns -o jsonpath="{.data['$ns-pool-demo\.json']}" > "$work/dashboard.json"
+  python3 "$here/dashboard-panels.py" "$work/dashboard.json" "http://127.0.0.1:$prom_port" $ns \
+    "$(python3 -c 'import json, sys; print(min(json.loads(l)["at"] for l in open(sys.argv[1])))' "$work/marks.jsonl")" \
+    "$(date +%s.%N)" 5
 fi
 sleep 1
 kill $observer 2>/dev/null || true

@@ -1,6 +1,7 @@
 package dev.vigil.dashboard;
 
 import dev.vigil.dashboard.DashboardBuilder.Query;
+import dev.vigil.telemetry.OperatorGauges;
 
 import java.util.List;
 
@@ -47,7 +48,7 @@ public final class OperatorDashboard {
 
         d.row("Decisions");
         d.timeseries("Pool sizes", "Size Vigil delivered to each pool.", "none", 12, List.of(
-                new Query("vigil_pool_size{" + ns + "}", "{{service_namespace}}/{{service}} {{pool}}")));
+                new Query(OperatorGauges.POOL_SIZE_METRIC + "{" + ns + "}", "{{service_namespace}}/{{service_name}} {{pool}}")));
         d.timeseries("Targets per shard", "Scrape targets per shard of each fleet.", "none", 12, List.of(
                 new Query("vigil_fleet_shard_targets{" + ns + "}", "{{fleet_namespace}}/{{fleet}} {{shard}}")));
 

@@ -8,6 +8,7 @@ import dev.vigil.naming.Names;
 import dev.vigil.pool.PoolSignalQueries;
 import dev.vigil.slo.BurnRateTable;
 import dev.vigil.slo.SloRules;
+import dev.vigil.telemetry.OperatorGauges;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -22,9 +23,10 @@ import java.util.List;
  * status in {@code http_response_status_code});</li>
  * <li>one row per SLO: budget left and burn rate per window from Vigil's recording rules
  * ({@code vigil:slo_error_ratio:rate<window>}), and the state of its burn-rate alerts;</li>
- * <li>one row per pool: live size per pod, the wait signal and utilisation exactly as Vigil reads them, wait-time
- * percentiles, connections in use against the budget; a size change in the app is an annotation;</li>
- * <li>collection: whether each pod's metrics are scraped ({@code up}).</li>
+ * <li>one row per pool: live size per pod against the size Vigil wants and delivered (its gauges), the wait signal
+ * and utilisation exactly as Vigil reads them, wait-time percentiles, connections in use against the budget; Vigil's
+ * decisions and the size changes in the app are annotations;</li>
+ * <li>collection: whether each pod's metrics are scraped ({@code up}), and which collector shard scrapes it.</li>
  * </ul>
  * Every series is scoped by the {@code namespace} and {@code service} labels the fleet adds to the service's
  * targets; {@code $namespace} and {@code $pod} are template variables, the datasource is a variable too.
@@ -125,9 +127,15 @@ public final class ServiceDashboard {
         PoolSignalQueries.Queries q = PoolSignalQueries.of(dashboardScoped(service), pool, scrape);
 
         d.row("Pool " + pool.name + " (" + pool.size.min + ".." + pool.size.max + ")");
-        d.timeseries("Pool size", "Size each pod runs with (Vigil's decisions, once applied) and connections in use.",
-                "none", 8, List.of(new Query(max + "{" + sel + "}", "size {{pod}}"),
-                        new Query("sum(" + used + ")", "in use (all pods)")));
+        // The operator's own gauges (its /q/metrics, scraped like any workload) say what it decided.
+        String decided = "{service_namespace=\"$namespace\",service_name=\"" + service.getMetadata().getName()
+                + "\",pool=\"" + pool.name + "\"}";
+        d.timeseries("Pool size", "Size each pod runs with, connections in use, and Vigil's view: the size its "
+                + "signals ask for (desired) and the size it delivered.", "none", 8, List.of(
+                new Query(max + "{" + sel + "}", "size {{pod}}"),
+                new Query("sum(" + used + ")", "in use (all pods)"),
+                new Query("max(" + OperatorGauges.POOL_DESIRED_METRIC + decided + ")", "desired (Vigil)"),
+                new Query("max(" + OperatorGauges.POOL_SIZE_METRIC + decided + ")", "delivered (Vigil)")));
         d.timeseries("Waits", "Waits for a connection per second per replica, as Vigil reads it.", "none", 8,
                 List.of(new Query(q.waitsPerSecondPerReplica(), "waits/s per replica")));
         d.timeseries("Utilisation", "Connections in use / pool size, as Vigil reads it.", "percentunit", 8,
@@ -146,6 +154,8 @@ public final class ServiceDashboard {
         }
         d.timeseries("Connections against the budget", "Pool size summed over the pods"
                 + (pool.budget == null ? " (no budget set)." : ", and the budget they must stay within."), "none", 12, budget);
+        d.annotation("Pool " + pool.name + ": Vigil's decisions", "changes(max(" + OperatorGauges.POOL_SIZE_METRIC
+                + decided + ")[1m:15s]) > 0", "#B877D9", "Vigil resized pool " + pool.name, "");
         d.annotation("Pool " + pool.name + " resized", "changes(" + max + "{" + sel + "}[1m]) > 0", "#FF9830",
                 "pool " + pool.name + " resized", "{{pod}}");
     }

@@ -16,18 +16,22 @@ import java.util.function.Predicate;
  * What the operator decided, as gauges on /q/metrics for the generated dashboards:
  * <ul>
  * <li>{@code vigil_fleet_shard_targets{fleet_namespace,fleet,shard}}: scrape targets each shard holds;</li>
- * <li>{@code vigil_pool_size{service_namespace,service,pool}} and {@code vigil_pool_desired_size{...}}: the size delivered
+ * <li>{@code vigil_pool_size{service_namespace,service_name,pool}} and {@code vigil_pool_desired_size{...}}: the size delivered
  * to a pool and the size its signals asked for.</li>
  * </ul>
  * Gauges of fleets, services and pools that are gone are removed, so the series end with the resource. The
- * resource's namespace is {@code fleet_namespace} / {@code service_namespace}, not {@code namespace}, which the
- * Prometheus scraping the operator sets to the operator's own namespace.
+ * resource's namespace is {@code fleet_namespace} / {@code service_namespace} and the service {@code service_name}, not
+ * {@code namespace} and {@code service}, which a Prometheus scraping the operator through a ServiceMonitor sets to the
+ * operator's own (the operator's values would end up as {@code exported_*}).
  */
 @ApplicationScoped
 public class OperatorGauges {
     public static final String SHARD_TARGETS = "vigil.fleet.shard.targets";
     public static final String POOL_SIZE = "vigil.pool.size";
     public static final String POOL_DESIRED = "vigil.pool.desired.size";
+    /** The names Prometheus shows them under. */
+    public static final String POOL_SIZE_METRIC = "vigil_pool_size";
+    public static final String POOL_DESIRED_METRIC = "vigil_pool_desired_size";
 
     private record Key(String name, Tags tags) {
     }
@@ -55,7 +59,7 @@ public class OperatorGauges {
     }
 
     public void pool(String namespace, String service, String pool, int size, Integer desired) {
-        Tags tags = Tags.of("service_namespace", namespace, "service", service, "pool", pool);
+        Tags tags = Tags.of("service_namespace", namespace, "service_name", service, "pool", pool);
         set(POOL_SIZE, tags, size);
         if (desired != null) {
             set(POOL_DESIRED, tags, desired);
@@ -65,13 +69,13 @@ public class OperatorGauges {
     /** Keeps the pool gauges of this service for these pools only (none: the service or its pools are gone). */
     public void retainPools(String namespace, String service, Set<String> pools) {
         remove(k -> (k.name().equals(POOL_SIZE) || k.name().equals(POOL_DESIRED)) && namespace.equals(tag(k, "service_namespace"))
-                && service.equals(tag(k, "service")) && !pools.contains(tag(k, "pool")));
+                && service.equals(tag(k, "service_name")) && !pools.contains(tag(k, "pool")));
     }
 
     /** Keeps the pool gauges of these services ("namespace/name") only. */
     public void retainPoolServices(String namespace, Set<String> services) {
         remove(k -> (k.name().equals(POOL_SIZE) || k.name().equals(POOL_DESIRED)) && namespace.equals(tag(k, "service_namespace"))
-                && !services.contains(tag(k, "service")));
+                && !services.contains(tag(k, "service_name")));
     }
 
     /** The current value of a gauge, if it exists (for tests). */

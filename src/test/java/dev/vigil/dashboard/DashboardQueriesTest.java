@@ -81,6 +81,15 @@ class DashboardQueriesTest {
                         + scope(pod) + ",pool=\"cache\",le=\"" + b[0] + "\"}", start, per(Double.parseDouble(b[1])));
             }
         }
+        // The operator's gauges, as a Prometheus scraping the operator through a ServiceMonitor has them: its own
+        // namespace and service as target labels, the service's in service_namespace / service_name.
+        for (String[] g : new String[][] {{"vigil_pool_size", "8"}, {"vigil_pool_desired_size", "9"}}) {
+            for (String pool : List.of("cache", "postgres")) {
+                data.gauge(g[0], g[0] + "{namespace=\"vigil-system\",service=\"vigil\",pod=\"vigil-0\","
+                        + "service_namespace=\"shop\",service_name=\"checkout\",pool=\"" + pool + "\"}", start, 359,
+                        Double.parseDouble(g[1]));
+            }
+        }
         String db = "db_client_connection_pool_name=\"checkout-db\"";
         gauges(data, "db_client_connection_max", db, pods, 10, start);
         gauges(data, "db_client_connection_count", db + ",db_client_connection_state=\"used\"", pods, 5, start);

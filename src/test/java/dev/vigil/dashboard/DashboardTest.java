@@ -71,7 +71,8 @@ class DashboardTest {
         assertThat(variables).containsExactly("datasource", "namespace", "pod");
         List<String> annotations = new ArrayList<>();
         d.get("annotations").get("list").forEach(a -> annotations.add(a.get("name").asText()));
-        assertThat(annotations).containsExactly("Annotations & Alerts", "Pool cache resized", "Pool postgres resized");
+        assertThat(annotations).containsExactly("Annotations & Alerts", "Pool cache: Vigil's decisions", "Pool cache resized",
+                "Pool postgres: Vigil's decisions", "Pool postgres resized");
     }
 
     @Test

@@ -167,8 +167,8 @@ class PoolOperatorTest {
         // What the generated dashboards read from the operator: the delivered and desired sizes, targets per shard.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> io.restassured.RestAssured.given().when().get("/q/metrics")
                 .then().statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("vigil_pool_size{pool=\"cache\",service=\"api\",service_namespace=\"pool-a\"} 10.0"))
-                .body(org.hamcrest.Matchers.containsString("vigil_pool_desired_size{pool=\"cache\",service=\"api\",service_namespace=\"pool-a\"} "))
+                .body(org.hamcrest.Matchers.containsString("vigil_pool_size{pool=\"cache\",service_name=\"api\",service_namespace=\"pool-a\"} 10.0"))
+                .body(org.hamcrest.Matchers.containsString("vigil_pool_desired_size{pool=\"cache\",service_name=\"api\",service_namespace=\"pool-a\"} "))
                 .body(org.hamcrest.Matchers.containsString("vigil_fleet_shard_targets{fleet=\"platform\",fleet_namespace=\"pool-a\",shard=\"0\"}")));
 
         // An HPA-like change to 5 replicas: 30 connections leave 6 each, at once.
