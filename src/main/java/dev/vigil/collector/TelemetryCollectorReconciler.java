@@ -157,6 +157,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
             conditions.set(Reasons.CONFIG_VALID, false, Reasons.INVALID_CONFIG, message);
             conditions.set(Reasons.READY, false, Reasons.INVALID_CONFIG, message);
             // Keep reporting the deployed state, which an invalid spec does not change.
+            conditions.keep(old == null ? null : old.conditions, Reasons.DASHBOARD_DELIVERED);
             Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
             fillShards(next, sts, desired);
             next.services = old == null ? null : old.services;
@@ -184,9 +185,10 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         DashboardDelivery dashboards = DashboardDelivery.decide(dashboardSettings, crds);
         dashboards.putInto(context);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-        dashboards.syncGrafanaDashboard(context.getClient(), crds, fleet, Names.fleetDashboard(fleet.getMetadata().getName()),
+        dashboards.deliver(context.getClient(), crds, fleet, Names.fleetDashboard(fleet.getMetadata().getName()),
                 ServiceDashboardConfigMap.enabled(fleet.getSpec().dashboard),
-                () -> GrafanaOperatorDashboard.forFleet(fleet, dashboardSettings), FIELD_MANAGER);
+                () -> GrafanaOperatorDashboard.forFleet(fleet, dashboardSettings), FIELD_MANAGER, dashboardSettings,
+                conditions);
 
         Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
         fillShards(next, sts, desired);

@@ -1,12 +1,16 @@
 package dev.vigil.dashboard;
 
 import dev.vigil.operator.CrdPresence;
+import dev.vigil.selection.LabelSelectors;
+import dev.vigil.status.Conditions;
+import dev.vigil.status.Reasons;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -33,24 +37,38 @@ public record DashboardDelivery(boolean grafanaDashboard, boolean grafanaDashboa
     }
 
     /**
-     * The GrafanaDashboard side of delivery, after the ConfigMap dependents ran: {@code owner}'s GrafanaDashboard
-     * {@code name} written while dashboards go that way and the owner wants one, removed otherwise. Nothing to do
-     * while the CRD is absent. A 404 means the CRD went meanwhile: the presence cache is dropped so that the retry
-     * sees it and writes the ConfigMap instead.
+     * The GrafanaDashboard side of delivery, after the ConfigMap dependents ran, and the {@code DashboardDelivered}
+     * condition saying where {@code owner}'s dashboard went: its GrafanaDashboard {@code name} is written while
+     * dashboards go that way and the owner wants one, removed otherwise; nothing to do while the CRD is absent. A 404
+     * means the CRD went meanwhile: the presence cache is dropped so that the retry sees it and writes the ConfigMap.
      */
-    public void syncGrafanaDashboard(KubernetesClient client, CrdPresence crds, HasMetadata owner, String name,
-            boolean wanted, Supplier<GenericKubernetesResource> desired, String fieldManager) {
-        if (!grafanaDashboardCrd) {
+    public void deliver(KubernetesClient client, CrdPresence crds, HasMetadata owner, String name, boolean wanted,
+            Supplier<GenericKubernetesResource> desired, String fieldManager, DashboardSettings settings,
+            Conditions conditions) {
+        String problem = null;
+        if (grafanaDashboardCrd) {
+            try {
+                problem = GrafanaOperatorDashboard.sync(client, owner, name, grafanaDashboard && wanted ? desired.get() : null,
+                        fieldManager);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    crds.forget(GrafanaOperatorDashboard.CRD);
+                }
+                throw e;
+            }
+        }
+        if (!wanted) {
             return;
         }
-        try {
-            GrafanaOperatorDashboard.sync(client, owner, name, grafanaDashboard && wanted ? desired.get() : null,
-                    fieldManager);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                crds.forget(GrafanaOperatorDashboard.CRD);
-            }
-            throw e;
+        if (problem != null) {
+            conditions.set(Reasons.DASHBOARD_DELIVERED, false, Reasons.DASHBOARD_NAME_TAKEN, problem);
+        } else if (grafanaDashboard) {
+            conditions.set(Reasons.DASHBOARD_DELIVERED, true, Reasons.GRAFANA_DASHBOARD_APPLIED, "GrafanaDashboard " + name
+                    + " for the Grafana instances labelled " + LabelSelectors.toString(new TreeMap<>(settings.grafanaInstanceSelector())));
+        } else {
+            conditions.set(Reasons.DASHBOARD_DELIVERED, true, Reasons.DASHBOARD_CONFIGMAP_WRITTEN, "ConfigMap " + name
+                    + " for the Grafana chart's dashboard sidecar" + (settings.grafanaOperatorConfigured()
+                            ? " (a Grafana instance selector is set, but the GrafanaDashboard CRD is not installed)" : ""));
         }
     }
 }

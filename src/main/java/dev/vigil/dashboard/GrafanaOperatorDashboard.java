@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -103,32 +104,36 @@ public final class GrafanaOperatorDashboard {
     /**
      * Brings the cluster's GrafanaDashboard {@code name} in line: {@code desired} applied when missing or
      * different, or — {@code desired} null — an owned one deleted (dashboard switched off, or delivered as a
-     * ConfigMap again). Returns whether it wrote.
+     * ConfigMap again). A GrafanaDashboard of that name that Vigil does not own is never touched. Returns why it
+     * could not deliver, or null.
      */
-    public static boolean sync(KubernetesClient client, HasMetadata owner, String name, GenericKubernetesResource desired,
+    public static String sync(KubernetesClient client, HasMetadata owner, String name, GenericKubernetesResource desired,
             String fieldManager) {
         Resource<GenericKubernetesResource> existing = client.genericKubernetesResources(CONTEXT)
                 .inNamespace(owner.getMetadata().getNamespace()).withName(name);
         GenericKubernetesResource current = existing.get();
+        if (current != null && !Owners.ownedBy(current, owner)) {
+            return desired == null ? null : "GrafanaDashboard " + name + " already exists and is not owned by this "
+                    + owner.getKind() + "; it was left untouched (delete or rename it, or switch this dashboard off)";
+        }
         if (desired == null) {
-            if (current != null && Owners.ownedBy(current, owner)) {
+            if (current != null) {
                 existing.delete();
-                return true;
             }
-            return false;
+            return null;
         }
         if (current != null && same(current, desired, owner)) {
-            return false;
+            return null;
         }
-        if (current != null && Owners.ownedBy(current, owner) && needsNewObject(current, desired)) {
+        if (current != null && needsNewObject(current, desired)) {
             LOG.infof("GrafanaDashboard %s/%s: instance selector or cross-namespace import changed; recreating it",
                     owner.getMetadata().getNamespace(), name);
-            existing.withTimeout(30, java.util.concurrent.TimeUnit.SECONDS).delete();
-            existing.waitUntilCondition(Objects::isNull, 30, java.util.concurrent.TimeUnit.SECONDS);
+            existing.delete();
+            existing.waitUntilCondition(Objects::isNull, 30, TimeUnit.SECONDS);
         }
         client.genericKubernetesResources(CONTEXT).inNamespace(owner.getMetadata().getNamespace()).resource(desired)
                 .fieldManager(fieldManager).forceConflicts().serverSideApply();
-        return true;
+        return null;
     }
 
     /** The fields the Grafana operator's CRD will not let an update change. */

@@ -187,9 +187,10 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
             if (prometheusRules) {
                 SloPrometheusRule.sync(context.getClient(), service, settings, TelemetryCollectorReconciler.FIELD_MANAGER);
             }
-            dashboards.syncGrafanaDashboard(context.getClient(), crds, service, Names.dashboard(service.getMetadata().getName()),
+            dashboards.deliver(context.getClient(), crds, service, Names.dashboard(service.getMetadata().getName()),
                     ServiceDashboardConfigMap.enabled(service.getSpec().dashboard),
-                    () -> GrafanaOperatorDashboard.forService(service, dashboardSettings), TelemetryCollectorReconciler.FIELD_MANAGER);
+                    () -> GrafanaOperatorDashboard.forService(service, dashboardSettings),
+                    TelemetryCollectorReconciler.FIELD_MANAGER, dashboardSettings, conditions);
             if (workload.isPresent()) {
                 String problem = PoolEnvDelivery.sync(context.getClient(), service, workload.get(), poolOutcome.sizes());
                 poolProblem = problem;
@@ -204,6 +205,8 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
         }
 
         if (!slo.problems().isEmpty()) {
+            // Nothing was written: the dashboard is where it was.
+            conditions.keep(old == null ? null : old.conditions, Reasons.DASHBOARD_DELIVERED);
             conditions.set(Reasons.READY, false, Reasons.INVALID_SLO, String.join("; ", slo.problems())
                     + " (no rules were written or changed)");
         } else if (workload.isEmpty()) {

@@ -54,6 +54,12 @@ public final class Reasons {
     public static final String POOLS_DELIVERED = "PoolsDelivered";
     public static final String POOL_SIZES_WRITTEN = "PoolSizesWritten";
 
+    // Dashboards
+    public static final String DASHBOARD_DELIVERED = "DashboardDelivered";
+    public static final String DASHBOARD_CONFIGMAP_WRITTEN = "ConfigMapWritten";
+    public static final String GRAFANA_DASHBOARD_APPLIED = "GrafanaDashboardApplied";
+    public static final String DASHBOARD_NAME_TAKEN = "DashboardNameTaken";
+
     private Reasons() {
     }
 }

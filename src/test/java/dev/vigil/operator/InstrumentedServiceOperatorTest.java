@@ -76,6 +76,16 @@ class InstrumentedServiceOperatorTest {
         InstrumentedService s = get("svc-c", "api");
         assertThat(s.getStatus().collector.namespace).isEqualTo("svc-c");
         assertThat(s.getStatus().collector.name).isEqualTo("fleet");
+        // Without the GrafanaDashboard CRD the dashboards are ConfigMaps for the Grafana sidecar, and status says so.
+        var dashboard = Conditions.find(s.getStatus().conditions, Reasons.DASHBOARD_DELIVERED);
+        assertThat(dashboard.getStatus() + "/" + dashboard.getReason() + "/" + dashboard.getMessage())
+                .isEqualTo("True/ConfigMapWritten/ConfigMap api-dashboard for the Grafana chart's dashboard sidecar");
+        assertThat(client.configMaps().inNamespace("svc-c").withName("api-dashboard").get().getData())
+                .containsOnlyKeys("svc-c-api.json");
+        var fleetDashboard = Conditions.find(client.resources(dev.vigil.api.v1alpha1.TelemetryCollector.class)
+                .inNamespace("svc-c").withName("fleet").get().getStatus().conditions, Reasons.DASHBOARD_DELIVERED);
+        assertThat(fleetDashboard.getReason()).isEqualTo(Reasons.DASHBOARD_CONFIGMAP_WRITTEN);
+        assertThat(client.configMaps().inNamespace("svc-c").withName("fleet-collector-dashboard").get()).isNotNull();
 
         // Deleting the workload turns the service not ready with the reason.
         client.apps().deployments().inNamespace("svc-c").withName("api").delete();
