@@ -6,11 +6,19 @@ import dev.vigil.render.Render;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import dev.vigil.prometheus.OpenMetricsCounters;
+import dev.vigil.prometheus.OpenMetricsCounters.Phase;
+import dev.vigil.prometheus.RealPrometheus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.BiFunction;
 
 final class OperatorTestSupport {
     private OperatorTestSupport() {
@@ -23,6 +31,21 @@ final class OperatorTestSupport {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A real Prometheus for the operator tests (start it in @BeforeAll, close it in @AfterAll): three hours up to now
+     * of {@code live_requests_total} at 5% errors (what their SLOs read), plus the series {@code more} adds, given
+     * the counters and the start of the history.
+     */
+    static RealPrometheus prometheusWithLiveRequests(String name,
+            BiFunction<OpenMetricsCounters, Instant, OpenMetricsCounters> more) throws Exception {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(3));
+        String data = more.apply(new OpenMetricsCounters(), start)
+                .counter("live_requests", "live_requests_total{code=\"500\"}", start, List.of(new Phase(50, 360)))
+                .counter("live_requests", "live_requests_total{code=\"200\"}", start, List.of(new Phase(950, 360)))
+                .build();
+        return RealPrometheus.serving(Files.createTempDirectory(name), data);
     }
 
     static TelemetryCollector fleet(String ns, String name, int shards) {

@@ -3,8 +3,6 @@ package dev.vigil.operator;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.PoolStatus;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
-import dev.vigil.prometheus.OpenMetricsCounters;
-import dev.vigil.prometheus.OpenMetricsCounters.Phase;
 import dev.vigil.prometheus.RealPrometheus;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.Reasons;
@@ -19,11 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,24 +36,17 @@ import static org.awaitility.Awaitility.await;
 @WithKubernetesTestServer(crud = true)
 class PoolOperatorTest {
     static RealPrometheus prometheus;
-    static Path work;
 
     @Inject
     KubernetesClient client;
 
     @BeforeAll
     static void startPrometheus() throws Exception {
-        work = Files.createTempDirectory("vigil-pool-operator");
-        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(3));
-        String data = new OpenMetricsCounters()
+        prometheus = OperatorTestSupport.prometheusWithLiveRequests("vigil-pool-operator", (data, start) -> data
                 .gauge("pool_test_waits", "pool_test_waits{case=\"hot\"}", start, 360, 3)
                 .gauge("pool_test_waits", "pool_test_waits{case=\"quiet\"}", start, 360, 0)
                 .gauge("pool_test_util", "pool_test_util{case=\"hot\"}", start, 360, 1)
-                .gauge("pool_test_util", "pool_test_util{case=\"quiet\"}", start, 360, 0.1)
-                .counter("live_requests", "live_requests_total{code=\"500\"}", start, List.of(new Phase(50, 360)))
-                .counter("live_requests", "live_requests_total{code=\"200\"}", start, List.of(new Phase(950, 360)))
-                .build();
-        prometheus = RealPrometheus.serving(work, data);
+                .gauge("pool_test_util", "pool_test_util{case=\"quiet\"}", start, 360, 0.1));
     }
 
     @AfterAll

@@ -2,8 +2,6 @@ package dev.vigil.operator;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
-import dev.vigil.prometheus.OpenMetricsCounters;
-import dev.vigil.prometheus.OpenMetricsCounters.Phase;
 import dev.vigil.prometheus.RealPrometheus;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.Reasons;
@@ -17,11 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,20 +32,13 @@ import static org.awaitility.Awaitility.await;
 class SloOperatorTest {
     static final String SLO = Reasons.SLO_CONDITION_PREFIX + "availability";
     static RealPrometheus prometheus;
-    static Path work;
 
     @Inject
     KubernetesClient client;
 
     @BeforeAll
     static void startPrometheus() throws Exception {
-        work = Files.createTempDirectory("vigil-slo-operator");
-        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(3));
-        String data = new OpenMetricsCounters()
-                .counter("live_requests", "live_requests_total{code=\"500\"}", start, List.of(new Phase(50, 360)))
-                .counter("live_requests", "live_requests_total{code=\"200\"}", start, List.of(new Phase(950, 360)))
-                .build();
-        prometheus = RealPrometheus.serving(work, data);
+        prometheus = OperatorTestSupport.prometheusWithLiveRequests("vigil-slo-operator", (data, start) -> data);
     }
 
     @AfterAll
