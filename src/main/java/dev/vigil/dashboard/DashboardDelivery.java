@@ -48,8 +48,8 @@ public record DashboardDelivery(boolean grafanaDashboard, boolean grafanaDashboa
         String problem = null;
         if (grafanaDashboardCrd) {
             try {
-                problem = GrafanaOperatorDashboard.sync(client, owner, name, grafanaDashboard && wanted ? desired.get() : null,
-                        fieldManager);
+                GenericKubernetesResource wantedObject = grafanaDashboard && wanted ? desired.get() : null;
+                problem = GrafanaOperatorDashboard.sync(client, owner, name, wantedObject, fieldManager);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
                     crds.forget(GrafanaOperatorDashboard.CRD);
@@ -63,8 +63,9 @@ public record DashboardDelivery(boolean grafanaDashboard, boolean grafanaDashboa
         if (problem != null) {
             conditions.set(Reasons.DASHBOARD_DELIVERED, false, Reasons.DASHBOARD_NAME_TAKEN, problem);
         } else if (grafanaDashboard) {
+            String selector = LabelSelectors.toString(new TreeMap<>(settings.grafanaInstanceSelector()));
             conditions.set(Reasons.DASHBOARD_DELIVERED, true, Reasons.GRAFANA_DASHBOARD_APPLIED, "GrafanaDashboard " + name
-                    + " for the Grafana instances labelled " + LabelSelectors.toString(new TreeMap<>(settings.grafanaInstanceSelector())));
+                    + " for the Grafana instances labelled " + selector);
         } else {
             conditions.set(Reasons.DASHBOARD_DELIVERED, true, Reasons.DASHBOARD_CONFIGMAP_WRITTEN, "ConfigMap " + name
                     + " for the Grafana chart's dashboard sidecar" + (settings.grafanaOperatorConfigured()

@@ -15,7 +15,9 @@ public class InstrumentedServiceStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
 
-    @JsonPropertyDescription("Ready, WorkloadFound, Collected, MetricsAvailable, PoolsDelivered (with pools), DashboardDelivered (where the Grafana dashboard went, unless switched off), and one slo.vigil.dev/<name> condition per SLO.")
+    @JsonPropertyDescription("Ready, WorkloadFound, Collected, MetricsAvailable, PoolsDelivered (with pools), "
+            + "DashboardDelivered (where the Grafana dashboard went, unless switched off), and one slo.vigil.dev/<name> "
+            + "condition per SLO.")
     public List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The workload as Vigil found it.")

@@ -15,7 +15,8 @@ public class TelemetryCollectorStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
 
-    @JsonPropertyDescription("Ready, ConfigValid, ShardsWithinCap and DashboardDelivered (where the Grafana dashboard went, unless switched off) conditions.")
+    @JsonPropertyDescription("Ready, ConfigValid, ShardsWithinCap and DashboardDelivered (where the Grafana dashboard "
+            + "went, unless switched off) conditions.")
     public List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("Ready shards over desired shards, e.g. 3/3.")
