@@ -1,5 +1,6 @@
 package dev.vigil.dashboard;
 
+import dev.vigil.naming.Labels;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -30,15 +31,15 @@ public record DashboardSettings(Map<String, String> configMapLabels, String fold
     }
 
     public static DashboardSettings defaults() {
-        return new DashboardSettings(labels(DEFAULT_LABELS), DEFAULT_FOLDER_ANNOTATION);
+        return new DashboardSettings(Labels.parse(DEFAULT_LABELS), DEFAULT_FOLDER_ANNOTATION);
     }
 
     public static DashboardSettings current() {
         Config c = ConfigProvider.getConfig();
         return new DashboardSettings(
-                labels(c.getOptionalValue("vigil.dashboards.configmap-labels", String.class).orElse(DEFAULT_LABELS)),
+                Labels.parse(c.getOptionalValue("vigil.dashboards.configmap-labels", String.class).orElse(DEFAULT_LABELS)),
                 c.getOptionalValue("vigil.dashboards.folder-annotation", String.class).orElse(DEFAULT_FOLDER_ANNOTATION),
-                labels(c.getOptionalValue("vigil.dashboards.grafana-operator.instance-selector", String.class).orElse("")),
+                Labels.parse(c.getOptionalValue("vigil.dashboards.grafana-operator.instance-selector", String.class).orElse("")),
                 c.getOptionalValue("vigil.dashboards.grafana-operator.allow-cross-namespace-import", Boolean.class)
                         .orElse(true));
     }
@@ -46,9 +47,5 @@ public record DashboardSettings(Map<String, String> configMapLabels, String fold
     /** Whether the operator is configured to deliver GrafanaDashboards (when their CRD exists). */
     public boolean grafanaOperatorConfigured() {
         return !grafanaInstanceSelector.isEmpty();
-    }
-
-    static Map<String, String> labels(String text) {
-        return dev.vigil.naming.Labels.parse(text);
     }
 }

@@ -3,6 +3,7 @@ package dev.vigil.dashboard;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.dashboard.DashboardBuilder.Query;
 import dev.vigil.naming.Names;
+import dev.vigil.telemetry.OperatorGauges;
 
 import java.util.List;
 
@@ -43,13 +44,13 @@ public final class FleetDashboard {
                 .labelValuesVariable("shard", "Shard", "otelcol_process_uptime{" + pods + "}", "pod", null, true);
 
         d.row("Shards");
+        String targets = OperatorGauges.SHARD_TARGETS_METRIC + "{" + fleetLabels + "}";
         d.timeseries("Targets per shard", "Scrape targets Vigil's service discovery serves each shard.", "none", 12,
-                List.of(new Query("vigil_fleet_shard_targets{" + fleetLabels + "}", "shard {{shard}}")));
+                List.of(new Query(targets, "shard {{shard}}")));
         d.stat("Busiest shard / mean", "1 is perfect balance; Vigil's bound keeps it near 1.1 on large fleets.", "none", 6,
-                new Query("max(vigil_fleet_shard_targets{" + fleetLabels + "})\n/\navg(vigil_fleet_shard_targets{"
-                        + fleetLabels + "})", "imbalance"), DashboardBuilder.traffic(1.25, 1.5));
+                new Query("max(" + targets + ")\n/\navg(" + targets + ")", "imbalance"), DashboardBuilder.traffic(1.25, 1.5));
         d.stat("Targets", "Scrape targets of the whole fleet.", "none", 6,
-                new Query("sum(vigil_fleet_shard_targets{" + fleetLabels + "})", "targets"),
+                new Query("sum(" + targets + ")", "targets"),
                 List.of(new Grafana.Step("green", null)));
 
         d.row("Samples");

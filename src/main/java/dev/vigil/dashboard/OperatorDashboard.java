@@ -50,7 +50,7 @@ public final class OperatorDashboard {
         d.timeseries("Pool sizes", "Size Vigil delivered to each pool.", "none", 12, List.of(
                 new Query(OperatorGauges.POOL_SIZE_METRIC + "{" + ns + "}", "{{service_namespace}}/{{service_name}} {{pool}}")));
         d.timeseries("Targets per shard", "Scrape targets per shard of each fleet.", "none", 12, List.of(
-                new Query("vigil_fleet_shard_targets{" + ns + "}", "{{fleet_namespace}}/{{fleet}} {{shard}}")));
+                new Query(OperatorGauges.SHARD_TARGETS_METRIC + "{" + ns + "}", "{{fleet_namespace}}/{{fleet}} {{shard}}")));
 
         d.row("JVM");
         d.timeseries("Heap", "Heap used and its limit.", "bytes", 12, List.of(

@@ -1,5 +1,6 @@
 package dev.vigil.slo;
 
+import dev.vigil.naming.Labels;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -19,18 +20,14 @@ public record SloSettings(Map<String, String> configMapLabels, Map<String, Strin
     public static final String DEFAULT_CONFIGMAP_LABELS = "vigil.dev/prometheus-rules=true";
 
     public static SloSettings defaults() {
-        return new SloSettings(labels(DEFAULT_CONFIGMAP_LABELS), Map.of(), Duration.ofSeconds(60));
+        return new SloSettings(Labels.parse(DEFAULT_CONFIGMAP_LABELS), Map.of(), Duration.ofSeconds(60));
     }
 
     public static SloSettings current() {
         Config c = ConfigProvider.getConfig();
         return new SloSettings(
-                labels(c.getOptionalValue("vigil.slo.rules-configmap-labels", String.class).orElse(DEFAULT_CONFIGMAP_LABELS)),
-                labels(c.getOptionalValue("vigil.slo.prometheus-rule-labels", String.class).orElse("")),
+                Labels.parse(c.getOptionalValue("vigil.slo.rules-configmap-labels", String.class).orElse(DEFAULT_CONFIGMAP_LABELS)),
+                Labels.parse(c.getOptionalValue("vigil.slo.prometheus-rule-labels", String.class).orElse("")),
                 c.getOptionalValue("vigil.slo.measure-interval", Duration.class).orElse(Duration.ofSeconds(60)));
-    }
-
-    static Map<String, String> labels(String text) {
-        return dev.vigil.naming.Labels.parse(text);
     }
 }

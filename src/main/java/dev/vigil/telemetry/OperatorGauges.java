@@ -29,9 +29,10 @@ public class OperatorGauges {
     public static final String SHARD_TARGETS = "vigil.fleet.shard.targets";
     public static final String POOL_SIZE = "vigil.pool.size";
     public static final String POOL_DESIRED = "vigil.pool.desired.size";
-    /** The names Prometheus shows them under. */
-    public static final String POOL_SIZE_METRIC = "vigil_pool_size";
-    public static final String POOL_DESIRED_METRIC = "vigil_pool_desired_size";
+    /** The names Prometheus shows them under (Micrometer's dots become underscores; gauges get no suffix). */
+    public static final String SHARD_TARGETS_METRIC = SHARD_TARGETS.replace('.', '_');
+    public static final String POOL_SIZE_METRIC = POOL_SIZE.replace('.', '_');
+    public static final String POOL_DESIRED_METRIC = POOL_DESIRED.replace('.', '_');
 
     private record Key(String name, Tags tags) {
     }
@@ -68,13 +69,13 @@ public class OperatorGauges {
 
     /** Keeps the pool gauges of this service for these pools only (none: the service or its pools are gone). */
     public void retainPools(String namespace, String service, Set<String> pools) {
-        remove(k -> (k.name().equals(POOL_SIZE) || k.name().equals(POOL_DESIRED)) && namespace.equals(tag(k, "service_namespace"))
+        remove(k -> isPool(k) && namespace.equals(tag(k, "service_namespace"))
                 && service.equals(tag(k, "service_name")) && !pools.contains(tag(k, "pool")));
     }
 
     /** Keeps the pool gauges of these services ("namespace/name") only. */
     public void retainPoolServices(String namespace, Set<String> services) {
-        remove(k -> (k.name().equals(POOL_SIZE) || k.name().equals(POOL_DESIRED)) && namespace.equals(tag(k, "service_namespace"))
+        remove(k -> isPool(k) && namespace.equals(tag(k, "service_namespace"))
                 && !services.contains(tag(k, "service_name")));
     }
 
@@ -100,6 +101,10 @@ public class OperatorGauges {
             }
             return false;
         });
+    }
+
+    private static boolean isPool(Key k) {
+        return k.name().equals(POOL_SIZE) || k.name().equals(POOL_DESIRED);
     }
 
     private static String tag(Key k, String key) {

@@ -2,6 +2,7 @@ package dev.vigil.dashboard;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.naming.Labels;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -22,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a real API server (schema, server-side apply, switch from/to ConfigMaps, garbage collection) is e2e suite 11.
  */
 class GrafanaOperatorDashboardTest {
-    static final DashboardSettings SETTINGS = new DashboardSettings(DashboardSettings.labels(DashboardSettings.DEFAULT_LABELS),
-            DashboardSettings.DEFAULT_FOLDER_ANNOTATION, DashboardSettings.labels("team=platform, dashboards=grafana"), true);
+    static final DashboardSettings SETTINGS = new DashboardSettings(Labels.parse(DashboardSettings.DEFAULT_LABELS),
+            DashboardSettings.DEFAULT_FOLDER_ANNOTATION, Labels.parse("team=platform, dashboards=grafana"), true);
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> spec(GenericKubernetesResource r) {
