@@ -1,8 +1,8 @@
 package dev.vigil.collector;
 
-import dev.vigil.operator.ExternalCheck;
+import dev.vigil.config.Settings;
+import dev.vigil.kube.ExternalCheck;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -24,8 +24,8 @@ public class CollectorBinaryValidator {
     private final Optional<Path> binary;
     private final ExternalCheck check = new ExternalCheck("collector validate", CACHE_SIZE);
 
-    public CollectorBinaryValidator(@ConfigProperty(name = "vigil.collector.validator-binary") Optional<String> binary) {
-        this.binary = binary.filter(b -> !b.isBlank()).map(Path::of);
+    public CollectorBinaryValidator(Settings settings) {
+        this.binary = settings.collector().validatorBinary();
         this.binary.ifPresent(b -> LOG.infof("collector configs are also checked with %s validate", b));
     }
 

@@ -23,7 +23,7 @@ public class CollectorConfigMap extends CRUDKubernetesDependentResource<ConfigMa
 
     @Override
     protected ConfigMap desired(TelemetryCollector fleet, Context<TelemetryCollector> context) {
-        return build(fleet, context.managedWorkflowAndDependentResourceContext().getMandatory(FleetPlan.KEY, FleetPlan.class));
+        return build(fleet, FleetPlan.KEY.require(context));
     }
 
     public static ConfigMap build(TelemetryCollector fleet, FleetPlan plan) {

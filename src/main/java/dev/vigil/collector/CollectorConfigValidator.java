@@ -1,6 +1,10 @@
 package dev.vigil.collector;
 
+import dev.vigil.collector.config.ComponentKind;
+import dev.vigil.collector.config.ComponentType;
+
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,13 +17,12 @@ import java.util.TreeSet;
  * {@code validate} on every generated configuration for that.
  */
 public final class CollectorConfigValidator {
-    /** Component types of the collector Vigil deploys (and of the one the tests build, e2e/tools/otelcol-builder.yaml). */
-    public static final Map<String, Set<String>> COMPONENTS = Map.of(
-            "receivers", Set.of("otlp", "prometheus"),
-            "processors", Set.of("batch", "memory_limiter", "resource"),
-            "exporters", Set.of("otlp", "otlphttp", "debug", "prometheusremotewrite", "file"),
-            "extensions", Set.of("health_check", "bearertokenauth"),
-            "connectors", Set.of());
+    /**
+     * Component types of the collector Vigil deploys, by section: exactly what the config contributions use and what
+     * fragments are offered (CollectorConfig.components()), which a test compares with the distribution's builder
+     * manifest (e2e/tools/otelcol-builder.yaml).
+     */
+    public static final Map<String, Set<String>> COMPONENTS = byKind(CollectorConfig.components());
     private static final Set<String> TOP_LEVEL = Set.of("receivers", "processors", "exporters", "extensions",
             "connectors", "service");
     private static final Set<String> SIGNALS = Set.of("traces", "metrics", "logs");
@@ -115,7 +118,16 @@ public final class CollectorConfigValidator {
     }
 
     private static String type(String id) {
-        int slash = id.indexOf('/');
-        return slash < 0 ? id : id.substring(0, slash);
+        return ComponentType.typeOf(id);
+    }
+
+    private static Map<String, Set<String>> byKind(List<ComponentType> types) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (ComponentKind kind : ComponentKind.values()) {
+            out.put(kind.section(), new TreeSet<>());
+        }
+        types.forEach(t -> out.get(t.kind().section()).add(t.type()));
+        out.replaceAll((k, v) -> Set.copyOf(v));
+        return Map.copyOf(out);
     }
 }

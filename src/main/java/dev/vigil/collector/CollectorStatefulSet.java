@@ -42,7 +42,7 @@ public class CollectorStatefulSet extends CRUDKubernetesDependentResource<Statef
 
     @Override
     protected StatefulSet desired(TelemetryCollector fleet, Context<TelemetryCollector> context) {
-        return build(fleet, context.managedWorkflowAndDependentResourceContext().getMandatory(FleetPlan.KEY, FleetPlan.class));
+        return build(fleet, FleetPlan.KEY.require(context));
     }
 
     public static StatefulSet build(TelemetryCollector fleet, FleetPlan plan) {

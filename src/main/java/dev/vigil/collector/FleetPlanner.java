@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.MetricsSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.config.CollectorSettings;
 import dev.vigil.naming.Names;
 import dev.vigil.serialization.Yaml;
+import dev.vigil.sharding.ScrapeTarget;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
@@ -29,12 +31,12 @@ public final class FleetPlanner {
         }
     }
 
-    public static Outcome plan(TelemetryCollector fleet, List<ScrapeTarget> targets) {
+    public static Outcome plan(TelemetryCollector fleet, List<ScrapeTarget> targets, CollectorSettings settings) {
         JsonNode fragment = fleet.getSpec().config;
         if (fragment != null && !fragment.isNull() && !fragment.isObject()) {
             return new Outcome(null, List.of("spec.config: must be a map of collector configuration sections"));
         }
-        Map<String, Object> config = CollectorConfig.merge(CollectorConfig.generate(fleet, targets),
+        Map<String, Object> config = CollectorConfig.merge(CollectorConfig.generate(fleet, settings),
                 fragment == null || fragment.isNull() ? null : Yaml.MAPPER.convertValue(fragment, FRAGMENT));
         List<String> problems = CollectorConfigValidator.validate(config);
         if (!problems.isEmpty()) {

@@ -1,6 +1,8 @@
 package dev.vigil.dashboard;
 
-import dev.vigil.operator.CrdPresence;
+import dev.vigil.config.DashboardSettings;
+import dev.vigil.kube.ContextKey;
+import dev.vigil.kube.CrdPresence;
 import dev.vigil.selection.LabelSelectors;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.Reasons;
@@ -19,21 +21,20 @@ import java.util.function.Supplier;
  * Grafana operator's CRD is installed; as ConfigMaps for the Grafana chart's sidecar otherwise (also when configured
  * but the CRD is missing: the dashboards stay available, and the switch happens when the CRD appears).
  */
-public record DashboardDelivery(boolean grafanaDashboard, boolean grafanaDashboardCrd) {
-    public static final String KEY = "vigil.dashboard.delivery";
+public record DashboardDelivery(boolean grafanaDashboard, boolean grafanaDashboardCrd, DashboardSettings settings) {
+    public static final ContextKey<DashboardDelivery> KEY = ContextKey.of(DashboardDelivery.class);
 
     public static DashboardDelivery decide(DashboardSettings settings, CrdPresence crds) {
         boolean crd = crds.present(GrafanaOperatorDashboard.CRD);
-        return new DashboardDelivery(settings.grafanaOperatorConfigured() && crd, crd);
+        return new DashboardDelivery(settings.grafanaOperatorConfigured() && crd, crd, settings);
     }
 
     static <P extends HasMetadata> DashboardDelivery of(Context<P> context) {
-        return context.managedWorkflowAndDependentResourceContext().get(KEY, DashboardDelivery.class)
-                .orElse(new DashboardDelivery(false, false));
+        return KEY.require(context);
     }
 
     public <P extends HasMetadata> void putInto(Context<P> context) {
-        context.managedWorkflowAndDependentResourceContext().put(KEY, this);
+        KEY.put(context, this);
     }
 
     /**
@@ -43,13 +44,12 @@ public record DashboardDelivery(boolean grafanaDashboard, boolean grafanaDashboa
      * means the CRD went meanwhile: the presence cache is dropped so that the retry sees it and writes the ConfigMap.
      */
     public void deliver(KubernetesClient client, CrdPresence crds, HasMetadata owner, String name, boolean wanted,
-            Supplier<GenericKubernetesResource> desired, String fieldManager, DashboardSettings settings,
-            Conditions conditions) {
+            Supplier<GenericKubernetesResource> desired, Conditions conditions) {
         String problem = null;
         if (grafanaDashboardCrd) {
             try {
                 GenericKubernetesResource wantedObject = grafanaDashboard && wanted ? desired.get() : null;
-                problem = GrafanaOperatorDashboard.sync(client, owner, name, wantedObject, fieldManager);
+                problem = GrafanaOperatorDashboard.sync(client, owner, name, wantedObject);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
                     crds.forget(GrafanaOperatorDashboard.CRD);

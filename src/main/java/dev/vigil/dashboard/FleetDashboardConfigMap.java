@@ -1,6 +1,8 @@
 package dev.vigil.dashboard;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.config.DashboardSettings;
+import dev.vigil.kube.ConfigMaps;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -22,7 +24,7 @@ public class FleetDashboardConfigMap extends CRUDKubernetesDependentResource<Con
 
     @Override
     protected ConfigMap desired(TelemetryCollector fleet, Context<TelemetryCollector> context) {
-        return build(fleet, DashboardSettings.current());
+        return build(fleet, DashboardDelivery.of(context).settings());
     }
 
     public static String key(TelemetryCollector fleet) {
@@ -37,7 +39,7 @@ public class FleetDashboardConfigMap extends CRUDKubernetesDependentResource<Con
     @Override
     public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, TelemetryCollector primary,
             Context<TelemetryCollector> context) {
-        return Matcher.Result.computed(ServiceDashboardConfigMap.same(actual, desired), desired);
+        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
     }
 
     /** Reconcile precondition: the dashboard is not switched off, and not delivered as a GrafanaDashboard. */

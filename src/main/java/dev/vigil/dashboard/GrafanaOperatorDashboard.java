@@ -1,9 +1,10 @@
 package dev.vigil.dashboard;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.v1alpha1.DashboardSpec;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.config.DashboardSettings;
+import dev.vigil.kube.OptionalCrdObject;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import dev.vigil.naming.Owners;
@@ -11,9 +12,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import org.jboss.logging.Logger;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -32,14 +30,12 @@ import java.util.zip.GZIPOutputStream;
  * and JSON as the ConfigMap it replaces, {@code spec.instanceSelector} from the operator's settings, the folder from
  * the resource's {@code spec.dashboard.folder}. JSON above {@link #GZIP_ABOVE_BYTES} goes into {@code gzipJson}.
  *
- * <p>Not a JOSDK dependent, for the reason given on SloPrometheusRule (an informer for a kind that may not exist):
- * the reconciler reads it by name and applies it (server-side apply) when it differs. Its
+ * <p>An {@link OptionalCrdObject} (its CRD may be missing, so it cannot be a JOSDK dependent). Its
  * {@code spec.instanceSelector} is immutable in the Grafana operator's CRD, and turning
  * {@code allowCrossNamespaceImport} off needs a new object: after such a settings change the old object is deleted
  * and a new one created, which the Grafana operator sees as the same dashboard (same uid) moving.
  */
 public final class GrafanaOperatorDashboard {
-    private static final Logger LOG = Logger.getLogger(GrafanaOperatorDashboard.class);
     public static final String GROUP = "grafana.integreatly.org";
     public static final String VERSION = "v1beta1";
     public static final String KIND = "GrafanaDashboard";
@@ -49,7 +45,6 @@ public final class GrafanaOperatorDashboard {
     public static final int GZIP_ABOVE_BYTES = 256 * 1024;
     static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
             .withGroup(GROUP).withVersion(VERSION).withKind(KIND).withPlural(PLURAL).withNamespaced(true).build();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private GrafanaOperatorDashboard() {
     }
@@ -101,45 +96,30 @@ public final class GrafanaOperatorDashboard {
         return out.toByteArray();
     }
 
+    /** The one write routine of optional-CRD objects, with this kind's notion of "same" and of immutable fields. */
+    static final OptionalCrdObject OBJECT = new OptionalCrdObject(CONTEXT, GrafanaOperatorDashboard::sameSpec,
+            GrafanaOperatorDashboard::needsNewObject);
+
     /**
      * Brings the cluster's GrafanaDashboard {@code name} in line: {@code desired} applied when missing or
      * different, or — {@code desired} null — an owned one deleted (dashboard switched off, or delivered as a
      * ConfigMap again). A GrafanaDashboard of that name that Vigil does not own is never touched. Returns why it
      * could not deliver, or null.
      */
-    public static String sync(KubernetesClient client, HasMetadata owner, String name, GenericKubernetesResource desired,
-            String fieldManager) {
-        Resource<GenericKubernetesResource> existing = client.genericKubernetesResources(CONTEXT)
-                .inNamespace(owner.getMetadata().getNamespace()).withName(name);
-        GenericKubernetesResource current = existing.get();
-        if (current != null && !Owners.ownedBy(current, owner)) {
-            return desired == null ? null : "GrafanaDashboard " + name + " already exists and is not owned by this "
-                    + owner.getKind() + "; it was left untouched (delete or rename it, or switch this dashboard off)";
+    public static String sync(KubernetesClient client, HasMetadata owner, String name, GenericKubernetesResource desired) {
+        if (OBJECT.reconcile(client, owner, name, desired) == OptionalCrdObject.Result.NAME_TAKEN) {
+            return "GrafanaDashboard " + name + " already exists and is not owned by this " + owner.getKind()
+                    + "; it was left untouched (delete or rename it, or switch this dashboard off)";
         }
-        if (desired == null) {
-            if (current != null) {
-                existing.delete();
-            }
-            return null;
-        }
-        if (current != null && same(current, desired, owner)) {
-            return null;
-        }
-        if (current != null && needsNewObject(current, desired)) {
-            LOG.infof("GrafanaDashboard %s/%s: instance selector or cross-namespace import changed; recreating it",
-                    owner.getMetadata().getNamespace(), name);
-            existing.delete();
-            existing.waitUntilCondition(Objects::isNull, 30, TimeUnit.SECONDS);
-        }
-        client.genericKubernetesResources(CONTEXT).inNamespace(owner.getMetadata().getNamespace()).resource(desired)
-                .fieldManager(fieldManager).forceConflicts().serverSideApply();
         return null;
     }
 
     /** The fields the Grafana operator's CRD will not let an update change. */
     static boolean needsNewObject(GenericKubernetesResource current, GenericKubernetesResource desired) {
-        Map<String, Object> now = spec(current);
-        Map<String, Object> wanted = spec(desired);
+        return needsNewObject(spec(current), spec(desired));
+    }
+
+    private static boolean needsNewObject(Map<String, Object> now, Map<String, Object> wanted) {
         return !Objects.equals(now.get("instanceSelector"), wanted.get("instanceSelector"))
                 || (Boolean.TRUE.equals(now.get("allowCrossNamespaceImport"))
                         && !Boolean.TRUE.equals(wanted.get("allowCrossNamespaceImport")));
@@ -147,19 +127,16 @@ public final class GrafanaOperatorDashboard {
 
     /** Every spec field Vigil sets equal (the CRD's defaults, like resyncPeriod, may add others), labels present, owned. */
     static boolean same(GenericKubernetesResource current, GenericKubernetesResource desired, HasMetadata owner) {
-        Map<String, Object> now = spec(current);
-        Map<String, Object> wanted = spec(desired);
-        boolean specSame = wanted.entrySet().stream().allMatch(e -> Objects.equals(now.get(e.getKey()), e.getValue()))
-                // json and gzipJson exclude each other: a switch between them must remove the other.
-                && (wanted.containsKey("json") ? !now.containsKey("gzipJson") : !now.containsKey("json"));
-        Map<String, String> labels = current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels();
-        return specSame && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
-                && Owners.ownedBy(current, owner);
+        return Owners.ownedBy(current, owner) && OBJECT.same(current, desired);
     }
 
-    @SuppressWarnings("unchecked")
+    private static boolean sameSpec(Map<String, Object> now, Map<String, Object> wanted) {
+        return wanted.entrySet().stream().allMatch(e -> Objects.equals(now.get(e.getKey()), e.getValue()))
+                // json and gzipJson exclude each other: a switch between them must remove the other.
+                && (wanted.containsKey("json") ? !now.containsKey("gzipJson") : !now.containsKey("json"));
+    }
+
     private static Map<String, Object> spec(GenericKubernetesResource r) {
-        Object spec = r.getAdditionalProperties().get("spec");
-        return spec == null ? Map.of() : JSON.convertValue(spec, Map.class);
+        return OptionalCrdObject.spec(r);
     }
 }

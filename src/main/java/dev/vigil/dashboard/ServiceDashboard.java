@@ -173,7 +173,7 @@ public final class ServiceDashboard {
         String v = service.getSpec().metrics != null && service.getSpec().metrics.interval != null
                 ? service.getSpec().metrics.interval : dev.vigil.api.v1alpha1.TelemetryCollectorSpec.DEFAULT_SCRAPE_INTERVAL;
         try {
-            return dev.vigil.sharding.Durations.parse(v);
+            return dev.vigil.kube.Durations.parse(v);
         } catch (RuntimeException e) {
             return Duration.ofSeconds(30);
         }

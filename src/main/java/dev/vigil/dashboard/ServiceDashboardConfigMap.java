@@ -2,6 +2,8 @@ package dev.vigil.dashboard;
 
 import dev.vigil.api.v1alpha1.DashboardSpec;
 import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.config.DashboardSettings;
+import dev.vigil.kube.ConfigMaps;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -16,7 +18,6 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A service's dashboard in the ConfigMap {@code <service>-dashboard}, labelled for the Grafana chart's dashboard
@@ -33,7 +34,7 @@ public class ServiceDashboardConfigMap extends CRUDKubernetesDependentResource<C
 
     @Override
     protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
-        return build(service, DashboardSettings.current());
+        return build(service, DashboardDelivery.of(context).settings());
     }
 
     public static String key(InstrumentedService service) {
@@ -72,19 +73,9 @@ public class ServiceDashboardConfigMap extends CRUDKubernetesDependentResource<C
     @Override
     public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, InstrumentedService primary,
             Context<InstrumentedService> context) {
-        return Matcher.Result.computed(same(actual, desired), desired);
+        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
     }
 
-    /** Data equal, and every label and annotation of {@code desired} present on {@code actual}. */
-    public static boolean same(ConfigMap actual, ConfigMap desired) {
-        Map<String, String> labels = actual.getMetadata().getLabels() == null ? Map.of() : actual.getMetadata().getLabels();
-        Map<String, String> annotations = actual.getMetadata().getAnnotations() == null ? Map.of() : actual.getMetadata().getAnnotations();
-        Map<String, String> wantedAnnotations = desired.getMetadata().getAnnotations() == null ? Map.of()
-                : desired.getMetadata().getAnnotations();
-        return Objects.equals(actual.getData() == null ? Map.of() : actual.getData(), desired.getData())
-                && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
-                && annotations.entrySet().containsAll(wantedAnnotations.entrySet());
-    }
 
     /** Reconcile precondition: the dashboard is not switched off, and not delivered as a GrafanaDashboard. */
     public static class Wanted implements Condition<ConfigMap, InstrumentedService> {

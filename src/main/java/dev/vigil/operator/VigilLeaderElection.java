@@ -1,9 +1,8 @@
 package dev.vigil.operator;
 
+import dev.vigil.config.Settings;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Leader election (active in the prod profile, see application.properties): only the replica holding the Lease
@@ -13,12 +12,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @Singleton
 public class VigilLeaderElection extends LeaderElectionConfiguration {
-    public VigilLeaderElection() {
-        super(config().getOptionalValue("vigil.leader-election.lease-name", String.class).orElse("vigil-operator-lock"),
-                config().getOptionalValue("vigil.leader-election.lease-namespace", String.class).orElse(null));
-    }
-
-    private static Config config() {
-        return ConfigProvider.getConfig();
+    public VigilLeaderElection(Settings settings) {
+        super(settings.leaseName(), settings.leaseNamespace().orElse(null));
     }
 }

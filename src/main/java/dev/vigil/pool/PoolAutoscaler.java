@@ -1,19 +1,17 @@
 package dev.vigil.pool;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
-import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.PoolBudget;
-import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.PoolChange;
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.PoolStatus;
 import dev.vigil.api.v1alpha1.PoolSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
-import dev.vigil.prometheus.FleetPrometheus;
+import dev.vigil.kube.Durations;
+import dev.vigil.naming.Names;
+import dev.vigil.prometheus.FleetPrometheusAccess;
 import dev.vigil.prometheus.PrometheusClient;
 import dev.vigil.prometheus.PrometheusEndpoint;
 import dev.vigil.prometheus.PrometheusException;
 import dev.vigil.prometheus.Sample;
 import dev.vigil.serialization.Yaml;
-import dev.vigil.sharding.Durations;
-import dev.vigil.naming.Names;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.status.Reasons;
@@ -28,7 +26,6 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -141,7 +138,7 @@ public class PoolAutoscaler {
                     if (signalled.isEmpty()) {
                         signalled = Optional.of(new Signalled(in.fleet()));
                     }
-                    Read read = signalled.get().read(service, pool, scrape, changedAt.map(t -> Duration.between(t, now)), now);
+                    PoolStatusBuilder.Read read = signalled.get().read(service, pool, scrape, changedAt.map(t -> Duration.between(t, now)), now);
                     next = evaluate(service, pool, rule, current, read, m, in, before, now, true);
                     m.lastEvaluated = now;
                     m.key = key;
@@ -235,7 +232,7 @@ public class PoolAutoscaler {
         return id.getNamespace().orElse("") + "/" + id.getName() + "/" + pool;
     }
 
-    private PoolStatus evaluate(InstrumentedService service, PoolSpec pool, PoolDecision.Rule rule, int current, Read read,
+    private PoolStatus evaluate(InstrumentedService service, PoolSpec pool, PoolDecision.Rule rule, int current, PoolStatusBuilder.Read read,
             Memory m, Inputs in, PoolStatus before, Instant now, boolean due) {
         PoolDecision.Signals signals = read == null ? PoolDecision.Signals.none() : read.signals();
         List<PoolDecision.Recommendation> history = List.copyOf(m.history);
@@ -265,123 +262,22 @@ public class PoolAutoscaler {
                 m.history.removeFirst();
             }
         }
-        if (!due && r.size() == current && before != null && sameBudget(before.budget, allocation, current * replicas)
-                && before.replicas != null && before.replicas == replicas) {
-            return before;
-        }
-
-        PoolStatus s = new PoolStatus();
-        s.name = pool.name;
-        s.size = r.size();
-        s.replicas = replicas;
-        Conditions conditions = new Conditions(before == null ? null : before.conditions, service.getMetadata().getGeneration(), clock);
-        if (due) {
-            s.desiredSize = r.recommendation();
-            if (read.available()) {
-                s.waitsPerSecond = signals.waitsPerSecond().map(PoolAutoscaler::plain).orElse(null);
-                s.utilisation = signals.utilisation().map(PoolAutoscaler::plain).orElse(null);
-                s.measuredAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
-            } else if (before != null) {
-                // The last good values stay, with the time they were read; MetricsAvailable says why they are old.
-                s.waitsPerSecond = before.waitsPerSecond;
-                s.utilisation = before.utilisation;
-                s.measuredAt = before.measuredAt;
-            }
-            s.reason = camel(r.reason());
-            s.message = r.message();
-            conditions.set(Reasons.METRICS_AVAILABLE, read.available(), read.reason(), read.message());
-        } else if (before != null) {
-            s.desiredSize = before.desiredSize;
-            s.waitsPerSecond = before.waitsPerSecond;
-            s.utilisation = before.utilisation;
-            s.measuredAt = before.measuredAt;
-            s.reason = r.size() == current ? before.reason : camel(r.reason());
-            s.message = r.size() == current ? before.message : r.message();
-            conditions.keep(before.conditions, Reasons.METRICS_AVAILABLE);
-        } else {
-            s.reason = camel(r.reason());
-            s.message = r.message();
-        }
-        if (r.cappedByMax()) {
-            conditions.set(Reasons.SCALING_LIMITED, true, Reasons.CAPPED_BY_MAX, "the signals ask for "
-                    + r.recommendation() + " connections per replica, over max " + rule.max());
-        } else if (r.reason() == PoolDecision.Reason.RAISED_TO_MIN) {
-            conditions.set(Reasons.SCALING_LIMITED, true, Reasons.RAISED_TO_MIN, "held at min " + rule.min());
-        } else if (due || before == null) {
-            conditions.set(Reasons.SCALING_LIMITED, false, Reasons.WITHIN_BOUNDS, "the size lies within min "
-                    + rule.min() + " and max " + rule.max());
-        } else {
-            conditions.keep(before.conditions, Reasons.SCALING_LIMITED);
-        }
-        if (allocation != null) {
-            s.budget = new PoolBudget();
-            s.budget.name = pool.budget.name;
-            s.budget.maxConnections = allocation.maxConnections();
-            s.budget.share = allocation.share();
-            s.budget.inUse = r.size() * replicas;
-            s.budget.totalInUse = pool.budget.name == null ? null : allocation.othersHold() + r.size() * replicas;
-            if (r.cappedByBudget()) {
-                conditions.set(Reasons.BUDGET_LIMITED, true, Reasons.CAPPED_BY_BUDGET, "the budget "
-                        + (pool.budget.name == null ? "" : pool.budget.name + " ") + "of " + allocation.maxConnections()
-                        + " connections leaves this pool " + allocation.share() + " over " + replicas + " replicas: "
-                        + r.size() + " each");
-            } else {
-                conditions.set(Reasons.BUDGET_LIMITED, false, Reasons.WITHIN_BUDGET, r.size() + " x " + replicas
-                        + " replicas = " + (r.size() * replicas) + " of the " + allocation.share() + " connections this pool may hold");
-            }
-        }
-        s.conditions = conditions.build();
-        if (before != null && before.lastChange != null) {
-            s.lastChange = before.lastChange;
-        }
-        if (r.size() != current) {
-            PoolChange c = new PoolChange();
-            c.from = current;
-            c.to = r.size();
-            c.at = now.truncatedTo(ChronoUnit.SECONDS).toString();
-            c.reason = camel(r.reason());
-            c.message = r.message();
-            s.lastChange = c;
-        }
-        return s;
-    }
-
-    private static boolean sameBudget(PoolBudget before, BudgetLedger.Allocation now, int inUse) {
-        if (now == null) {
-            return before == null;
-        }
-        return before != null && before.share != null && before.share == now.share() && before.inUse != null
-                && before.inUse == inUse && java.util.Objects.equals(before.maxConnections, now.maxConnections());
-    }
-
-    /** The signals of a pool, or why they are missing. */
-    record Read(PoolDecision.Signals signals, boolean available, String reason, String message) {
+        return PoolStatusBuilder.build(new PoolStatusBuilder.Evaluation(pool, rule, current, replicas, r, due, read,
+                allocation, before, service.getMetadata().getGeneration(), now));
     }
 
     /** Resolves the fleet's Prometheus once per reconcile and reads pools' signals from it. */
     private final class Signalled {
-        private final Optional<TelemetryCollector> fleet;
         private PrometheusEndpoint endpoint;
-        private Read unavailable;
+        private PoolStatusBuilder.Read unavailable;
 
         Signalled(Optional<TelemetryCollector> fleet) {
-            this.fleet = fleet;
-            if (fleet.isEmpty()) {
-                unavailable = missing(Reasons.NO_MATCHING_COLLECTOR, "no TelemetryCollector collects this service, so "
-                        + "there is no Prometheus to read the pool signals from");
-            } else if (fleet.get().getSpec().prometheus == null) {
-                unavailable = missing(Reasons.PROMETHEUS_NOT_CONFIGURED, "TelemetryCollector "
-                        + fleet.get().getMetadata().getName() + " sets no spec.prometheus to read the pool signals from");
-            } else {
-                try {
-                    endpoint = FleetPrometheus.endpoint(client, fleet.get());
-                } catch (FleetPrometheus.CredentialsMissing e) {
-                    unavailable = missing(Reasons.PROMETHEUS_CREDENTIALS_MISSING, e.getMessage());
-                }
-            }
+            FleetPrometheusAccess.Resolved prom = FleetPrometheusAccess.resolve(client, fleet, "read the pool signals");
+            endpoint = prom.endpoint().orElse(null);
+            unavailable = prom.unavailable().map(u -> missing(u.reason(), u.message())).orElse(null);
         }
 
-        Read read(InstrumentedService service, PoolSpec pool, Duration scrape, Optional<Duration> sinceChange, Instant now) {
+        PoolStatusBuilder.Read read(InstrumentedService service, PoolSpec pool, Duration scrape, Optional<Duration> sinceChange, Instant now) {
             if (unavailable != null) {
                 return unavailable;
             }
@@ -404,15 +300,15 @@ public class PoolAutoscaler {
             if (waits.isEmpty() || util.isEmpty()) {
                 String which = waits.isEmpty() && util.isEmpty() ? "neither the wait nor the utilisation query"
                         : waits.isEmpty() ? "the wait query" : "the utilisation query";
-                return new Read(signals, false, Reasons.NO_SIGNAL_DATA, which + " returned a number (no series, or "
+                return new PoolStatusBuilder.Read(signals, false, Reasons.NO_SIGNAL_DATA, which + " returned a number (no series, or "
                         + "NaN); the pool does not shrink without both signals");
             }
-            return new Read(signals, true, Reasons.SIGNALS_READ, "waits " + plain(waits.get())
+            return new PoolStatusBuilder.Read(signals, true, Reasons.SIGNALS_READ, "waits " + plain(waits.get())
                     + "/s per replica, utilisation " + plain(util.get()));
         }
 
-        private Read missing(String reason, String message) {
-            return new Read(PoolDecision.Signals.none(), false, reason, message);
+        private PoolStatusBuilder.Read missing(String reason, String message) {
+            return new PoolStatusBuilder.Read(PoolDecision.Signals.none(), false, reason, message);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.vigil.pool;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.PoolSpec;
 import dev.vigil.api.v1alpha1.WorkloadRef;
+import dev.vigil.kube.FieldManagers;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -21,15 +22,13 @@ import java.util.TreeMap;
 
 /**
  * Delivery type Env: the pool size as one env var on one container of the user's workload, written by server-side
- * apply under its own field manager {@value #FIELD_MANAGER}, which owns those env vars and nothing else. The apply
+ * apply under its own field manager {@value FieldManagers#POOL_SIZE}, which owns those env vars and nothing else. The apply
  * names only the container (the key of the list) and the env entries (keyed by name), so every other field of the
  * workload keeps its owner; when a pool stops using Env, an apply without it hands the entry back (the apiserver
  * removes a field no manager owns any more). Changing the pod template rolls the pods, which is the point of this
  * mode for apps that read their pool size at start.
  */
 public final class PoolEnvDelivery {
-    public static final String FIELD_MANAGER = "vigil-pool-size";
-
     private PoolEnvDelivery() {
     }
 
@@ -47,14 +46,15 @@ public final class PoolEnvDelivery {
 
     /**
      * Applies the env vars when the workload does not carry them yet, or releases them when no pool wants them but
-     * this manager still owns some. Returns a problem to report, or null.
+     * this manager still owns some. Returns a problem to report, or null. {@code serverSideApply} false (the operator's
+     * {@code quarkus.operator-sdk.enable-ssa}, e.g. an API server without it): a plain update instead.
      */
     public static String sync(KubernetesClient client, InstrumentedService service, HasMetadata workload,
-            Map<String, Integer> sizes) {
+            Map<String, Integer> sizes, boolean serverSideApply) {
         Map<String, Map<String, String>> wanted = wanted(service, sizes);
         boolean owned = workload.getMetadata().getManagedFields() != null && workload.getMetadata().getManagedFields()
-                .stream().anyMatch(f -> FIELD_MANAGER.equals(f.getManager()));
-        if (wanted.isEmpty() && (!owned || !serverSideApply())) {
+                .stream().anyMatch(f -> FieldManagers.POOL_SIZE.equals(f.getManager()));
+        if (wanted.isEmpty() && (!owned || !serverSideApply)) {
             return null;
         }
         PodTemplateSpec template = workload instanceof Deployment d ? d.getSpec().getTemplate()
@@ -68,8 +68,8 @@ public final class PoolEnvDelivery {
         if (owned && carries(template, wanted) && ownedEnv(workload).equals(names(wanted))) {
             return null;
         }
-        if (serverSideApply()) {
-            client.resource(applyPatch(service, workload, wanted)).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+        if (serverSideApply) {
+            client.resource(applyPatch(service, workload, wanted)).fieldManager(FieldManagers.POOL_SIZE).forceConflicts().serverSideApply();
         } else if (!carries(template, wanted)) {
             // Server-side apply switched off (quarkus.operator-sdk.enable-ssa=false, e.g. an apiserver or test server
             // without it): set the same entries with an update; ownership is then not tracked, so an entry no pool
@@ -91,10 +91,6 @@ public final class PoolEnvDelivery {
         return null;
     }
 
-    private static boolean serverSideApply() {
-        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.operator-sdk.enable-ssa", Boolean.class).orElse(true);
-    }
 
     private static boolean carries(PodTemplateSpec template, Map<String, Map<String, String>> wanted) {
         for (var e : wanted.entrySet()) {
@@ -124,7 +120,7 @@ public final class PoolEnvDelivery {
             return out;
         }
         for (var f : workload.getMetadata().getManagedFields()) {
-            if (!FIELD_MANAGER.equals(f.getManager()) || f.getFieldsV1() == null) {
+            if (!FieldManagers.POOL_SIZE.equals(f.getManager()) || f.getFieldsV1() == null) {
                 continue;
             }
             Object containers = dig(f.getFieldsV1().getAdditionalProperties(), "f:spec", "f:template", "f:spec", "f:containers");

@@ -2,6 +2,8 @@ package dev.vigil.pool;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.PoolSpec;
+import dev.vigil.kube.ConfigMaps;
+import dev.vigil.kube.ContextKey;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -24,18 +26,18 @@ import java.util.TreeMap;
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
 public class PoolSizesConfigMap extends CRUDKubernetesDependentResource<ConfigMap, InstrumentedService> {
-    /** Key of the sizes to deliver in the workflow context. */
-    public static final String KEY = "vigil.pool-sizes";
+    /** The sizes a reconcile decided, by pool name, handed to this dependent through the workflow context. */
+    public record Sizes(Map<String, Integer> byPool) {
+        public static final ContextKey<Sizes> KEY = ContextKey.of(Sizes.class);
+    }
 
     public PoolSizesConfigMap() {
         super(ConfigMap.class);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
-        Map<String, Integer> sizes = context.managedWorkflowAndDependentResourceContext().get(KEY, Map.class).orElse(Map.of());
-        return build(service, sizes);
+        return build(service, Sizes.KEY.get(context).map(Sizes::byPool).orElse(Map.of()));
     }
 
     /**
@@ -46,7 +48,7 @@ public class PoolSizesConfigMap extends CRUDKubernetesDependentResource<ConfigMa
     @Override
     public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, InstrumentedService primary,
             Context<InstrumentedService> context) {
-        return Matcher.Result.computed(dev.vigil.dashboard.ServiceDashboardConfigMap.same(actual, desired), desired);
+        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
     }
 
     public static ConfigMap build(InstrumentedService service, Map<String, Integer> sizes) {
@@ -72,7 +74,7 @@ public class PoolSizesConfigMap extends CRUDKubernetesDependentResource<ConfigMa
         public boolean isMet(DependentResource<ConfigMap, InstrumentedService> dependent, InstrumentedService service,
                 Context<InstrumentedService> context) {
             return service.getSpec().pools.stream().anyMatch(p -> PoolRules.delivery(p) == PoolSpec.Delivery.Type.ConfigMap)
-                    && context.managedWorkflowAndDependentResourceContext().get(KEY, Map.class).isPresent();
+                    && Sizes.KEY.get(context).isPresent();
         }
     }
 }

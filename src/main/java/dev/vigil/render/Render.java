@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.collector.FleetPlanner;
-import dev.vigil.collector.ScrapeTarget;
+import dev.vigil.config.Settings;
 import dev.vigil.selection.FleetSelection;
 import dev.vigil.serialization.Yaml;
+import dev.vigil.sharding.ScrapeTarget;
 import dev.vigil.slo.SloRules;
 import dev.vigil.slo.SloRulesConfigMap;
-import dev.vigil.slo.SloSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -99,6 +99,11 @@ public final class Render {
     }
 
     public static Result render(List<HasMetadata> inputs) {
+        return render(inputs, Settings.defaults());
+    }
+
+    /** The objects the operator would create with these settings (a settings file, or the defaults). */
+    public static Result render(List<HasMetadata> inputs, Settings settings) {
         List<TelemetryCollector> fleets = new ArrayList<>();
         List<InstrumentedService> services = new ArrayList<>();
         Map<String, HasMetadata> workloads = new LinkedHashMap<>();
@@ -140,7 +145,7 @@ public final class Render {
                         : ((StatefulSet) w).getSpec().getSelector();
                 targets.add(FleetPlanner.target(s, selector));
             }
-            FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, targets);
+            FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, targets, settings.collector());
             if (!outcome.valid()) {
                 outcome.problems().forEach(p -> errors.add(id + ": ConfigValid=False: " + p));
                 continue;
@@ -156,7 +161,7 @@ public final class Render {
                 sloProblems.forEach(p -> errors.add("InstrumentedService " + s.getMetadata().getNamespace() + "/"
                         + s.getMetadata().getName() + ": Ready=False (InvalidSLO): " + p));
             } else if (!s.getSpec().slos.isEmpty()) {
-                objects.add(SloRulesConfigMap.build(s, SloSettings.defaults()));
+                objects.add(SloRulesConfigMap.build(s, settings.slo()));
             }
         }
         for (InstrumentedService s : services) {

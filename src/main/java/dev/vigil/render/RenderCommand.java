@@ -1,5 +1,6 @@
 package dev.vigil.render;
 
+import dev.vigil.config.Settings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.io.IOException;
@@ -14,12 +15,16 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/vigil-render [--crds DIR] FILE|DIR|- ...}: prints as YAML every object Vigil would create for the custom
- * resources in the given files (directories are read recursively, *.yaml and *.yml). With --crds, each resource is
- * first checked against its CRD's schema as the apiserver would (CEL rules excepted). Exit 0 when everything
+ * {@code bin/vigil-render [--crds DIR] [--settings FILE] FILE|DIR|- ...}: prints as YAML every object Vigil would
+ * create for the custom resources in the given files (directories are read recursively, *.yaml and *.yml). With
+ * --crds, each resource is first checked against its CRD's schema as the apiserver would (CEL rules excepted). With
+ * --settings, the operator's settings come from that properties file of {@code vigil.*} keys (application.properties'
+ * syntax; the environment variables the chart sets are the same keys), else every setting has its default. Exit 0 when everything
  * renders, 1 when an input is invalid (messages on stderr), 2 on usage or read errors.
  */
 public final class RenderCommand {
+    static final String USAGE = "usage: vigil-render [--crds DIR] [--settings FILE] FILE|DIR|- [...]";
+
     private RenderCommand() {
     }
 
@@ -29,20 +34,25 @@ public final class RenderCommand {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-            err.println("usage: vigil-render [--crds DIR] FILE|DIR|- [...]   (prints the objects Vigil would create)");
+            err.println(USAGE + "   (prints the objects Vigil would create)");
             return 2;
         }
         List<HasMetadata> inputs = new ArrayList<>();
         List<String> schemaErrors = new ArrayList<>();
         SchemaCheck schema = null;
+        Settings settings = Settings.defaults();
         List<String> files = new ArrayList<>(List.of(args));
         try {
-            if (files.get(0).equals("--crds")) {
+            while (!files.isEmpty() && (files.get(0).equals("--crds") || files.get(0).equals("--settings"))) {
                 if (files.size() < 3) {
-                    err.println("usage: vigil-render [--crds DIR] FILE|DIR|- [...]");
+                    err.println(USAGE);
                     return 2;
                 }
-                schema = SchemaCheck.load(Path.of(files.get(1)));
+                if (files.get(0).equals("--crds")) {
+                    schema = SchemaCheck.load(Path.of(files.get(1)));
+                } else {
+                    settings = Settings.load(Path.of(files.get(1)));
+                }
                 files = files.subList(2, files.size());
             }
             for (String arg : files) {
@@ -65,7 +75,7 @@ public final class RenderCommand {
             schemaErrors.forEach(e -> err.println("error: " + e));
             return 1;
         }
-        Render.Result result = Render.render(inputs);
+        Render.Result result = Render.render(inputs, settings);
         result.notes().forEach(n -> err.println("note: " + n));
         if (!result.errors().isEmpty()) {
             result.errors().forEach(e -> err.println("error: " + e));

@@ -12,7 +12,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.util.Optional;
 
@@ -24,16 +23,14 @@ import java.util.Optional;
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
 public class CollectorDiscoveryBinding extends CRUDKubernetesDependentResource<RoleBinding, InstrumentedService> {
-    public static final String CLUSTER_ROLE_PROPERTY = "vigil.collector.discovery-cluster-role";
-
     public CollectorDiscoveryBinding() {
         super(RoleBinding.class);
     }
 
     @Override
     protected RoleBinding desired(InstrumentedService service, Context<InstrumentedService> context) {
-        FleetChoice fleet = context.managedWorkflowAndDependentResourceContext().getMandatory(FleetChoice.KEY, FleetChoice.class);
-        return build(service, fleet, clusterRole());
+        FleetChoice fleet = FleetChoice.KEY.require(context);
+        return build(service, fleet, fleet.discoveryClusterRole());
     }
 
     /** The binding's identity depends on the service alone, so it can be found (and removed) with no fleet chosen. */
@@ -43,9 +40,6 @@ public class CollectorDiscoveryBinding extends CRUDKubernetesDependentResource<R
                 service.getMetadata().getNamespace());
     }
 
-    static String clusterRole() {
-        return ConfigProvider.getConfig().getOptionalValue(CLUSTER_ROLE_PROPERTY, String.class).orElse("vigil-collector-discovery");
-    }
 
     public static RoleBinding build(InstrumentedService service, FleetChoice fleet, String clusterRole) {
         return new RoleBindingBuilder()
@@ -65,7 +59,7 @@ public class CollectorDiscoveryBinding extends CRUDKubernetesDependentResource<R
         @Override
         public boolean isMet(DependentResource<RoleBinding, InstrumentedService> dependent, InstrumentedService service,
                 Context<InstrumentedService> context) {
-            Optional<FleetChoice> fleet = context.managedWorkflowAndDependentResourceContext().get(FleetChoice.KEY, FleetChoice.class);
+            Optional<FleetChoice> fleet = FleetChoice.KEY.get(context);
             return fleet.isPresent() && !fleet.get().namespace().equals(service.getMetadata().getNamespace());
         }
     }

@@ -1,6 +1,11 @@
 package dev.vigil.service;
 
-/** The fleet a reconcile chose for a service, handed to the dependents through the workflow context. */
-public record FleetChoice(String namespace, String name, String serviceAccount) {
-    public static final String KEY = "vigil.fleetChoice";
+import dev.vigil.kube.ContextKey;
+
+/**
+ * The fleet a reconcile chose for a service, handed to the dependents through the workflow context, with the
+ * ClusterRole its collectors are bound to for discovering pods outside their namespace.
+ */
+public record FleetChoice(String namespace, String name, String serviceAccount, String discoveryClusterRole) {
+    public static final ContextKey<FleetChoice> KEY = ContextKey.of(FleetChoice.class);
 }

@@ -4,15 +4,27 @@ import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.api.v1alpha1.WorkloadRef;
-import dev.vigil.collector.TelemetryCollectorReconciler;
-import dev.vigil.selection.FleetSelection;
+import dev.vigil.config.Settings;
+import dev.vigil.dashboard.DashboardPart;
+import dev.vigil.dashboard.ServiceDashboardConfigMap;
+import dev.vigil.kube.CrdPresence;
+import dev.vigil.kube.FieldManagers;
+import dev.vigil.pool.PoolAutoscaler;
+import dev.vigil.pool.PoolSizesConfigMap;
+import dev.vigil.reconcile.NotReady;
+import dev.vigil.reconcile.Part;
+import dev.vigil.reconcile.PartOutcome;
+import dev.vigil.reconcile.Parts;
+import dev.vigil.reconcile.StatusPatch;
+import dev.vigil.slo.SloRulesConfigMap;
+import dev.vigil.slo.SloStatusBuilder;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.ErrorSummary;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.status.Reasons;
 import dev.vigil.telemetry.ReconcileTelemetry;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -25,25 +37,12 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
-import dev.vigil.naming.Names;
-import dev.vigil.operator.CrdPresence;
-import dev.vigil.dashboard.DashboardDelivery;
-import dev.vigil.dashboard.DashboardSettings;
-import dev.vigil.dashboard.GrafanaOperatorDashboard;
-import dev.vigil.dashboard.ServiceDashboardConfigMap;
-import dev.vigil.pool.PoolAutoscaler;
-import dev.vigil.pool.PoolEnvDelivery;
-import dev.vigil.pool.PoolSizesConfigMap;
-import dev.vigil.slo.RulesDelivery;
-import dev.vigil.slo.SloPrometheusRule;
-import dev.vigil.slo.SloRulesConfigMap;
-import dev.vigil.slo.SloSettings;
-import dev.vigil.slo.SloStatusBuilder;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -53,8 +52,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Resolves a service's workload, finds the fleet that collects it, and reports both in status. */
-@ControllerConfiguration(name = InstrumentedServiceReconciler.NAME, fieldManager = TelemetryCollectorReconciler.FIELD_MANAGER)
+/**
+ * Reconciles an InstrumentedService by running its parts in order (see {@link dev.vigil.reconcile.Part}): the
+ * workload, the fleet that collects it, SLOs, the dashboard, connection pools, pod discovery for a fleet in another
+ * namespace, trace sampling. Ready follows from what the parts report; status is patched only when it changed.
+ */
+@ControllerConfiguration(name = InstrumentedServiceReconciler.NAME, fieldManager = FieldManagers.OPERATOR)
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(type = CollectorDiscoveryBinding.class, name = "collector-discovery",
                 reconcilePrecondition = CollectorDiscoveryBinding.CollectedFromAnotherNamespace.class),
@@ -78,12 +81,30 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
     SloStatusBuilder sloStatus;
     @Inject
     PoolAutoscaler pools;
+    @Inject
+    Settings settings;
+    @ConfigProperty(name = "quarkus.operator-sdk.enable-ssa", defaultValue = "true")
+    boolean serverSideApply;
 
     Clock clock = Clock.systemUTC();
     private InformerEventSource<Deployment, InstrumentedService> deployments;
     private InformerEventSource<StatefulSet, InstrumentedService> statefulSets;
     private InformerEventSource<TelemetryCollector, InstrumentedService> fleets;
     private InformerEventSource<Namespace, InstrumentedService> namespaces;
+    private List<Part<ServiceContext>> parts;
+
+    /** The parts in reconcile order: later parts read what earlier ones resolved (workload, fleet, SLO status). */
+    @PostConstruct
+    void parts() {
+        parts = List.of(
+                new WorkloadPart((kind, id) -> kind == WorkloadRef.Kind.Deployment ? deployments.get(id) : statefulSets.get(id)),
+                new FleetPart(() -> fleets.list().toList(), this::namespaceLabels),
+                new SloPart(sloStatus, crds, settings.slo()),
+                DashboardPart.forServices(crds, settings.dashboards()),
+                new PoolPart(pools, serverSideApply),
+                new DiscoveryPart(settings.collector().discoveryClusterRole()),
+                new TraceSamplingPart());
+    }
 
     @Override
     public List<EventSource<?, InstrumentedService>> prepareEventSources(EventSourceContext<InstrumentedService> context) {
@@ -125,192 +146,32 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
         InstrumentedServiceStatus next = new InstrumentedServiceStatus();
         next.observedGeneration = service.getMetadata().getGeneration();
         Conditions conditions = new Conditions(old == null ? null : old.conditions, service.getMetadata().getGeneration(), clock);
-        String namespace = service.getMetadata().getNamespace();
+        ServiceContext ctx = new ServiceContext(service, old, next, conditions, context);
 
-        WorkloadRef ref = service.getSpec().workloadRef;
-        ResourceID workloadId = new ResourceID(ref.name, namespace);
-        Optional<? extends HasMetadata> workload = ref.kindOrDefault() == WorkloadRef.Kind.Deployment
-                ? deployments.get(workloadId) : statefulSets.get(workloadId);
-        String workloadText = ref.kindOrDefault() + " " + namespace + "/" + ref.name;
-        if (workload.isPresent()) {
-            next.workload = workloadStatus(ref.kindOrDefault(), workload.get());
-            conditions.set(Reasons.WORKLOAD_FOUND, true, Reasons.WORKLOAD_PRESENT, workloadText + " found");
+        PartOutcome outcome = Parts.run(parts, ctx);
+        Optional<NotReady> notReady = outcome.worst();
+        if (notReady.isPresent()) {
+            conditions.set(Reasons.READY, false, notReady.get().reason(), notReady.get().message());
         } else {
-            conditions.set(Reasons.WORKLOAD_FOUND, false, Reasons.WORKLOAD_MISSING, workloadText + " does not exist");
-        }
-
-        List<TelemetryCollector> all = fleets.list().toList();
-        Optional<TelemetryCollector> fleet = FleetSelection.chooseFleet(service, all, this::namespaceLabels);
-        if (fleet.isPresent()) {
-            TelemetryCollector f = fleet.get();
-            next.collector = new InstrumentedServiceStatus.CollectorRef(f.getMetadata().getNamespace(), f.getMetadata().getName());
-            long others = FleetSelection.countSelecting(service, all, this::namespaceLabels) - 1;
-            conditions.set(Reasons.COLLECTED, true, Reasons.COLLECTOR_SELECTED, "collected by TelemetryCollector "
-                    + f.getMetadata().getNamespace() + "/" + f.getMetadata().getName()
-                    + (others > 0 ? " (the oldest of " + (others + 1) + " fleets that select it)" : ""));
-        } else {
-            conditions.set(Reasons.COLLECTED, false, Reasons.NO_MATCHING_COLLECTOR,
-                    "no TelemetryCollector's serviceSelector selects this service");
-        }
-
-        // SLOs: check the rules, measure budgets when due; a rejected SLO stops every write below.
-        SloSettings settings = SloSettings.current();
-        SloStatusBuilder.Outcome slo = sloStatus.update(service, fleet, old, next, conditions, settings);
-
-        // Pools: evaluate the due ones, enforce bounds and budget on the others; held while the workload is missing
-        // or the spec is rejected.
-        PoolAutoscaler.Outcome poolOutcome;
-        if (slo.problems().isEmpty() && workload.isPresent()) {
-            String gate = sloGate(service, next);
-            poolOutcome = pools.update(service, old == null ? null : old.pools, new PoolAutoscaler.Inputs(fleet,
-                    liveReplicas(workload.get()), context.getPrimaryCache().list(namespace).toList(), gate == null, gate));
-        } else {
-            poolOutcome = PoolAutoscaler.held(service, old == null ? null : old.pools);
-        }
-        next.pools = poolOutcome.statuses().isEmpty() ? null : poolOutcome.statuses();
-        next.poolSizes = poolOutcome.sizes().isEmpty() ? null : poolOutcome.sizes().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
-
-        String poolProblem = null;
-        if (slo.problems().isEmpty()) {
-            context.managedWorkflowAndDependentResourceContext().put(PoolSizesConfigMap.KEY, poolOutcome.sizes());
-            // Collectors of a fleet in another namespace get pod discovery here; the binding goes when that stops.
-            fleet.ifPresent(f -> context.managedWorkflowAndDependentResourceContext().put(FleetChoice.KEY, new FleetChoice(
-                    f.getMetadata().getNamespace(), f.getMetadata().getName(),
-                    Names.collectorServiceAccount(f.getMetadata().getName()))));
-            boolean prometheusRules = crds.present(SloPrometheusRule.CRD);
-            context.managedWorkflowAndDependentResourceContext().put(RulesDelivery.KEY, new RulesDelivery(prometheusRules));
-            DashboardSettings dashboardSettings = DashboardSettings.current();
-            DashboardDelivery dashboards = DashboardDelivery.decide(dashboardSettings, crds);
-            dashboards.putInto(context);
-            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-            if (prometheusRules) {
-                SloPrometheusRule.sync(context.getClient(), service, settings, TelemetryCollectorReconciler.FIELD_MANAGER);
-            }
-            dashboards.deliver(context.getClient(), crds, service, Names.dashboard(service.getMetadata().getName()),
-                    ServiceDashboardConfigMap.enabled(service.getSpec().dashboard),
-                    () -> GrafanaOperatorDashboard.forService(service, dashboardSettings),
-                    TelemetryCollectorReconciler.FIELD_MANAGER, dashboardSettings, conditions);
-            if (workload.isPresent()) {
-                String problem = PoolEnvDelivery.sync(context.getClient(), service, workload.get(), poolOutcome.sizes());
-                poolProblem = problem;
-                if (problem != null) {
-                    conditions.set(Reasons.POOLS_DELIVERED, false, Reasons.POOL_DELIVERY_FAILED, problem);
-                } else if (!poolOutcome.sizes().isEmpty()) {
-                    conditions.set(Reasons.POOLS_DELIVERED, true, Reasons.POOL_SIZES_WRITTEN, "pool sizes delivered: "
-                            + next.poolSizes);
-                }
-                pools.delivered(service, poolOutcome, old == null ? null : old.pools);
-            }
-        }
-
-        if (!slo.problems().isEmpty()) {
-            // Nothing was written: the dashboard is where it was.
-            conditions.keep(old == null ? null : old.conditions, Reasons.DASHBOARD_DELIVERED);
-            conditions.set(Reasons.READY, false, Reasons.INVALID_SLO, String.join("; ", slo.problems())
-                    + " (no rules were written or changed)");
-        } else if (workload.isEmpty()) {
-            conditions.set(Reasons.READY, false, Reasons.WORKLOAD_MISSING, workloadText + " does not exist");
-        } else if (poolProblem != null) {
-            conditions.set(Reasons.READY, false, Reasons.POOL_DELIVERY_FAILED, poolProblem);
-        } else if (fleet.isEmpty()) {
-            conditions.set(Reasons.READY, false, Reasons.NO_MATCHING_COLLECTOR,
-                    "no TelemetryCollector's serviceSelector selects this service");
-        } else if (!fleetReady(fleet.get())) {
-            conditions.set(Reasons.READY, false, Reasons.COLLECTOR_NOT_READY, "TelemetryCollector "
-                    + fleet.get().getMetadata().getName() + " is not ready");
-        } else {
-            conditions.set(Reasons.READY, true, Reasons.COLLECTOR_SELECTED, "collected by TelemetryCollector "
-                    + fleet.get().getMetadata().getNamespace() + "/" + fleet.get().getMetadata().getName());
+            // No part holds the service back, so a fleet collects it (FleetPart would, otherwise).
+            conditions.set(Reasons.READY, true, Reasons.COLLECTOR_SELECTED, FleetPart.collectedBy(ctx.fleet().orElseThrow()));
         }
         next.conditions = conditions.build();
 
-        String oldReady = readyReason(old);
-        String newReady = readyReason(next);
-        if (!newReady.equals(oldReady)) {
+        if (!readyReason(next).equals(readyReason(old))) {
             var c = Conditions.find(next.conditions, Reasons.READY);
             if ("True".equals(c.getStatus())) {
                 events.normal(service, c.getReason(), c.getMessage());
-            } else if (!Reasons.COLLECTOR_NOT_READY.equals(c.getReason())) {
+            } else if (notReady.get().warn()) {
                 events.warning(service, c.getReason(), c.getMessage());
             }
         }
-        Optional<java.time.Duration> recheck = earliest(slo.recheckAfter(), poolOutcome.recheckAfter());
-        if (next.equals(old)) {
-            return recheck.map(d -> UpdateControl.<InstrumentedService>noUpdate().rescheduleAfter(d))
-                    .orElseGet(UpdateControl::noUpdate);
-        }
-        service.setStatus(next);
-        UpdateControl<InstrumentedService> patch = UpdateControl.patchStatus(service);
-        return recheck.map(patch::rescheduleAfter).orElse(patch);
-    }
-
-    private static Optional<java.time.Duration> earliest(Optional<java.time.Duration> a, Optional<java.time.Duration> b) {
-        if (a.isEmpty()) {
-            return b;
-        }
-        return b.isEmpty() || a.get().compareTo(b.get()) <= 0 ? a : b;
-    }
-
-    /** Replicas that hold connections: the larger of desired and running (a rollout's surge pods count too). */
-    static int liveReplicas(HasMetadata workload) {
-        Integer desired;
-        Integer running;
-        if (workload instanceof Deployment d) {
-            desired = d.getSpec().getReplicas();
-            running = d.getStatus() == null ? null : d.getStatus().getReplicas();
-        } else {
-            StatefulSet s = (StatefulSet) workload;
-            desired = s.getSpec().getReplicas();
-            running = s.getStatus() == null ? null : s.getStatus().getReplicas();
-        }
-        return Math.max(desired == null ? 1 : desired, running == null ? 0 : running);
-    }
-
-    /**
-     * The SLO gate of pool scale-down: null while open, else why it is closed — an SLO burns faster than 1x on its
-     * short (5m) window, or its short-window burn is unknown.
-     */
-    static String sloGate(InstrumentedService service, InstrumentedServiceStatus next) {
-        for (var slo : service.getSpec().slos) {
-            var st = next.slos == null ? null : next.slos.stream().filter(x -> slo.name.equals(x.name)).findFirst().orElse(null);
-            String burn = st == null || st.burnRates == null ? null : st.burnRates.get("5m");
-            if (burn == null) {
-                return "the 5m burn rate of SLO " + slo.name + " is unknown";
-            }
-            if (new java.math.BigDecimal(burn).compareTo(java.math.BigDecimal.ONE) > 0) {
-                return "SLO " + slo.name + " burns " + burn + "x on its 5m window";
-            }
-        }
-        return null;
+        return StatusPatch.of(service, old, next, outcome.recheckAfter());
     }
 
     private static String readyReason(InstrumentedServiceStatus status) {
         var c = status == null ? null : Conditions.find(status.conditions, Reasons.READY);
         return c == null ? "" : c.getStatus() + "/" + c.getReason();
-    }
-
-    private static boolean fleetReady(TelemetryCollector fleet) {
-        return fleet.getStatus() != null && Conditions.isTrue(fleet.getStatus().conditions, Reasons.READY);
-    }
-
-    private static InstrumentedServiceStatus.WorkloadStatus workloadStatus(WorkloadRef.Kind kind, HasMetadata workload) {
-        InstrumentedServiceStatus.WorkloadStatus w = new InstrumentedServiceStatus.WorkloadStatus();
-        w.kind = kind.name();
-        w.name = workload.getMetadata().getName();
-        LabelSelector selector;
-        Integer replicas;
-        if (workload instanceof Deployment d) {
-            selector = d.getSpec().getSelector();
-            replicas = d.getSpec().getReplicas();
-        } else {
-            StatefulSet s = (StatefulSet) workload;
-            selector = s.getSpec().getSelector();
-            replicas = s.getSpec().getReplicas();
-        }
-        w.selector = selector;
-        w.replicas = replicas == null ? 1 : replicas;
-        return w;
     }
 
     private Map<String, String> namespaceLabels(String namespace) {
@@ -321,16 +182,8 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
     public ErrorStatusUpdateControl<InstrumentedService> updateErrorStatus(InstrumentedService service,
             Context<InstrumentedService> context, Exception e) {
         InstrumentedServiceStatus old = service.getStatus();
-        InstrumentedServiceStatus next = new InstrumentedServiceStatus();
-        if (old != null) {
-            next.observedGeneration = old.observedGeneration;
-            next.workload = old.workload;
-            next.collector = old.collector;
-            next.slos = old.slos;
-            next.worstBudgetRemaining = old.worstBudgetRemaining;
-            next.pools = old.pools;
-            next.poolSizes = old.poolSizes;
-        }
+        // Everything as it was but Ready: an error says nothing new about the workload, SLOs or pools.
+        InstrumentedServiceStatus next = old == null ? new InstrumentedServiceStatus() : old.deepCopy();
         Conditions c = new Conditions(old == null ? null : old.conditions, service.getMetadata().getGeneration(), clock)
                 .set(Reasons.READY, false, Reasons.RECONCILE_ERROR, ErrorSummary.of(e));
         if (old != null && old.conditions != null) {

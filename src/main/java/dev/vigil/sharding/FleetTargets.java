@@ -1,6 +1,6 @@
 package dev.vigil.sharding;
 
-import dev.vigil.collector.ScrapeTarget;
+import dev.vigil.kube.Durations;
 import dev.vigil.selection.LabelSelectors;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;

@@ -1,9 +1,9 @@
 package dev.vigil.slo;
 
+import dev.vigil.config.Settings;
+import dev.vigil.kube.ExternalCheck;
 import dev.vigil.naming.Names;
-import dev.vigil.operator.ExternalCheck;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -24,8 +24,8 @@ public class PromtoolRuleCheck {
     private final Optional<Path> binary;
     private final ExternalCheck check = new ExternalCheck("promtool check rules", CACHE_SIZE);
 
-    public PromtoolRuleCheck(@ConfigProperty(name = "vigil.slo.promtool-binary") Optional<String> binary) {
-        this.binary = binary.filter(b -> !b.isBlank()).map(Path::of);
+    public PromtoolRuleCheck(Settings settings) {
+        this.binary = settings.slo().promtoolBinary();
         this.binary.ifPresent(b -> LOG.infof("SLO rule files are checked with %s check rules", b));
     }
 

@@ -1,14 +1,12 @@
 package dev.vigil.slo;
 
-import dev.vigil.api.v1alpha1.InstrumentedService;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
+import dev.vigil.config.SloSettings;
+import dev.vigil.kube.ContextKey;
 
-/** What the reconciler decided about rule delivery, handed to the rule dependents' conditions. */
-public record RulesDelivery(boolean prometheusRuleCrd) {
-    public static final String KEY = "vigil.slo.rules-delivery";
-
-    static RulesDelivery of(Context<InstrumentedService> context) {
-        return context.managedWorkflowAndDependentResourceContext().get(KEY, RulesDelivery.class)
-                .orElse(new RulesDelivery(false));
-    }
+/**
+ * What the reconciler decided about rule delivery, handed to the rule dependents: whether the PrometheusRule CRD is
+ * installed (then the ConfigMap is not wanted), and the settings the rule objects are labelled by.
+ */
+public record RulesDelivery(boolean prometheusRuleCrd, SloSettings settings) {
+    public static final ContextKey<RulesDelivery> KEY = ContextKey.of(RulesDelivery.class);
 }

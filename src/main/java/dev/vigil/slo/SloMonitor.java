@@ -4,12 +4,12 @@ import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.SloSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.naming.Names;
-import dev.vigil.prometheus.FleetPrometheus;
-import dev.vigil.prometheus.FleetPrometheus.CredentialsMissing;
+import dev.vigil.prometheus.FleetPrometheusAccess.Unavailable;
+import dev.vigil.prometheus.FleetPrometheusAccess;
 import dev.vigil.prometheus.PrometheusClient;
-import dev.vigil.prometheus.PrometheusEndpoint;
 import dev.vigil.prometheus.PrometheusException;
 import dev.vigil.serialization.Yaml;
+import dev.vigil.status.Reasons;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,9 +34,8 @@ public class SloMonitor {
             Optional<Unavailable> unavailable) {
     }
 
-    /** Why Prometheus could not answer: a condition reason and a message without any response body. */
-    public record Unavailable(String reason, String message) {
-    }
+    /** What the SLO reader asks the fleet's Prometheus for, in the words of its "unavailable" messages. */
+    public static final String PURPOSE = "measure the SLOs";
 
     private record Attempt(Instant at, String key, Map<String, String> rejected) {
     }
@@ -89,34 +88,29 @@ public class SloMonitor {
     public Measurement measure(InstrumentedService service, TelemetryCollector fleet, Instant now) {
         Map<String, SloEvaluation.Result> results = new LinkedHashMap<>();
         Map<String, String> rejected = new LinkedHashMap<>();
-        Optional<Unavailable> unavailable = Optional.empty();
-        try {
-            PrometheusEndpoint endpoint = endpoint(fleet);
-            for (SloSpec slo : service.getSpec().slos) {
-                try {
-                    var samples = prometheus.instantQuery(endpoint, SloQuery.of(slo), now);
-                    results.put(slo.name, SloEvaluation.evaluate(slo, SloQuery.ratios(samples), now));
-                } catch (PrometheusException e) {
-                    if (e.kind() != PrometheusException.Kind.QUERY_REJECTED) {
-                        throw e;
+        FleetPrometheusAccess.Resolved prom = FleetPrometheusAccess.resolve(client, Optional.of(fleet), PURPOSE);
+        Optional<Unavailable> unavailable = prom.unavailable();
+        if (prom.endpoint().isPresent()) {
+            try {
+                for (SloSpec slo : service.getSpec().slos) {
+                    try {
+                        var samples = prometheus.instantQuery(prom.endpoint().get(), SloQuery.of(slo), now);
+                        results.put(slo.name, SloEvaluation.evaluate(slo, SloQuery.ratios(samples), now));
+                    } catch (PrometheusException e) {
+                        if (e.kind() != PrometheusException.Kind.QUERY_REJECTED) {
+                            throw e;
+                        }
+                        rejected.put(slo.name, "the queries of SLO " + slo.name + " are not valid PromQL: " + e.getMessage());
+                    } catch (IllegalArgumentException e) {
+                        rejected.put(slo.name, "SLO " + slo.name + ": " + e.getMessage());
                     }
-                    rejected.put(slo.name, "the queries of SLO " + slo.name + " are not valid PromQL: " + e.getMessage());
-                } catch (IllegalArgumentException e) {
-                    rejected.put(slo.name, "SLO " + slo.name + ": " + e.getMessage());
                 }
+            } catch (PrometheusException e) {
+                unavailable = Optional.of(new Unavailable(Reasons.PROMETHEUS_UNAVAILABLE, e.getMessage()));
+                results.clear();
             }
-        } catch (CredentialsMissing e) {
-            unavailable = Optional.of(new Unavailable(dev.vigil.status.Reasons.PROMETHEUS_CREDENTIALS_MISSING, e.getMessage()));
-            results.clear();
-        } catch (PrometheusException e) {
-            unavailable = Optional.of(new Unavailable(dev.vigil.status.Reasons.PROMETHEUS_UNAVAILABLE, e.getMessage()));
-            results.clear();
         }
         attempts.put(ResourceID.fromResource(service), new Attempt(now, key(service, fleet), Map.copyOf(rejected)));
         return new Measurement(now, results, rejected, unavailable);
-    }
-
-    PrometheusEndpoint endpoint(TelemetryCollector fleet) throws CredentialsMissing {
-        return FleetPrometheus.endpoint(client, fleet);
     }
 }

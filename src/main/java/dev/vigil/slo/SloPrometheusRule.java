@@ -1,14 +1,14 @@
 package dev.vigil.slo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.config.SloSettings;
+import dev.vigil.kube.OptionalCrdObject;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import dev.vigil.naming.Owners;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 import java.util.Map;
@@ -17,10 +17,8 @@ import java.util.Objects;
 /**
  * A service's SLO rules as a PrometheusRule (monitoring.coreos.com/v1), when the Prometheus operator's CRD exists.
  *
- * <p>Not a JOSDK dependent: a dependent's informer is built even while its activation condition is false, and for
- * an unknown kind that fails on discovery. So the reconciler applies it directly (server-side apply, Vigil's field
- * manager) when it differs from what is in the cluster, with an owner reference for garbage collection, and reads
- * it back on each reconcile instead of watching it.
+ * <p>An {@link OptionalCrdObject} (its CRD may be missing, so it cannot be a JOSDK dependent): read back by name on
+ * each reconcile, applied when it differs, with an owner reference for garbage collection.
  */
 public final class SloPrometheusRule {
     public static final String GROUP = "monitoring.coreos.com";
@@ -30,7 +28,6 @@ public final class SloPrometheusRule {
     public static final String CRD = PLURAL + "." + GROUP;
     static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
             .withGroup(GROUP).withVersion(VERSION).withKind(KIND).withPlural(PLURAL).withNamespaced(true).build();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SloPrometheusRule() {
     }
@@ -51,37 +48,21 @@ public final class SloPrometheusRule {
                 .build();
     }
 
+    /** The one write routine of optional-CRD objects; every field of a PrometheusRule's spec is Vigil's. */
+    static final OptionalCrdObject OBJECT = new OptionalCrdObject(CONTEXT, Objects::equals, OptionalCrdObject::never);
+
     /**
      * Brings the cluster's PrometheusRule in line with the service: applied when missing or different, deleted when
-     * the service has no SLO. Returns whether it wrote.
+     * the service has no SLO. A PrometheusRule of that name that Vigil does not own is left untouched, and the
+     * returned problem says so; null when the rules are delivered.
      */
-    public static boolean sync(KubernetesClient client, InstrumentedService service, SloSettings settings, String fieldManager) {
-        Resource<GenericKubernetesResource> existing = client.genericKubernetesResources(CONTEXT)
-                .inNamespace(service.getMetadata().getNamespace())
-                .withName(Names.sloRules(service.getMetadata().getName()));
-        GenericKubernetesResource current = existing.get();
-        if (service.getSpec().slos.isEmpty()) {
-            if (current != null && Owners.ownedBy(current, service)) {
-                existing.delete();
-                return true;
-            }
-            return false;
+    public static String sync(KubernetesClient client, InstrumentedService service, SloSettings settings) {
+        String name = Names.sloRules(service.getMetadata().getName());
+        GenericKubernetesResource desired = service.getSpec().slos.isEmpty() ? null : build(service, settings);
+        if (OBJECT.reconcile(client, service, name, desired) == OptionalCrdObject.Result.NAME_TAKEN) {
+            return "PrometheusRule " + name + " already exists and is not owned by this InstrumentedService; it was "
+                    + "left untouched and the SLO rules are not delivered (delete or rename it)";
         }
-        GenericKubernetesResource desired = build(service, settings);
-        if (current != null && same(current, desired, service)) {
-            return false;
-        }
-        client.genericKubernetesResources(CONTEXT).inNamespace(service.getMetadata().getNamespace()).resource(desired)
-                .fieldManager(fieldManager).forceConflicts().serverSideApply();
-        return true;
-    }
-
-    static boolean same(GenericKubernetesResource current, GenericKubernetesResource desired, InstrumentedService service) {
-        Object currentSpec = JSON.convertValue(current.getAdditionalProperties().get("spec"), Object.class);
-        Object desiredSpec = JSON.convertValue(desired.getAdditionalProperties().get("spec"), Object.class);
-        Map<String, String> labels = current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels();
-        return Objects.equals(currentSpec, desiredSpec)
-                && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
-                && Owners.ownedBy(current, service);
+        return null;
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.slo;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.config.SloSettings;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import dev.vigil.serialization.Yaml;
@@ -27,7 +28,7 @@ public class SloRulesConfigMap extends CRUDKubernetesDependentResource<ConfigMap
 
     @Override
     protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
-        return build(service, SloSettings.current());
+        return build(service, RulesDelivery.KEY.require(context).settings());
     }
 
     public static String key(InstrumentedService service) {
@@ -52,7 +53,7 @@ public class SloRulesConfigMap extends CRUDKubernetesDependentResource<ConfigMap
         @Override
         public boolean isMet(DependentResource<ConfigMap, InstrumentedService> dependent, InstrumentedService service,
                 Context<InstrumentedService> context) {
-            return !service.getSpec().slos.isEmpty() && !RulesDelivery.of(context).prometheusRuleCrd();
+            return !service.getSpec().slos.isEmpty() && !RulesDelivery.KEY.require(context).prometheusRuleCrd();
         }
     }
 }

@@ -1,10 +1,12 @@
 package dev.vigil.slo;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
-import dev.vigil.api.v1alpha1.InstrumentedServiceStatus;
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.SloStatus;
+import dev.vigil.api.v1alpha1.InstrumentedServiceStatus;
 import dev.vigil.api.v1alpha1.SloSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.config.SloSettings;
+import dev.vigil.prometheus.FleetPrometheusAccess;
 import dev.vigil.serialization.Yaml;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.EventRecorder;
@@ -20,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -63,15 +64,9 @@ public class SloStatusBuilder {
         }
         next.slos = kept(service, old);
 
-        String unmeasured = null;
-        if (fleet.isEmpty()) {
-            unmeasured = "no TelemetryCollector collects this service, so there is no Prometheus to measure the SLOs from";
-            conditions.set(Reasons.METRICS_AVAILABLE, false, Reasons.NO_MATCHING_COLLECTOR, unmeasured);
-        } else if (fleet.get().getSpec().prometheus == null) {
-            unmeasured = "TelemetryCollector " + fleet.get().getMetadata().getName() + " sets no spec.prometheus to measure "
-                    + "the SLOs from";
-            conditions.set(Reasons.METRICS_AVAILABLE, false, Reasons.PROMETHEUS_NOT_CONFIGURED, unmeasured);
-        }
+        Optional<FleetPrometheusAccess.Unavailable> noPrometheus = FleetPrometheusAccess.unconfigured(fleet, SloMonitor.PURPOSE);
+        noPrometheus.ifPresent(u -> conditions.set(Reasons.METRICS_AVAILABLE, false, u.reason(), u.message()));
+        String unmeasured = noPrometheus.map(FleetPrometheusAccess.Unavailable::message).orElse(null);
         if (unmeasured != null || !problems.isEmpty()) {
             for (SloSpec slo : slos) {
                 keepOrUnknown(conditions, oldConditions, slo, unmeasured == null ? "the SLO is not measured while its rules are invalid" : unmeasured);

@@ -50,6 +50,11 @@ public final class Conditions {
         return this;
     }
 
+    /** Carries a condition over unchanged from the list this builder started from (when it was there). */
+    public Conditions keepPrevious(String type) {
+        return keep(previous, type);
+    }
+
     public List<Condition> build() {
         List<Condition> out = new ArrayList<>(next);
         out.sort(Comparator.comparing(Condition::getType));

@@ -60,6 +60,13 @@ public final class Reasons {
     public static final String GRAFANA_DASHBOARD_APPLIED = "GrafanaDashboardApplied";
     public static final String DASHBOARD_NAME_TAKEN = "DashboardNameTaken";
 
+    // SLO rules delivery
+    public static final String RULES_NAME_TAKEN = "RulesNameTaken";
+
+    // Trace sampling
+    public static final String TRACE_SAMPLING = "TraceSampling";
+    public static final String SAMPLING_NOT_APPLIED = "NotAppliedYet";
+
     private Reasons() {
     }
 }

@@ -2,6 +2,7 @@ package dev.vigil.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.config.CollectorSettings;
 import dev.vigil.render.GoldenFiles;
 import dev.vigil.render.Render;
 import dev.vigil.serialization.Yaml;
@@ -118,9 +119,9 @@ class RealCollectorValidateTest {
         fleet.setMetadata(new ObjectMetaBuilder().withName("fleet").withNamespace("obs").build());
         fleet.getSpec().config = Yaml.MAPPER.readValue(fragmentYaml, JsonNode.class);
 
-        FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, List.of());
+        FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, List.of(), CollectorSettings.defaults());
         // What the real collector says of the same merged config, whatever the operator decided.
-        String merged = Yaml.write(CollectorConfig.merge(CollectorConfig.generate(fleet, List.of()),
+        String merged = Yaml.write(CollectorConfig.merge(CollectorConfig.generate(fleet, CollectorSettings.defaults()),
                 Yaml.MAPPER.convertValue(fleet.getSpec().config, java.util.Map.class)));
         RealCollector.Result real = RealCollector.validate(merged, tmp);
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.PoolSpec;
 import dev.vigil.api.v1alpha1.SloSpec;
+import dev.vigil.config.DashboardSettings;
 import dev.vigil.render.GoldenFiles;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import org.junit.jupiter.api.Test;

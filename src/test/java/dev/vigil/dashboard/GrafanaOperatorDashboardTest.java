@@ -2,6 +2,7 @@ package dev.vigil.dashboard;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.config.DashboardSettings;
 import dev.vigil.naming.Labels;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;

@@ -50,6 +50,29 @@ class InstrumentedServiceOperatorTest {
     }
 
     @Test
+    void traceSamplingThatIsNotAppliedYetSaysSo() {
+        InstrumentedService s = OperatorTestSupport.service("svc-t", "sampled", "nowhere");
+        s.getSpec().traces = new dev.vigil.api.v1alpha1.TracesSpec();
+        s.getSpec().traces.sampling = new dev.vigil.api.v1alpha1.TracesSpec.Sampling();
+        s.getSpec().traces.sampling.ratio = 0.25;
+        client.resource(s).create();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            var c = Conditions.find(get("svc-t", "sampled").getStatus().conditions, Reasons.TRACE_SAMPLING);
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("NotAppliedYet");
+            assertThat(c.getMessage()).startsWith("spec.traces.sampling (fixed, ratio 0.25) is not applied yet");
+        });
+        // Ready says what it said without sampling: the condition is information, not a failure.
+        awaitReady("svc-t", "sampled", "False", Reasons.WORKLOAD_MISSING);
+        client.resources(InstrumentedService.class).inNamespace("svc-t").withName("sampled").edit(x -> {
+            x.getSpec().traces = null;
+            return x;
+        });
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+                Conditions.find(get("svc-t", "sampled").getStatus().conditions, Reasons.TRACE_SAMPLING)).isNull());
+    }
+
+    @Test
     void withoutAMatchingFleetTheServiceSaysSo() {
         client.resource(deployment("svc-b", "web")).create();
         client.resource(OperatorTestSupport.service("svc-b", "web", "web")).create();

@@ -63,4 +63,37 @@ class RenderCommandTest {
         assertThat(run(file.toString())).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("broken.yaml");
     }
+
+    @Test
+    void aSettingsFileChangesWhatIsRenderedAsItWouldTheOperator(@TempDir Path dir) throws Exception {
+        Path settings = dir.resolve("vigil.properties");
+        Files.writeString(settings, """
+                # the chart's VIGIL_SD_BASE_URL and VIGIL_SLO_RULES_CONFIGMAP_LABELS, as properties
+                vigil.sd.base-url=http://vigil.observability.svc:8080/
+                vigil.slo.rules-configmap-labels=prometheus=main
+                """);
+        assertThat(run("--settings", settings.toString(), GoldenFiles.repoRoot().resolve("examples").toString())).isZero();
+        String yaml = out.toString(StandardCharsets.UTF_8);
+        assertThat(yaml).contains("http://vigil.observability.svc:8080/sd/v1/default/platform/${env:VIGIL_SHARD}",
+                "prometheus: main").doesNotContain("vigil.vigil-system.svc", "vigil.dev/prometheus-rules");
+    }
+
+    @Test
+    void aSettingsFileWithAnUnknownOrMalformedSettingIsRefused(@TempDir Path dir) throws Exception {
+        Path typo = dir.resolve("typo.properties");
+        Files.writeString(typo, "vigil.slo.measure-intervall=30s\n");
+        assertThat(run("--settings", typo.toString(), GoldenFiles.repoRoot().resolve("examples").toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("typo.properties", "vigil.slo.measure-intervall");
+        err.reset();
+        Path bad = dir.resolve("bad.properties");
+        Files.writeString(bad, "vigil.slo.measure-interval=soon\n");
+        assertThat(run("--settings", bad.toString(), GoldenFiles.repoRoot().resolve("examples").toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.properties", "vigil.slo.measure-interval");
+        err.reset();
+        Path foreign = dir.resolve("foreign.properties");
+        Files.writeString(foreign, "quarkus.http.port=9\n");
+        assertThat(run("--settings", foreign.toString(), GoldenFiles.repoRoot().resolve("examples").toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("quarkus.http.port is not a Vigil setting");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
 }

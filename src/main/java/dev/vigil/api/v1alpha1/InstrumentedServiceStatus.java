@@ -8,16 +8,15 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class InstrumentedServiceStatus {
+public class InstrumentedServiceStatus extends StatusValue {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
 
     @JsonPropertyDescription("Ready, WorkloadFound, Collected, MetricsAvailable, PoolsDelivered (with pools), "
-            + "DashboardDelivered (where the Grafana dashboard went, unless switched off), and one slo.vigil.dev/<name> "
-            + "condition per SLO.")
+            + "DashboardDelivered (where the Grafana dashboard went, unless switched off), TraceSampling (with "
+            + "spec.traces.sampling: not applied yet), and one slo.vigil.dev/<name> condition per SLO.")
     public List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The workload as Vigil found it.")
@@ -40,7 +39,7 @@ public class InstrumentedServiceStatus {
     public String poolSizes;
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class PoolStatus {
+    public static class PoolStatus extends StatusValue {
         @JsonPropertyDescription("Name of the pool.")
         public String name;
 
@@ -77,25 +76,10 @@ public class InstrumentedServiceStatus {
 
         @JsonPropertyDescription("MetricsAvailable, ScalingLimited (max or min binds) and BudgetLimited.")
         public List<Condition> conditions;
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof PoolStatus p && Objects.equals(name, p.name) && Objects.equals(size, p.size)
-                    && Objects.equals(desiredSize, p.desiredSize) && Objects.equals(replicas, p.replicas)
-                    && Objects.equals(waitsPerSecond, p.waitsPerSecond) && Objects.equals(utilisation, p.utilisation)
-                    && Objects.equals(measuredAt, p.measuredAt) && Objects.equals(reason, p.reason)
-                    && Objects.equals(message, p.message) && Objects.equals(lastChange, p.lastChange)
-                    && Objects.equals(budget, p.budget) && Objects.equals(conditions, p.conditions);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(name, size, measuredAt);
-        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class PoolChange {
+    public static class PoolChange extends StatusValue {
         @JsonPropertyDescription("Size before the change.")
         public Integer from;
 
@@ -110,21 +94,10 @@ public class InstrumentedServiceStatus {
 
         @JsonPropertyDescription("Why, in words.")
         public String message;
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof PoolChange c && Objects.equals(from, c.from) && Objects.equals(to, c.to)
-                    && Objects.equals(at, c.at) && Objects.equals(reason, c.reason) && Objects.equals(message, c.message);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(from, to, at);
-        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class PoolBudget {
+    public static class PoolBudget extends StatusValue {
         @JsonPropertyDescription("Name of a budget shared by name within the namespace; absent for the pool's own budget.")
         public String name;
 
@@ -139,21 +112,10 @@ public class InstrumentedServiceStatus {
 
         @JsonPropertyDescription("Connections all members hold together (a shared budget).")
         public Integer totalInUse;
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof PoolBudget b && Objects.equals(name, b.name) && Objects.equals(maxConnections, b.maxConnections)
-                    && Objects.equals(share, b.share) && Objects.equals(inUse, b.inUse) && Objects.equals(totalInUse, b.totalInUse);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(name, maxConnections, share, inUse);
-        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class SloStatus {
+    public static class SloStatus extends StatusValue {
         @JsonPropertyDescription("Name of the SLO.")
         public String name;
 
@@ -186,24 +148,10 @@ public class InstrumentedServiceStatus {
 
         @JsonPropertyDescription("Evaluation time of the values above (RFC 3339).")
         public String measuredAt;
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof SloStatus s && Objects.equals(name, s.name) && Objects.equals(objective, s.objective)
-                    && Objects.equals(window, s.window) && Objects.equals(errorBudget, s.errorBudget)
-                    && Objects.equals(errorRatio, s.errorRatio) && Objects.equals(budgetRemaining, s.budgetRemaining)
-                    && Objects.equals(timeLeft, s.timeLeft) && Objects.equals(burnRates, s.burnRates)
-                    && Objects.equals(firing, s.firing) && Objects.equals(measuredAt, s.measuredAt);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(name, objective, window, budgetRemaining, measuredAt);
-        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class WorkloadStatus {
+    public static class WorkloadStatus extends StatusValue {
         @JsonPropertyDescription("Deployment or StatefulSet.")
         public String kind;
 
@@ -215,21 +163,10 @@ public class InstrumentedServiceStatus {
 
         @JsonPropertyDescription("Desired replicas of the workload.")
         public Integer replicas;
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof WorkloadStatus w && Objects.equals(kind, w.kind) && Objects.equals(name, w.name)
-                    && Objects.equals(selector, w.selector) && Objects.equals(replicas, w.replicas);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(kind, name, selector, replicas);
-        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class CollectorRef {
+    public static class CollectorRef extends StatusValue {
         @JsonPropertyDescription("Namespace of the fleet.")
         public String namespace;
 
@@ -243,29 +180,5 @@ public class InstrumentedServiceStatus {
             this.namespace = namespace;
             this.name = name;
         }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof CollectorRef c && Objects.equals(namespace, c.namespace) && Objects.equals(name, c.name);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(namespace, name);
-        }
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof InstrumentedServiceStatus s && Objects.equals(observedGeneration, s.observedGeneration)
-                && Objects.equals(conditions, s.conditions) && Objects.equals(workload, s.workload)
-                && Objects.equals(collector, s.collector) && Objects.equals(slos, s.slos)
-                && Objects.equals(worstBudgetRemaining, s.worstBudgetRemaining) && Objects.equals(pools, s.pools)
-                && Objects.equals(poolSizes, s.poolSizes);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(observedGeneration, conditions, workload, collector);
     }
 }

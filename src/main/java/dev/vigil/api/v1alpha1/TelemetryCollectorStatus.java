@@ -8,10 +8,9 @@ import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class TelemetryCollectorStatus {
+public class TelemetryCollectorStatus extends StatusValue {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     public Long observedGeneration;
 
@@ -47,22 +46,4 @@ public class TelemetryCollectorStatus {
 
     @JsonPropertyDescription("Targets being handed off between shards right now (scraped by both until the overlap ends).")
     public Integer handoffs;
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof TelemetryCollectorStatus s)) {
-            return false;
-        }
-        return Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(conditions, s.conditions)
-                && Objects.equals(shards, s.shards) && Objects.equals(replicas, s.replicas)
-                && Objects.equals(readyReplicas, s.readyReplicas) && Objects.equals(selector, s.selector)
-                && Objects.equals(services, s.services) && Objects.equals(configHash, s.configHash)
-                && Objects.equals(shardTargets, s.shardTargets) && Objects.equals(imbalance, s.imbalance)
-                && Objects.equals(handoffs, s.handoffs);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(observedGeneration, conditions, shards, replicas, readyReplicas, selector, services, configHash);
-    }
 }

@@ -1,10 +1,11 @@
-package dev.vigil.operator;
+package dev.vigil.kube;
 
+import dev.vigil.config.Settings;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -31,7 +32,12 @@ public class CrdPresence {
     private final Map<String, Check> checks = new ConcurrentHashMap<>();
     Clock clock = Clock.systemUTC();
 
-    public CrdPresence(KubernetesClient client, @ConfigProperty(name = "vigil.crd-recheck-interval", defaultValue = "30s") Duration recheck) {
+    @Inject
+    public CrdPresence(KubernetesClient client, Settings settings) {
+        this(client, settings.crdRecheckInterval());
+    }
+
+    CrdPresence(KubernetesClient client, Duration recheck) {
         this.client = client;
         this.recheck = recheck;
     }

@@ -1,4 +1,4 @@
-package dev.vigil.collector;
+package dev.vigil.sharding;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 

@@ -1,4 +1,4 @@
-package dev.vigil.sharding;
+package dev.vigil.kube;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

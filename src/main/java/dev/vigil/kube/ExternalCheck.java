@@ -1,4 +1,4 @@
-package dev.vigil.operator;
+package dev.vigil.kube;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A second opinion from an external binary (the collector's {@code validate}, {@code promtool check rules}): the

@@ -1,0 +1,22 @@
+package dev.vigil.collector.config;
+
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.config.CollectorSettings;
+
+import java.util.List;
+
+/**
+ * What one capability adds to a fleet's collector configuration: its components and their places in the pipelines.
+ * The generated configuration is the contributions applied in order to one {@link CollectorConfigBuilder}; adding a
+ * capability to the collectors means adding a contribution, not editing the generator.
+ */
+public interface ConfigContribution {
+    /**
+     * Every component type this contribution may add, for any fleet: the validator accepts exactly these (plus the
+     * ones offered to users' fragments), and a test checks that the collector distribution contains them.
+     */
+    List<ComponentType> uses();
+
+    /** Adds this capability's part of {@code fleet}'s configuration. Pure: reads only the fleet and the settings. */
+    void contribute(TelemetryCollector fleet, CollectorSettings settings, CollectorConfigBuilder config);
+}

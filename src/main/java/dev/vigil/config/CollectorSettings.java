@@ -1,0 +1,21 @@
+package dev.vigil.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How fleets are wired to the operator: where collectors reach its service discovery, the ClusterRole that lets them
+ * discover pods in other namespaces, and the optional collector binary that validates configs.
+ */
+public record CollectorSettings(String sdBaseUrl, String discoveryClusterRole, Optional<Path> validatorBinary) {
+    public static final String DEFAULT_SD_BASE_URL = "http://vigil.vigil-system.svc:8080";
+    public static final String DEFAULT_DISCOVERY_CLUSTER_ROLE = "vigil-collector-discovery";
+
+    public CollectorSettings {
+        sdBaseUrl = sdBaseUrl.endsWith("/") ? sdBaseUrl.substring(0, sdBaseUrl.length() - 1) : sdBaseUrl;
+    }
+
+    public static CollectorSettings defaults() {
+        return Settings.defaults().collector();
+    }
+}
