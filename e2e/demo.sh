@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: builds what is missing, brings up the local real control plane (etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, kwok fake nodes), installs the CRDs, runs the operator, applies
+# kube-controller-manager, kube-scheduler, kwok fake nodes), installs the CRDs, runs the operator from its image, applies
 # examples/, and prints what Vigil created and the status of every custom resource. The cluster stays up to
 # play with; the last lines say how to use it and how to take it down.
 set -euo pipefail
@@ -13,8 +13,12 @@ bash e2e/tools/build-tools.sh
 eval "$(bash e2e/tools/bin-path.sh)"
 export PATH="$KUBE_BIN:$PATH"
 
-say "Building the operator"
-mvn -B -ntp -q package -DskipTests
+say "Building the operator and its image, and Vigil's collector image (e2e/images: from Debian packages, no pulls)"
+bash e2e/images/build.sh
+cat e2e/.work/images/figures.txt
+# The operator runs from its image (runc, as user 10001 with a read-only root filesystem); VIGIL_OPERATOR_FROM=jar
+# runs the jar instead.
+export VIGIL_OPERATOR_FROM=${VIGIL_OPERATOR_FROM:-image}
 
 say "Starting the local control plane"
 eval "$(bash e2e/cluster/up.sh)"
@@ -56,7 +60,7 @@ The cluster is still up. Try:
   export KUBECONFIG=$root/e2e/.work/kubeconfig PATH=$KUBE_BIN:\$PATH
   kubectl scale tc/platform --replicas=5 && kubectl get tc -w
   kubectl get configmap platform-collector-config -o jsonpath='{.data.collector\.yaml}'
-  bash e2e/operator.sh log
+  VIGIL_OPERATOR_FROM=$VIGIL_OPERATOR_FROM bash e2e/operator.sh log
 Take it down with:
-  bash e2e/operator.sh stop; bash e2e/cluster/down.sh
+  VIGIL_OPERATOR_FROM=$VIGIL_OPERATOR_FROM bash e2e/operator.sh stop; bash e2e/cluster/down.sh
 EOT

@@ -14,8 +14,12 @@ eval "$(bash e2e/tools/bin-path.sh)"
 echo "e2e tools ready in $((SECONDS - t)) s"
 export PATH="$KUBE_BIN:$(dirname "$VIGIL_HELM"):$PATH"
 
-phase "operator jar"
-[ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -ntp -q package -DskipTests
+phase "images: the operator (Quarkus Jib) and Vigil's collector, built here from Debian packages (e2e/images)"
+t=$SECONDS
+bash e2e/images/build.sh
+echo "images built in $((SECONDS - t)) s"
+# Every suite below runs against the operator started from its image (user 10001, read-only root filesystem).
+export VIGIL_OPERATOR_FROM=${VIGIL_OPERATOR_FROM:-image}
 
 phase "control plane up"
 t=$SECONDS

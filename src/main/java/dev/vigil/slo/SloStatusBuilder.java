@@ -1,8 +1,8 @@
 package dev.vigil.slo;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
-import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.SloStatus;
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus;
+import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.SloStatus;
 import dev.vigil.api.v1alpha1.SloSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.config.SloSettings;

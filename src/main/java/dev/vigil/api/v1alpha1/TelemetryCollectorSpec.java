@@ -14,8 +14,11 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TelemetryCollectorSpec {
-    /** The collector image the operator deploys when spec.image is not set; pinned, never "latest". */
-    public static final String DEFAULT_IMAGE = "otel/opentelemetry-collector-contrib:0.161.0";
+    /**
+     * The collector image the operator deploys when spec.image is not set: Vigil's own distribution (e2e/images/build.sh),
+     * the binary the operator's image validates every config with; pinned, never "latest".
+     */
+    public static final String DEFAULT_IMAGE = "ghcr.io/vigil-dev/otelcol-vigil:0.161.0";
     public static final String DEFAULT_SCRAPE_INTERVAL = "30s";
 
     @SpecReplicas
@@ -33,9 +36,11 @@ public class TelemetryCollectorSpec {
     @Size(min = 1, max = 512)
     @Pattern("^[^\\s]+$")
     @Default(DEFAULT_IMAGE)
-    @JsonPropertyDescription("Collector container image. Must contain the components the generated configuration uses "
-            + "(otlp and prometheus receivers; batch, memory_limiter and resource processors; otlp, otlphttp, debug, "
-            + "prometheusremotewrite and file exporters; health_check and bearertokenauth extensions).")
+    @JsonPropertyDescription("Collector container image. The default is Vigil's own collector distribution, the binary "
+            + "the operator validates the configuration with. Another image must contain the components the generated "
+            + "configuration uses (otlp and prometheus receivers; batch, memory_limiter and resource processors; otlp, "
+            + "otlphttp, debug, prometheusremotewrite and file exporters; health_check and bearertokenauth extensions) "
+            + "and run the collector as its entrypoint.")
     public String image;
 
     @JsonPropertyDescription("Compute resources of each collector container. Defaults: requests 100m CPU / 256Mi memory, "
