@@ -4,7 +4,7 @@
 # pushed to a registry on 127.0.0.1 that this script runs for the length of the build), the collector from Vigil's
 # own distribution (e2e/tools/build-tools.sh otelcol). Every image ends up as an OCI archive under
 # e2e/.work/images/ (what a node imports) and in the local OCI layout e2e/.work/images/oci (what runc unpacks).
-#   e2e/images/build.sh [base] [operator] [collector]     (no argument: operator and collector)
+#   e2e/images/build.sh [base] [operator] [collector] [pool-demo]     (no argument: the last three)
 # Figures (sizes, times) go to e2e/.work/images/figures.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +15,7 @@ source "$here/images.env"
 cache=${VIGIL_CACHE:-$HOME/.cache/vigil}/images
 out=$root/e2e/.work/images
 mkdir -p "$cache" "$out"
-want=("$@"); [ ${#want[@]} -gt 0 ] || want=(operator collector)
+want=("$@"); [ ${#want[@]} -gt 0 ] || want=(operator collector pool-demo)
 for tool in mmdebstrap umoci skopeo docker-registry jlink; do
   command -v "$tool" >/dev/null || { echo "missing $tool (.ci/run installs mmdebstrap umoci skopeo docker-registry)"; exit 1; }
 done
@@ -62,28 +62,38 @@ image_from_dir() {
   rm -rf "$bundle"
 }
 
-# The operator's base: a jlink'ed Java 17 runtime with the modules Quarkus and Fabric8 use, on a glibc rootfs,
-# plus Vigil's collector distribution as the config validator (the same binary the fleets run). Cached by recipe.
-operator_base() {
+# The Java base every Java image of Vigil's starts from: a jlink'ed Java 17 runtime with the modules Quarkus,
+# Fabric8 and the OpenTelemetry SDK use, on a glibc rootfs. The operator's base adds one layer to it: Vigil's
+# collector distribution as the config validator (the same binary the fleets run). Both cached by recipe.
+java_bases() {
   local otelcol=$1
   local key; key=$(cat "$here/build.sh" "$here/images.env" "$otelcol" <(java -version 2>&1) | sha256sum | cut -c1-16)
+  jre_tar=$cache/jre-base-$key.tar
   base_tar=$cache/operator-base-$key.tar
-  # A stable name for the Maven command in docs/operations.md (-Dquarkus.jib.base-jvm-image=tar://...).
+  # Stable names for the commands in docs/operations.md (-Dquarkus.jib.base-jvm-image=tar://...).
+  ln -sfn "$jre_tar" "$cache/jre-base.tar"
   ln -sfn "$base_tar" "$cache/operator-base.tar"
-  [ -f "$base_tar" ] && return 0
+  [ -f "$base_tar" ] && [ -f "$jre_tar" ] && return 0
   local t0=$SECONDS work; work=$(mktemp -d)
-  rootfs "$work/rootfs" $OPERATOR_BASE_PACKAGES
+  rootfs "$work/rootfs" $JAVA_BASE_PACKAGES
   "$(dirname "$(readlink -f "$(command -v javac)")")/jlink" --add-modules "$JRE_MODULES" --strip-debug --no-header-files \
     --no-man-pages --compress=2 --output "$work/rootfs/opt/java"
-  mkdir -p "$work/rootfs/opt/vigil"
-  cp "$otelcol" "$work/rootfs/opt/vigil/otelcol-vigil"
-  image_from_dir "$work/oci" base "$work/rootfs" \
-    --config.env PATH=/opt/java/bin:/usr/bin:/bin --config.env JAVA_HOME=/opt/java \
-    --config.env VIGIL_COLLECTOR_VALIDATOR_BINARY=/opt/vigil/otelcol-vigil
-  skopeo copy -q "oci:$work/oci:base" "docker-archive:$base_tar.part:vigil/operator-base:$key"
+  image_from_dir "$work/oci" jre "$work/rootfs" \
+    --config.env PATH=/opt/java/bin:/usr/bin:/bin --config.env JAVA_HOME=/opt/java
+  skopeo copy -q "oci:$work/oci:jre" "docker-archive:$jre_tar.part:vigil/jre-base:$key"
+  # The validator as a layer of its own on top of the Java base.
+  umoci unpack --image "$work/oci:jre" "$work/b" >/dev/null
+  mkdir -p "$work/b/rootfs/opt/vigil"
+  cp "$otelcol" "$work/b/rootfs/opt/vigil/otelcol-vigil"
+  touch -h -d @0 "$work/b/rootfs/opt/vigil" "$work/b/rootfs/opt/vigil/otelcol-vigil"
+  umoci repack --image "$work/oci:operator-base" --no-history "$work/b" 2>/dev/null
+  umoci config --image "$work/oci:operator-base" --no-history --created 1970-01-01T00:00:00Z \
+    --config.env VIGIL_COLLECTOR_VALIDATOR_BINARY=/opt/vigil/otelcol-vigil 2>/dev/null
+  skopeo copy -q "oci:$work/oci:operator-base" "docker-archive:$base_tar.part:vigil/operator-base:$key"
+  mv "$jre_tar.part" "$jre_tar"
   mv "$base_tar.part" "$base_tar"
   rm -rf "$work"
-  note "operator base image: $(du -m "$base_tar" | cut -f1) MB (tar), built in $((SECONDS - t0)) s"
+  note "Java base image: $(du -m "$jre_tar" | cut -f1) MB (tar); operator base (+ collector validator): $(du -m "$base_tar" | cut -f1) MB; built in $((SECONDS - t0)) s"
 }
 
 registry_pid=
@@ -110,7 +120,7 @@ trap registry_stop EXIT
 build_operator() {
   eval "$(bash e2e/tools/bin-path.sh)"
   bash e2e/tools/build-tools.sh otelcol
-  operator_base "$VIGIL_OTELCOL"
+  java_bases "$VIGIL_OTELCOL"
   registry_start
   local t0=$SECONDS
   # Exactly what a user runs to build and push the image to their registry (docs/operations.md), with this
@@ -173,6 +183,22 @@ PY
   done
 }
 
+# The pool demo service of e2e/pools (a plain Java app: Jib's Maven plugin) on the Java base.
+build_pool_demo() {
+  eval "$(bash e2e/tools/bin-path.sh)"
+  bash e2e/tools/build-tools.sh otelcol
+  java_bases "$VIGIL_OTELCOL"
+  registry_start
+  local t0=$SECONDS ref=127.0.0.1:$REGISTRY_PORT/$POOL_DEMO_IMAGE_PATH:$POOL_DEMO_IMAGE_TAG
+  (cd e2e/pool-demo && mvn -B -ntp -q package jib:build -DskipTests -Djib.from.image="tar://$jre_tar" \
+    -Djib.to.image="$ref")
+  skopeo copy -q --src-tls-verify=false "docker://$ref" "oci:$out/oci:pool-demo"
+  rm -f "$out/vigil-pool-demo.oci.tar"
+  skopeo copy -q --src-tls-verify=false "docker://$ref" "oci-archive:$out/vigil-pool-demo.oci.tar:$POOL_DEMO_IMAGE_REF"
+  registry_stop
+  note "pool demo image $POOL_DEMO_IMAGE_REF: $(du -m "$out/vigil-pool-demo.oci.tar" | cut -f1) MB (compressed OCI archive), $(uncompressed "$out/oci" pool-demo) MB unpacked, built in $((SECONDS - t0)) s"
+}
+
 # Sum of the image's layers once unpacked (what the node stores), in MB.
 uncompressed() {
   local d; d=$(mktemp -d)
@@ -183,8 +209,9 @@ uncompressed() {
 
 for w in "${want[@]}"; do
   case "$w" in
-    base) eval "$(bash e2e/tools/bin-path.sh)"; bash e2e/tools/build-tools.sh otelcol; operator_base "$VIGIL_OTELCOL"
-      echo "operator base: $cache/operator-base.tar" ;;
+    base) eval "$(bash e2e/tools/bin-path.sh)"; bash e2e/tools/build-tools.sh otelcol; java_bases "$VIGIL_OTELCOL"
+      echo "Java base: $cache/jre-base.tar; operator base: $cache/operator-base.tar" ;;
+    pool-demo) build_pool_demo ;;
     operator) build_operator ;;
     collector) build_collector ;;
     *) echo "unknown image $w" >&2; exit 2 ;;
