@@ -26,6 +26,7 @@ t=$SECONDS
 eval "$(bash e2e/cluster/up.sh)"
 echo "cluster start took $((SECONDS - t)) s"
 cleanup() {
+  bash e2e/node/down.sh || true
   bash e2e/operator.sh stop || true
   [ -n "${VIGIL_KEEP_CLUSTER:-}" ] || bash e2e/cluster/down.sh >/dev/null 2>&1 || true
 }
@@ -60,5 +61,13 @@ phase "Argo CD health check on objects captured from this run"
 rm -rf e2e/.work/argocd-fixtures
 bash e2e/argocd/capture-fixtures.sh e2e/.work/argocd-fixtures
 python3 e2e/argocd/test-health.py e2e/.work/argocd-fixtures
+
+phase "the operator as a real pod: helm install on a real node (containerd, runc, a kubelet built here; e2e/node)"
+t=$SECONDS
+bash e2e/operator.sh stop   # the pod's operator takes over; two would fight over the same resources
+bash e2e/node/up.sh
+bash e2e/node/operator-pod.sh
+bash e2e/node/down.sh
+echo "real-node run took $((SECONDS - t)) s"
 
 phase "e2e passed in $((SECONDS - t0)) s"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up the local real control plane: etcd, kube-apiserver (with an audit log), kube-controller-manager,
 # kube-scheduler and kwok with 3 fake nodes, whose pods become Running and Ready. kwokctl's binary runtime runs
-# the binaries built from source by e2e/tools/build-tools.sh (nothing is downloaded).
+# the binaries built from source by e2e/tools/build-tools.sh (nothing is downloaded). kwok manages only its own
+# nodes (annotated kwok.x-k8s.io/node=fake), so that a real kubelet's node (e2e/node) stays the kubelet's.
 # Writes the kubeconfig to e2e/.work/kubeconfig and prints `export KUBECONFIG=...`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,6 +26,8 @@ t=$SECONDS
   --etcd-binary "$ETCD" \
   --kwok-controller-binary "$KWOK" \
   --kube-audit-policy "$root/e2e/cluster/audit-policy.yaml" \
+  --extra-args kwok-controller=manage-all-nodes=false \
+  --extra-args kwok-controller=manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
   --kubeconfig "$work/kubeconfig" \
   --wait 120s >&2
 "$KWOKCTL" scale node --name "$name" --replicas 3 >&2

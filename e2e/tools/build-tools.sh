@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds (once per version) the Go tools the tests need and prints nothing but progress.
-# Usage: e2e/tools/build-tools.sh [helm] [otelcol] [kube] [etcd] [kwok] [chainsaw] [promcrd]   (no argument: all)
+# Usage: e2e/tools/build-tools.sh [helm] [otelcol] [kube] [node] [etcd] [kwok] [chainsaw] [promcrd]   (no argument: all)
 # Afterwards e2e/tools/bin-path.sh prints the PATH entries for them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/versions.env"
 cache=${VIGIL_CACHE:-$HOME/.cache/vigil}
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
-want=("$@"); [ ${#want[@]} -gt 0 ] || want=(helm otelcol kube etcd kwok chainsaw promcrd)
+want=("$@"); [ ${#want[@]} -gt 0 ] || want=(helm otelcol kube node etcd kwok chainsaw promcrd)
 
 build_helm() {
   local dir=$cache/bin/helm-$HELM_VERSION
@@ -40,39 +40,58 @@ build_otelcol() {
 # kube-apiserver, kube-controller-manager, kube-scheduler and kubectl from k8s.io/kubernetes, through a wrapper module that
 # replaces every k8s.io staging module by its published v0.<minor>.<patch> twin, with the real version stamped
 # (kwokctl, helm and the apiserver's emulation-version check read it).
+# The wrapper module (in the cache, kept) and the version-stamping ldflags every Kubernetes binary is built with.
+kube_wrapper() {
+  kube_work=$cache/build/kube-$KUBE_VERSION
+  mkdir -p "$kube_work"
+  if [ ! -f "$kube_work/go.mod" ]; then
+    local gomod; gomod=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
+    local staging=v0.${KUBE_VERSION#v1.}
+    {
+      echo "module vigil.dev/e2e/kube"
+      echo
+      echo "go 1.24"
+      echo
+      echo "require k8s.io/kubernetes $KUBE_VERSION"
+      echo
+      echo "replace ("
+      sed -n '/^replace (/,/^)/p' "$gomod" | grep -E '=> \./staging/src/' | \
+        sed -E "s#^[[:space:]]*(k8s.io/[^ ]+) => \./staging/src/.*#\t\1 => \1 $staging#"
+      echo ")"
+    } > "$kube_work/go.mod"
+  fi
+  local major=${KUBE_VERSION#v}; major=${major%%.*}
+  local minor=${KUBE_VERSION#v*.}; minor=${minor%%.*}
+  kube_ld="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    kube_ld="$kube_ld -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
+    kube_ld="$kube_ld -X $pkg.gitTreeState=clean -X $pkg.buildDate=$KUBE_BUILD_DATE"
+  done
+}
+
 build_kube() {
   local dir=$cache/bin/kube-$KUBE_VERSION
   [ -x "$dir/kube-apiserver" ] && [ -x "$dir/kube-controller-manager" ] && [ -x "$dir/kube-scheduler" ] \
     && [ -x "$dir/kubectl" ] && return 0
   echo "building kube-apiserver, kube-controller-manager, kube-scheduler and kubectl $KUBE_VERSION (10-20 minutes on 2 cores) ..."
   local t0=$SECONDS
-  local work=$cache/build/kube-$KUBE_VERSION
-  mkdir -p "$work"
-  local gomod; gomod=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
-  local staging=v0.${KUBE_VERSION#v1.}
-  {
-    echo "module vigil.dev/e2e/kube"
-    echo
-    echo "go 1.24"
-    echo
-    echo "require k8s.io/kubernetes $KUBE_VERSION"
-    echo
-    echo "replace ("
-    sed -n '/^replace (/,/^)/p' "$gomod" | grep -E '=> \./staging/src/' | \
-      sed -E "s#^[[:space:]]*(k8s.io/[^ ]+) => \./staging/src/.*#\t\1 => \1 $staging#"
-    echo ")"
-  } > "$work/go.mod"
-  local major=${KUBE_VERSION#v}; major=${major%%.*}
-  local minor=${KUBE_VERSION#v*.}; minor=${minor%%.*}
-  local ld="-s -w"
-  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ld="$ld -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
-    ld="$ld -X $pkg.gitTreeState=clean -X $pkg.buildDate=$KUBE_BUILD_DATE"
-  done
-  (cd "$work" && go build -mod=mod -trimpath -ldflags "$ld" -o "$dir/" \
+  kube_wrapper
+  (cd "$kube_work" && go build -mod=mod -trimpath -ldflags "$kube_ld" -o "$dir/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
   echo "kube binaries built in $((SECONDS - t0)) s"
+}
+
+# The kubelet of the real node (e2e/node), from the same wrapper module and with the same version stamp as the
+# control plane.
+build_node() {
+  local dir=$cache/bin/kube-$KUBE_VERSION
+  [ -x "$dir/kubelet" ] && return 0
+  echo "building kubelet $KUBE_VERSION ..."
+  local t0=$SECONDS
+  kube_wrapper
+  (cd "$kube_work" && go build -mod=mod -trimpath -ldflags "$kube_ld" -o "$dir/" k8s.io/kubernetes/cmd/kubelet)
+  echo "kubelet built in $((SECONDS - t0)) s"
 }
 
 # etcd from go.etcd.io/etcd/server/v3 through a wrapper main (etcd's own main module has replace directives,
