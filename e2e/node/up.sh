@@ -4,7 +4,7 @@
 # vigil0 (10.244.0.0/24) of this machine, and a kubelet v1.34.4 built here (e2e/tools/build-tools.sh node). The node
 # is vigil-real-node, labelled vigil.dev/real-node=true and tainted vigil.dev/real-node=true:NoSchedule, so that
 # only the workloads that tolerate it run for real. Vigil's images are imported into containerd from their OCI
-# archives (e2e/images/build.sh); nothing is pulled. What it changes on the machine (sysctls the kubelet and the
+# archives (e2e/images/build.sh); nothing is pulled. kube-proxy (built here too) routes Service ClusterIPs. What it changes on the machine (sysctls the kubelet and the
 # bridge plugin set, cgroups, the bridge) is recorded and undone by e2e/node/down.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -153,5 +153,34 @@ done
 if [ -z "$ready" ]; then
   echo "the real node did not become Ready; kubelet log:"; grep -E '^[EF]' "$n/logs/kubelet.log" | tail -20; exit 1
 fi
+
+# kube-proxy (nftables mode, its own tables ip/ip6 kube-proxy) so that pods reach Services by their ClusterIP: the
+# collectors reach the operator's Service for service discovery whichever replica is behind it. Every Service
+# connection is masqueraded (there is no br_netfilter here, so without it a pod would get its reply from the other
+# pod's address, not the ClusterIP's). NodePorts only on the bridge address; conntrack sysctls left alone.
+# No cluster DNS: what needs a Service gets its ClusterIP (docs/e2e.md).
+cat > "$n/kube-proxy.yaml" <<PROXY
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: nftables
+clientConnection: {kubeconfig: $KUBECONFIG}
+hostnameOverride: vigil-real-node
+clusterCIDR: 10.244.0.0/24
+nodePortAddresses: [10.244.0.1/32]
+nftables: {masqueradeAll: true, minSyncPeriod: 0s, syncPeriod: 30s}
+conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+metricsBindAddress: 127.0.0.1:10349
+healthzBindAddress: 127.0.0.1:10356
+oomScoreAdj: 0
+PROXY
+"$KUBE_PROXY" --config="$n/kube-proxy.yaml" > "$n/logs/kube-proxy.log" 2>&1 &
+echo $! > "$n/kube-proxy.pid"
+for _ in $(seq 1 60); do
+  curl -fsS http://127.0.0.1:10356/healthz >/dev/null 2>&1 && nft list table ip kube-proxy >/dev/null 2>&1 && break
+  kill -0 "$(cat "$n/kube-proxy.pid")" 2>/dev/null || { echo "kube-proxy exited:"; tail -20 "$n/logs/kube-proxy.log"; exit 1; }
+  sleep 0.5
+done
+nft list table ip kube-proxy >/dev/null 2>&1 || { echo "kube-proxy wrote no nftables rules:"; tail -20 "$n/logs/kube-proxy.log"; exit 1; }
+
 "$KUBECTL" get node vigil-real-node -o wide >&2
 echo "real node ready in $((SECONDS - t0)) s (containerd $(containerd --version | awk '{print $3}'), runc $(runc --version | awk 'NR==1{print $3}'))" >&2

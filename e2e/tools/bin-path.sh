@@ -9,6 +9,7 @@ echo "export VIGIL_OTELCOL=$cache/bin/otelcol-vigil-$OTELCOL_CORE_VERSION/otelco
 echo "export KUBE_BIN=$cache/bin/kube-$KUBE_VERSION"
 echo "export KUBECTL=$cache/bin/kube-$KUBE_VERSION/kubectl"
 echo "export KUBELET=$cache/bin/kube-$KUBE_VERSION/kubelet"
+echo "export KUBE_PROXY=$cache/bin/kube-$KUBE_VERSION/kube-proxy"
 echo "export ETCD=$cache/bin/etcd-$ETCD_VERSION/etcd"
 echo "export KWOK=$cache/bin/kwok-$KWOK_VERSION/kwok"
 echo "export KWOKCTL=$cache/bin/kwok-$KWOK_VERSION/kwokctl"

@@ -82,16 +82,17 @@ build_kube() {
   echo "kube binaries built in $((SECONDS - t0)) s"
 }
 
-# The kubelet of the real node (e2e/node), from the same wrapper module and with the same version stamp as the
-# control plane.
+# The kubelet and kube-proxy of the real node (e2e/node), from the same wrapper module and with the same version
+# stamp as the control plane.
 build_node() {
   local dir=$cache/bin/kube-$KUBE_VERSION
-  [ -x "$dir/kubelet" ] && return 0
-  echo "building kubelet $KUBE_VERSION ..."
+  [ -x "$dir/kubelet" ] && [ -x "$dir/kube-proxy" ] && return 0
+  echo "building kubelet and kube-proxy $KUBE_VERSION ..."
   local t0=$SECONDS
   kube_wrapper
-  (cd "$kube_work" && go build -mod=mod -trimpath -ldflags "$kube_ld" -o "$dir/" k8s.io/kubernetes/cmd/kubelet)
-  echo "kubelet built in $((SECONDS - t0)) s"
+  (cd "$kube_work" && go build -mod=mod -trimpath -ldflags "$kube_ld" -o "$dir/" k8s.io/kubernetes/cmd/kubelet \
+    k8s.io/kubernetes/cmd/kube-proxy)
+  echo "kubelet and kube-proxy built in $((SECONDS - t0)) s"
 }
 
 # etcd from go.etcd.io/etcd/server/v3 through a wrapper main (etcd's own main module has replace directives,

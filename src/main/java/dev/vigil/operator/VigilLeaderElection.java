@@ -1,6 +1,8 @@
 package dev.vigil.operator;
 
 import dev.vigil.config.Settings;
+import dev.vigil.kube.Leadership;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.inject.Singleton;
 
@@ -8,11 +10,17 @@ import jakarta.inject.Singleton;
  * Leader election (active in the prod profile, see application.properties): only the replica holding the Lease
  * reconciles, so the chart can run two replicas for fast fail-over. The Lease lives in
  * vigil.leader-election.lease-namespace (the chart sets the operator's namespace); unset, in-cluster, it is
- * inferred from the pod's service account.
+ * inferred from the pod's service account. Each replica's identity is its pod name; what it observes of the election
+ * goes to {@link Leadership}, so that a standby can send service-discovery requests on to the leader. A replica that
+ * loses the Lease exits (its pod restarts as a standby) rather than keep state it no longer owns.
  */
 @Singleton
 public class VigilLeaderElection extends LeaderElectionConfiguration {
-    public VigilLeaderElection(Settings settings) {
-        super(settings.leaseName(), settings.leaseNamespace().orElse(null));
+    public VigilLeaderElection(Settings settings, Leadership leadership) {
+        super(settings.leaseName(), settings.leaseNamespace().orElse(null),
+                LEASE_DURATION_DEFAULT_VALUE, RENEW_DEADLINE_DEFAULT_VALUE, RETRY_PERIOD_DEFAULT_VALUE,
+                leadership.identity(),
+                new LeaderCallbacks(leadership::startedLeading, leadership::stoppedLeading, leadership::observedLeader),
+                true);
     }
 }

@@ -28,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Scoped per fleet: the caller sends its ServiceAccount token as a bearer token; the apiserver's TokenReview says
  * whose it is, and only the fleet's own collector ServiceAccount ({@code <fleet>-collector} in the fleet's
  * namespace) may read the fleet's targets. Verdicts for a token are cached for a minute.
+ *
+ * <p>Any replica answers: a standby relays the request to the leader ({@link LeaderProxy}).
  */
 @ApplicationScoped
 public class ServiceDiscoveryEndpoint {
@@ -41,12 +43,14 @@ public class ServiceDiscoveryEndpoint {
 
     private final KubernetesClient client;
     private final ShardPlans plans;
+    private final LeaderProxy leader;
     private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
     Clock clock = Clock.systemUTC();
 
-    public ServiceDiscoveryEndpoint(KubernetesClient client, ShardPlans plans) {
+    public ServiceDiscoveryEndpoint(KubernetesClient client, ShardPlans plans, LeaderProxy leader) {
         this.client = client;
         this.plans = plans;
+        this.leader = leader;
     }
 
     void routes(@Observes Router router) {
@@ -69,6 +73,16 @@ public class ServiceDiscoveryEndpoint {
             reply(rc, 401, "a bearer token (the collector's ServiceAccount token) is required");
             return;
         }
+        Optional<String> other = leader.leaderToAsk(rc.request().getHeader(LeaderProxy.FORWARDED_BY));
+        if (other.isPresent()) {
+            // A standby: the plans are the leader's; it checks the token itself.
+            LeaderProxy.Reply r = leader.forward(other.get(), rc.request().path(), auth);
+            if (r.status() == 503) {
+                rc.response().putHeader("Retry-After", "2");
+            }
+            rc.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType()).end(r.body());
+            return;
+        }
         String expected = "system:serviceaccount:" + namespace + ":" + Names.collectorServiceAccount(fleet);
         Optional<String> user;
         try {
@@ -84,7 +98,10 @@ public class ServiceDiscoveryEndpoint {
         }
         Optional<ShardPlans.FleetState> state = plans.get(new ResourceID(fleet, namespace));
         if (state.isEmpty()) {
-            reply(rc, 404, "no shard plan for TelemetryCollector " + namespace + "/" + fleet + " (yet)");
+            // Not planned yet (a leader that just took over, a fleet just created): a failed refresh, so that the
+            // collectors keep the targets they have rather than drop them.
+            rc.response().putHeader("Retry-After", "2");
+            reply(rc, 503, "no shard plan for TelemetryCollector " + namespace + "/" + fleet + " (yet)");
             return;
         }
         if (shard < 0 || shard >= state.get().plan().replicasNeeded()) {

@@ -110,14 +110,28 @@ class HelmChartTest {
         assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
         String env = deployment.path("spec").path("template").path("spec").path("containers").get(0).path("env").toString();
         assertThat(env).contains("{\"name\":\"QUARKUS_OPERATOR_SDK_NAMESPACES\",\"value\":\"team-a,team-b\"}",
-                "{\"name\":\"QUARKUS_LOG_CONSOLE_JSON_ENABLED\",\"value\":\"true\"}");
+                "{\"name\":\"QUARKUS_LOG_CONSOLE_JSON_ENABLED\",\"value\":\"true\"}",
+                "{\"name\":\"VIGIL_SD_BASE_URL\",\"value\":\"http://vigil.vigil-system.svc:8080\"}");
+    }
+
+    @Test
+    void theServiceDiscoveryAddressCanBeTheServicesClusterIp() throws Exception {
+        List<JsonNode> docs = template("--set", "service.clusterIP=10.96.200.10",
+                "--set", "serviceDiscovery.baseUrl=http://10.96.200.10:8080");
+        JsonNode service = docs.stream().filter(d -> d.path("kind").asText().equals("Service")).findFirst().orElseThrow();
+        assertThat(service.path("spec").path("clusterIP").asText()).isEqualTo("10.96.200.10");
+        JsonNode deployment = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst()
+                .orElseThrow();
+        assertThat(deployment.path("spec").path("template").path("spec").path("containers").get(0).path("env")
+                .toString()).contains("{\"name\":\"VIGIL_SD_BASE_URL\",\"value\":\"http://10.96.200.10:8080\"}");
     }
 
     @Test
     void theValuesSchemaRejectsNonsense() throws Exception {
         for (String[] bad : List.of(new String[] {"logFormat=xml"}, new String[] {"replicaCount=0"},
                 new String[] {"watchNamespaces={Not_A_Namespace}"}, new String[] {"unknownKey=1"},
-                new String[] {"tracing.enabled=true"})) {
+                new String[] {"tracing.enabled=true"}, new String[] {"serviceDiscovery.baseUrl=vigil:8080"},
+                new String[] {"service.clusterIP=not-an-ip"})) {
             Run r = helm("template", "vigil", CHART.toString(), "--kube-version", "1.34.0", "--set", bad[0]);
             assertThat(r.code()).as("helm template --set %s should fail", bad[0]).isNotZero();
             assertThat(r.out()).contains("values don't meet the specifications of the schema");

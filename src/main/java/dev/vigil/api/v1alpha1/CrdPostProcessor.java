@@ -18,8 +18,9 @@ import java.util.Map;
  * <ul>
  * <li>printer columns in declaration order (the generator sorts them by JSON path, but kubectl shows them in list
  * order, and users read Ready first);</li>
- * <li>descriptions for the fields of the Kubernetes core types Vigil embeds (ResourceRequirements, LabelSelector),
- * which the generator inlines without any, so that {@code kubectl explain} has something to say about them.</li>
+ * <li>descriptions for the fields of the Kubernetes core types Vigil embeds (ResourceRequirements, LabelSelector,
+ * Toleration), which the generator inlines without any, so that {@code kubectl explain} has something to say about
+ * them.</li>
  * </ul>
  */
 public class CrdPostProcessor implements CRDPostProcessor {
@@ -45,6 +46,12 @@ public class CrdPostProcessor implements CRDPostProcessor {
                 + "by name from the pod's resourceClaims; rarely needed.");
         d.put("spec.resources.claims[].name", "Name of one entry of the pod's spec.resourceClaims.");
         d.put("spec.resources.claims[].request", "The request of that claim to use; empty: the whole claim.");
+        d.put("spec.tolerations[].key", "The taint key this toleration matches; empty with operator Exists: every taint.");
+        d.put("spec.tolerations[].operator", "Equal (the taint's value must be value) or Exists (any value); default Equal.");
+        d.put("spec.tolerations[].value", "The taint value to match with operator Equal; empty for Exists.");
+        d.put("spec.tolerations[].effect", "The taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty: all.");
+        d.put("spec.tolerations[].tolerationSeconds", "With effect NoExecute: how long the pod stays on the node after "
+                + "the taint is added; unset: forever.");
         for (var sel : Map.of("selector", "labels of the InstrumentedServices",
                 "namespaceSelector", "labels of the namespaces").entrySet()) {
             String p = "spec.serviceSelector." + sel.getKey();

@@ -9,7 +9,11 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+
+import java.util.List;
+import java.util.Map;
 
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -46,6 +50,16 @@ public class TelemetryCollectorSpec {
     @JsonPropertyDescription("Compute resources of each collector container. Defaults: requests 100m CPU / 256Mi memory, "
             + "limit 512Mi memory.")
     public ResourceRequirements resources;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Node labels a collector pod's node must have (the pod's nodeSelector), e.g. to keep "
+            + "the fleet on a node pool of its own. Changing it rolls the collectors.")
+    public Map<String, String> nodeSelector;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Taints the collector pods tolerate (the pod's tolerations), together with nodeSelector "
+            + "to run the fleet on tainted nodes. Changing it rolls the collectors.")
+    public List<Toleration> tolerations;
 
     @JsonPropertyDescription("Which InstrumentedServices this fleet collects.")
     public ServiceSelectorSpec serviceSelector;

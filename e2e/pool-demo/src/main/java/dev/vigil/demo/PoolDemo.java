@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * applied live with {@code setMaxTotal}; growing also opens the new connections at once, which hands them to the
  * requests already waiting. Every resize is appended to the events file (JSON lines) with its wall-clock time.</li>
  * </ul>
- * Configuration by environment: REDIS_PORT, HTTP_PORT, METRICS_PORT, POOL_NAME, POOL_NAMESPACE, POOL_CONFIGMAP,
+ * Configuration by environment: BIND_ADDRESS, REDIS_HOST, REDIS_PORT, HTTP_PORT, METRICS_PORT, POOL_NAME, POOL_NAMESPACE, POOL_CONFIGMAP,
  * INITIAL_SIZE, EVENTS_FILE (KUBECONFIG as for kubectl).
  */
 public final class PoolDemo {
@@ -80,6 +80,9 @@ public final class PoolDemo {
     }
 
     public static void main(String[] args) throws Exception {
+        // 127.0.0.1 when it runs beside the test's processes; a pod binds 0.0.0.0 and reaches Redis on its node.
+        String bind = env("BIND_ADDRESS", "127.0.0.1");
+        String redisHost = env("REDIS_HOST", "127.0.0.1");
         int redisPort = Integer.parseInt(env("REDIS_PORT", "16379"));
         int httpPort = Integer.parseInt(env("HTTP_PORT", "18090"));
         int metricsPort = Integer.parseInt(env("METRICS_PORT", "19465"));
@@ -94,17 +97,17 @@ public final class PoolDemo {
         config.setBlockWhenExhausted(true);
         config.setMaxWait(Duration.ofSeconds(30));
         config.setJmxEnabled(false);
-        GenericObjectPool<Jedis> pool = new GenericObjectPool<>(new RedisConnections("127.0.0.1", redisPort), config);
+        GenericObjectPool<Jedis> pool = new GenericObjectPool<>(new RedisConnections(redisHost, redisPort), config);
 
         SdkMeterProvider meters = SdkMeterProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                         AttributeKey.stringKey("service.name"), "pool-demo"))))
-                .registerMetricReader(new PrometheusEndpoint("127.0.0.1", metricsPort))
+                .registerMetricReader(new PrometheusEndpoint(bind, metricsPort))
                 .build();
         PoolDemo demo = new PoolDemo(pool, poolName, meters.get("dev.vigil.demo"), events);
         demo.record(Map.of("event", "started", "size", initial));
 
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 512);
+        HttpServer http = HttpServer.create(new InetSocketAddress(bind, httpPort), 512);
         http.setExecutor(Executors.newFixedThreadPool(64));
         http.createContext("/work", demo::work);
         http.createContext("/state", demo::state);
@@ -132,8 +135,8 @@ public final class PoolDemo {
             });
         }
         PrintStream out = System.out;
-        out.println("pool-demo ready: http 127.0.0.1:" + httpPort + ", metrics 127.0.0.1:" + metricsPort
-                + "/metrics, redis 127.0.0.1:" + redisPort + ", pool " + poolName + " size " + initial);
+        out.println("pool-demo ready: http " + bind + ":" + httpPort + ", metrics " + bind + ":" + metricsPort
+                + "/metrics, redis " + redisHost + ":" + redisPort + ", pool " + poolName + " size " + initial);
         Thread.currentThread().join();
     }
 

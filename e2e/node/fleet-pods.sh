@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# Two operator replicas and a sharded fleet, all real pods on the real node (issue 14, part 3; e2e/node/up.sh first):
+#
+#   helm install (2 replicas, leader election)  ->  operator Service 10.96.200.10 (kube-proxy, nftables)
+#   TelemetryCollector fleet: Vigil's collector image, 2 shards on the real node, targets from the operator's
+#     service discovery (TokenReview of each pod's projected token), remote write to a real Prometheus (Debian)
+#     on the node's bridge address
+#   4 pool demo pods (its image), their OpenTelemetry metrics scraped by the fleet
+#
+# Then: SIGKILL of the leader's JVM while the fleet is scaled 2 -> 3; the standby takes the Lease and reconciles
+# the reshard; service discovery is polled all along through the Service and at each replica's pod IP, and the
+# targets' `up` series in Prometheus must have no gap; after the hand-off every target is scraped by exactly the
+# shard the plan names; the PodDisruptionBudget refuses a second eviction; a config change rolls the shards one by
+# one. Prints every figure it measures.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+eval "$(bash e2e/tools/bin-path.sh)"
+k() { "$KUBECTL" "$@"; }
+ns=vigil-ha
+apps=vigil-ha-apps
+svc_ip=10.96.200.10
+prom=10.244.0.1:19191
+work=$root/e2e/.work/fleet-pods
+rm -rf "$work"; mkdir -p "$work"
+prom_pid=; poll_pid=
+fail() {
+  echo "FAIL: $*"
+  k get pods -A -o wide 2>/dev/null | grep -v kube-system || true
+  k -n $apps get tc -o wide 2>/dev/null || true
+  find "$root/e2e/.work/node/pod-logs" -name '*.log' \( -path "*${ns}_*" -o -path "*${apps}_*" \) \
+    -exec tail -25 {} + 2>/dev/null | grep -v '^$' | tail -120 || true
+  exit 1
+}
+cleanup() {
+  [ -z "$poll_pid" ] || kill "$poll_pid" 2>/dev/null || true
+  [ -z "$prom_pid" ] || kill "$prom_pid" 2>/dev/null || true
+  k delete namespace $apps --wait=false >/dev/null 2>&1 || true
+  "$VIGIL_HELM" uninstall vigil-ha -n $ns --wait >/dev/null 2>&1 || true
+  k delete namespace $ns --wait=false >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+now() { date +%s.%N; }
+since() { awk "BEGIN{printf \"%.1f\", $(now) - $1}"; }
+# wait_for SECONDS DESCRIPTION 'SHELL CODE': evaluates the code every 0.5 s until it succeeds.
+wait_for() {
+  local limit=$1 what=$2 code=$3
+  local end=$((SECONDS + limit))
+  until eval "$code" >/dev/null 2>&1; do
+    [ $SECONDS -lt $end ] || fail "$what (not within $limit s)"
+    sleep 0.5
+  done
+}
+promq() { curl -fsS --max-time 5 "http://$prom/api/v1/query" --data-urlencode "query=$1"; }
+
+# A real Prometheus that receives the fleet's remote write, on the node's bridge address.
+printf 'global: {}\n' > "$work/prometheus.yml"
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" --web.listen-address=$prom \
+  --web.enable-remote-write-receiver > "$work/prometheus.log" 2>&1 &
+prom_pid=$!
+wait_for 30 "Prometheus did not start" 'curl -fsS "http://$prom/-/ready"'
+
+# Two replicas of the operator from the chart, the Service at a fixed ClusterIP that the collectors are given
+# (no cluster DNS here), on the real node in a namespace enforcing Pod Security restricted.
+port=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["server"].rsplit(":",1)[1])' "$KUBECONFIG")
+for n in $ns $apps; do
+  k create namespace $n >/dev/null
+  k label namespace $n pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/warn=restricted >/dev/null
+done
+t0=$(now)
+"$VIGIL_HELM" install vigil-ha helm/vigil -n $ns --set image.pullPolicy=Never --set replicaCount=2 \
+  --set service.clusterIP=$svc_ip --set serviceDiscovery.baseUrl=http://$svc_ip:8080 \
+  --set-json 'nodeSelector={"vigil.dev/real-node":"true"}' \
+  --set-json 'tolerations=[{"key":"vigil.dev/real-node","operator":"Exists","effect":"NoSchedule"}]' \
+  --set-json "watchNamespaces=[\"$apps\"]" --set leaderElection.leaseName=vigil-ha-lock \
+  --post-renderer e2e/node/api-endpoint.py --post-renderer-args 10.244.0.1 --post-renderer-args "$port" >/dev/null
+two_ready() { [ "$(k -n $ns get pods -l app.kubernetes.io/instance=vigil-ha -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True)" = 2 ]; }
+wait_for 240 "the two operator pods did not become Ready" two_ready
+leader() { k -n $ns get lease vigil-ha-lock -o jsonpath='{.spec.holderIdentity}' 2>/dev/null; }
+wait_for 60 "no replica took the Lease" '[ -n "$(leader)" ]'
+echo "two operator pods Ready $(since "$t0") s after helm install; leader $(leader)"
+
+t1=$(now)
+k apply -n $apps -f - >/dev/null <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: pool-demo}
+spec:
+  replicas: 4
+  selector: {matchLabels: {app: pool-demo}}
+  template:
+    metadata: {labels: {app: pool-demo}}
+    spec:
+      nodeSelector: {vigil.dev/real-node: "true"}
+      tolerations: [{key: vigil.dev/real-node, operator: Exists, effect: NoSchedule}]
+      securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}
+      containers:
+        - name: demo
+          image: ghcr.io/vigil-dev/vigil-pool-demo:0.1.0
+          imagePullPolicy: Never
+          env:
+            - {name: BIND_ADDRESS, value: 0.0.0.0}
+            - {name: METRICS_PORT, value: "9464"}
+            - {name: HTTP_PORT, value: "8080"}
+            - {name: EVENTS_FILE, value: /tmp/events.jsonl}
+          ports: [{name: metrics, containerPort: 9464}]
+          readinessProbe: {tcpSocket: {port: 9464}, periodSeconds: 2}
+          resources: {requests: {cpu: 20m, memory: 64Mi}, limits: {memory: 160Mi}}
+          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+          volumeMounts: [{name: tmp, mountPath: /tmp}]
+      volumes: [{name: tmp, emptyDir: {}}]
+---
+apiVersion: vigil.dev/v1alpha1
+kind: InstrumentedService
+metadata: {name: pool-demo}
+spec:
+  workloadRef: {name: pool-demo}
+  metrics: {port: 9464}
+---
+apiVersion: vigil.dev/v1alpha1
+kind: TelemetryCollector
+metadata: {name: fleet}
+spec:
+  shards: 2
+  scrapeInterval: 5s
+  nodeSelector: {vigil.dev/real-node: "true"}
+  tolerations: [{key: vigil.dev/real-node, operator: Exists, effect: NoSchedule}]
+  resources: {requests: {cpu: 20m, memory: 96Mi}, limits: {memory: 256Mi}}
+  exporters:
+    prometheusRemoteWrite: {url: "http://$prom/api/v1/write"}
+YAML
+wait_for 240 "the fleet did not become Ready" \
+  '[ "$(k -n $apps get tc fleet -o jsonpath="{.status.conditions[?(@.type==\"Ready\")].status}")" = True ]'
+wait_for 240 "the demo pods did not become Ready" '[ "$(k -n $apps get deploy pool-demo -o jsonpath={.status.readyReplicas})" = 4 ]'
+echo "fleet (2 shards) and 4 demo pods Ready $(since "$t1") s after they were applied"
+for p in $(k -n $apps get pods -l app.kubernetes.io/component=collector -o jsonpath='{.items[*].spec.nodeName}') \
+  $(k -n $apps get pods -l app=pool-demo -o jsonpath='{.items[*].spec.nodeName}'); do
+  [ "$p" = vigil-real-node ] || fail "a pod runs on $p, not on the real node"
+done
+targets=$(k -n $apps get pods -l app=pool-demo -o jsonpath='{range .items[*]}{.status.podIP}:9464{"\n"}{end}' | sort)
+up_all() { [ "$(promq 'count(up{job="vigil"} == 1)' | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)')" = 4 ]; }
+wait_for 180 "Prometheus did not get up == 1 for the 4 demo pods through the fleet" up_all
+echo "all 4 demo pods scraped by the fleet and in Prometheus $(since "$t1") s after apply"
+
+# Service discovery, polled every 0.25 s through the Service and at each replica's pod IP with the fleet's token.
+k -n $apps create token fleet-collector --duration=1h > "$work/token"
+pod_ips=$(k -n $ns get pods -l app.kubernetes.io/instance=vigil-ha -o jsonpath='{range .items[*]}{.metadata.name}={.status.podIP} {end}')
+python3 - "$work" "$svc_ip" "$apps" $pod_ips > "$work/poll.out" 2>&1 <<'PY' &
+import json, sys, time, urllib.request, urllib.error
+work, svc, apps, pods = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+token = open(f"{work}/token").read().strip()
+places = [("service", svc)] + [tuple(p.split("=", 1)) for p in pods]
+with open(f"{work}/poll.jsonl", "w") as out:
+    while True:
+        for name, ip in places:
+            for shard in (0, 1, 2):
+                req = urllib.request.Request(f"http://{ip}:8080/sd/v1/{apps}/fleet/{shard}",
+                                             headers={"Authorization": "Bearer " + token})
+                at = time.time()
+                try:
+                    with urllib.request.urlopen(req, timeout=3) as r:
+                        code, body = r.status, r.read().decode()
+                except urllib.error.HTTPError as e:
+                    code, body = e.code, e.read().decode()[:200]
+                except Exception as e:
+                    code, body = 0, str(e)[:200]
+                targets = []
+                if code == 200:
+                    targets = sorted(t for g in json.loads(body) for t in g["targets"])
+                out.write(json.dumps({"at": at, "place": name, "shard": shard, "code": code,
+                                      "targets": targets, "error": body if code != 200 else ""}) + "\n")
+        out.flush()
+        time.sleep(0.25)
+PY
+poll_pid=$!
+sleep 3
+
+# Fail-over: SIGKILL the leader's JVM (seen from the host: its cgroup is the leader pod's), and scale the fleet.
+old=$(leader)
+uid=$(k -n $ns get pod "$old" -o jsonpath='{.metadata.uid}')
+pid=$(for p in $(pgrep -f 'quarkus-run.jar'); do grep -q "pod$uid" "/proc/$p/cgroup" 2>/dev/null && echo "$p"; done | head -1)
+[ -n "$pid" ] || fail "no JVM of the leader pod $old in the node's cgroups"
+t_kill=$(now)
+kill -9 "$pid"
+k -n $apps scale tc fleet --replicas=3 >/dev/null
+new_leader() { l=$(leader); [ -n "$l" ] && [ "$l" != "$old" ]; }
+wait_for 60 "the standby did not take the Lease after the leader was killed" new_leader
+t_lease=$(now)
+three() { [ "$(k -n $apps get statefulset fleet-collector -o jsonpath='{.spec.replicas}')" = 3 ]; }
+wait_for 60 "the new leader did not reshard the fleet to 3" three
+t_reconciled=$(now)
+takeover=$(awk "BEGIN{printf \"%.1f\", $t_lease - $t_kill}")
+reconciled=$(awk "BEGIN{printf \"%.1f\", $t_reconciled - $t_kill}")
+lease_s=$(k -n $ns get lease vigil-ha-lock -o jsonpath='{.spec.leaseDurationSeconds}')
+echo "leader $old SIGKILLed: $(leader) holds the Lease after $takeover s (lease duration $lease_s s), resharded to 3 after $reconciled s"
+
+# After the hand-off: each target in exactly one shard's list, and scraped by that shard only.
+settled() {
+  python3 - "$work/token" "$svc_ip" "$apps" "$prom" <<'PY'
+import json, sys, urllib.request, urllib.parse
+token, svc, apps, prom = sys.argv[1:]
+token = open(token).read().strip()
+owner = {}
+for shard in range(3):
+    req = urllib.request.Request(f"http://{svc}:8080/sd/v1/{apps}/fleet/{shard}", headers={"Authorization": "Bearer " + token})
+    for g in json.load(urllib.request.urlopen(req, timeout=3)):
+        for t in g["targets"]:
+            if t in owner:
+                sys.exit(f"{t} is in shard {owner[t]} and {shard}")
+            owner[t] = str(shard)
+q = urllib.parse.urlencode({"query": 'count by (instance, vigil_shard) (count_over_time(target_info{job="vigil"}[12s]))'})
+seen = {}
+for r in json.load(urllib.request.urlopen(f"http://{prom}/api/v1/query?{q}", timeout=5))["data"]["result"]:
+    seen.setdefault(r["metric"]["instance"], set()).add(r["metric"]["vigil_shard"])
+if len(owner) != 4 or any(seen.get(t) != {s} for t, s in owner.items()):
+    sys.exit(f"plan {owner}, scraped by {seen}")
+print(json.dumps(owner, sort_keys=True))
+PY
+}
+wait_for 150 "after the reshard the targets were not each scraped by exactly their shard" settled
+echo "hand-off done $(since "$t_kill") s after the kill: $(settled)"
+pods3() { [ "$(k -n $apps get statefulset fleet-collector -o jsonpath='{.status.readyReplicas}')" = 3 ]; }
+wait_for 120 "the third shard did not become Ready" pods3
+sleep 2
+kill "$poll_pid"; poll_pid=
+
+# What the collectors saw: no 404, no empty list for a shard that has targets, and which replica answered how.
+python3 - "$work/poll.jsonl" "$t_kill" "$t_lease" <<'PY' || fail "service discovery during the fail-over"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+t_kill, t_lease = float(sys.argv[2]), float(sys.argv[3])
+by = {}
+for r in rows:
+    by.setdefault(r["place"], {}).setdefault(r["code"], 0)
+    by[r["place"]][r["code"]] += 1
+print("service discovery answers by place and HTTP status:", json.dumps(by, sort_keys=True))
+bad = [r for r in rows if r["code"] not in (200, 503, 0)]
+if bad:
+    sys.exit(f"unexpected answers, e.g. {bad[0]}")
+svc = [r for r in rows if r["place"] == "service" and r["shard"] in (0, 1)]
+before = [r for r in svc if r["at"] < t_kill]
+if not before or any(r["code"] != 200 or not r["targets"] for r in before):
+    sys.exit("before the kill every shard 0/1 answer through the Service must be 200 with targets")
+fail_window = [r["at"] for r in svc if r["code"] != 200]
+if fail_window:
+    print(f"through the Service: {len(fail_window)} non-200 answers between +{min(fail_window)-t_kill:.1f} s and "
+          f"+{max(fail_window)-t_kill:.1f} s after the kill (the Lease moved at +{t_lease-t_kill:.1f} s)")
+    if max(fail_window) > t_lease + 10:
+        sys.exit("service discovery still failed 10 s after the new leader took the Lease")
+else:
+    print("through the Service: every answer 200 during the fail-over")
+standby_ok = [r for r in rows if r["place"] not in ("service",) and r["code"] == 200 and r["at"] < t_kill]
+if len({r["place"] for r in standby_ok}) < 2:
+    sys.exit("before the kill both replicas (leader and standby, at their pod IPs) must answer 200")
+print("before the kill both replicas answered 200 at their own pod IPs (the standby relays to the leader)")
+PY
+
+# The collectors kept scraping through the fail-over: no gap in any target's up series.
+python3 - "$prom" "$t1" <<'PY' || fail "a target's up series has a gap"
+import json, sys, time, urllib.request, urllib.parse
+prom, start = sys.argv[1], float(sys.argv[2])
+q = urllib.parse.urlencode({"query": 'max by (instance) (up{job="vigil"})', "start": start, "end": time.time(), "step": "1"})
+worst = 0.0
+for r in json.load(urllib.request.urlopen(f"http://{prom}/api/v1/query_range?{q}", timeout=10))["data"]["result"]:
+    ts = [float(t) for t, v in r["values"] if v == "1"]
+    gaps = [b - a for a, b in zip(ts, ts[1:])]
+    worst = max([worst] + gaps)
+print(f"largest gap in any demo pod's up series over the run: {worst:.0f} s (scrape interval 5 s, 1 s steps, "
+      f"Prometheus' 5 min staleness bridges none of it: gaps are missing samples)")
+if worst > 16:
+    sys.exit("a gap of more than three scrape intervals")
+PY
+
+# The PodDisruptionBudget on real pods: one eviction at a time.
+wait_for 60 "the PodDisruptionBudget does not count 3 healthy shards" \
+  '[ "$(k -n $apps get pdb fleet-collector -o jsonpath={.status.currentHealthy}/{.status.disruptionsAllowed})" = 3/1 ]'
+evict() {
+  printf '{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"%s","namespace":"%s"}}' "$1" $apps > "$work/eviction.json"
+  k create --raw "/api/v1/namespaces/$apps/pods/$1/eviction" -f "$work/eviction.json" 2>&1
+}
+evict fleet-collector-0 >/dev/null || fail "the first eviction was refused"
+second=$(evict fleet-collector-1 || true)
+grep -q "disruption budget" <<<"$second" || fail "a second eviction while shard 0 is down was not refused: $second"
+echo "PodDisruptionBudget: the first eviction passed, the second was refused while shard 0 was down"
+wait_for 120 "shard 0 did not come back" pods3
+
+# A config change rolls the shards one by one (the config-hash annotation), never more than one down.
+cfg_hash() { k -n $apps get statefulset fleet-collector -o jsonpath='{.spec.template.metadata.annotations.vigil\.dev/config-hash}'; }
+h0=$(cfg_hash)
+t_roll=$(now)
+k -n $apps patch tc fleet --type merge -p '{"spec":{"scrapeInterval":"10s"}}' >/dev/null
+wait_for 30 "the config change did not change the config hash" '[ "$(cfg_hash)" != "$h0" ]'
+h1=$(cfg_hash)
+min_ready=3
+while :; do
+  state=$(k -n $apps get pods -l app.kubernetes.io/component=collector -o jsonpath='{range .items[*]}{.metadata.annotations.vigil\.dev/config-hash} {.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}')
+  ready=$(grep -c ' True' <<<"$state" || true)
+  [ "$ready" -lt "$min_ready" ] && min_ready=$ready
+  [ "$(grep -c "^$h1 True" <<<"$state" || true)" = 3 ] && break
+  awk "BEGIN{exit !($(now) - $t_roll > 240)}" && fail "the roll did not finish in 240 s: $state"
+  sleep 0.5
+done
+[ "$min_ready" -ge 2 ] || fail "the roll took $((3 - min_ready)) shards down at once"
+echo "config change rolled the 3 shards in $(since "$t_roll") s, at least $min_ready Ready throughout"
+echo "fleet-pods checks passed"
