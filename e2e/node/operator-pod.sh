@@ -36,7 +36,7 @@ pod=$(k -n $ns get pod -l app.kubernetes.io/instance=vigil-real -o jsonpath='{.i
 node=$(k -n $ns get pod "$pod" -o jsonpath='{.spec.nodeName}')
 [ "$node" = vigil-real-node ] || fail "the operator pod runs on $node, not on the real node"
 # The JVM of that pod, seen from the host: its user and its cgroup are the container's.
-pid=$(for p in $(pgrep -f 'quarkus-run.jar'); do grep -q vigil-node "/proc/$p/cgroup" 2>/dev/null && echo "$p"; done | head -1)
+pid=$(for p in $(pgrep -f 'quarkus-run.jar'); do if grep -q vigil-node "/proc/$p/cgroup" 2>/dev/null; then echo "$p"; fi; done | head -1)
 [ -n "$pid" ] || fail "no operator JVM in the node's cgroups"
 uid=$(awk '/^Uid:/{print $2}' "/proc/$pid/status")
 [ "$uid" = 10001 ] || fail "the operator runs as uid $uid, not 10001"

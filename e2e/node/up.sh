@@ -53,13 +53,16 @@ state = "$n/containerd-state"
     bin_dir = "/usr/lib/cni"
     conf_dir = "$n/cni-conf"
 TOML
+# Pods get one route besides their subnet: the Service range (the apiserver's default 10.0.0.0/24) via the bridge,
+# where kube-proxy's rules take it; no default route, so pod traffic stays on this machine.
 cat > "$n/cni-conf/10-vigil.conflist" <<CNI
 {
   "cniVersion": "1.0.0",
   "name": "vigil",
   "plugins": [
     {"type": "bridge", "bridge": "vigil0", "isGateway": true, "ipMasq": false, "hairpinMode": true,
-     "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.244.0.0/24"}]], "dataDir": "$n/cni-ipam"}},
+     "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.244.0.0/24"}]], "dataDir": "$n/cni-ipam",
+              "routes": [{"dst": "10.0.0.0/24"}]}},
     {"type": "loopback"}
   ]
 }
@@ -68,6 +71,8 @@ CNI
 ip link add vigil0 type bridge 2>/dev/null || true
 ip addr add 10.244.0.1/24 dev vigil0 2>/dev/null || true
 ip link set vigil0 up
+# Routing between the bridge and the host (kube-proxy's DNAT to a pod, replies to the host); put back by down.sh.
+echo 1 > /proc/sys/net/ipv4/ip_forward
 
 # The apiserver's serving certificate gets the bridge address as one more name, so that pods can verify it there
 # (kwokctl's certificate names 127.0.0.1 and the host's addresses; there is no kube-proxy for the Service IP). Same
