@@ -7,11 +7,12 @@
 #     on the node's bridge address
 #   4 pool demo pods (its image), their OpenTelemetry metrics scraped by the fleet
 #
-# Then: SIGKILL of the leader's JVM while the fleet is scaled 2 -> 3; the standby takes the Lease and reconciles
-# the reshard; service discovery is polled all along through the Service and at each replica's pod IP, and the
-# targets' `up` series in Prometheus must have no gap; after the hand-off every target is scraped by exactly the
-# shard the plan names; the PodDisruptionBudget refuses a second eviction; a config change rolls the shards one by
-# one. Prints every figure it measures.
+# Then two fail-overs: the leader's JVM SIGKILLed while the fleet is scaled 2 -> 3, and the leader's pod deleted
+# while it is scaled back to 3 -> 2; whoever leads next reshards. Service discovery is polled all along through the
+# Service and at each replica's pod IP (failures only inside a fail-over, never a 404 or an empty list), after each
+# hand-off every target is scraped by exactly the shard the plan names, and the targets' `up` series in Prometheus
+# must have no gap. Then the PodDisruptionBudget refuses a second eviction, and a config change rolls the shards one
+# by one. Prints every figure it measures. VIGIL_FLEET_KEEP=1 leaves everything up afterwards.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
