@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# The connection-pool loop with the demo service as a real pod (issue 14, part 3; e2e/node/up.sh first):
+#
+#   redis-server (Debian) on the node's bridge address  <-  pool demo pod (its image): watches its pool size in
+#     Vigil's ConfigMap through the API with its own ServiceAccount (a Role on that one ConfigMap), and has the
+#     same ConfigMap mounted as a volume
+#   Prometheus (Debian), 5 s scrape of the pod  ->  the operator as a pod (the chart)  ->  ConfigMap pool-demo-pools
+#
+# Under a load spike the operator grows the pool; each new size is timed where it arrives: in the app through
+# the API watch (its resize events, read from its emptyDir on the host) and in the mounted file (read from the
+# kubelet's volume directory). Nothing may restart: same pod, no container restarts. Prints the figures.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+eval "$(bash e2e/tools/bin-path.sh)"
+k() { "$KUBECTL" "$@"; }
+ns=vigil-pool-op
+apps=vigil-pool
+redis=10.244.0.1:16390
+prom=10.244.0.1:19192
+work=$root/e2e/.work/pool-pod
+rm -rf "$work"; mkdir -p "$work"
+pids=(); groups=()
+fail() {
+  echo "FAIL: $*"
+  k get pods -n $apps -o wide 2>/dev/null || true
+  k get isvc -n $apps pool-demo -o jsonpath='{.status.pools}' 2>/dev/null; echo
+  find "$root/e2e/.work/node/pod-logs" -name '*.log' \( -path "*${ns}_*" -o -path "*${apps}_*" \) \
+    -exec tail -n 20 {} + 2>/dev/null | grep -v '^$' | tail -60 || true
+  exit 1
+}
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for g in "${groups[@]}"; do kill -- "-$g" 2>/dev/null || true; done
+  [ -z "${VIGIL_POOL_POD_KEEP:-}" ] || return 0
+  k delete namespace $apps --wait=false >/dev/null 2>&1 || true
+  "$VIGIL_HELM" uninstall vigil-pool -n $ns --wait >/dev/null 2>&1 || true
+  k delete namespace $ns --wait=false >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND exited $?"' ERR
+now() { date +%s.%N; }
+wait_for() {
+  local limit=$1 what=$2 code=$3
+  local end=$((SECONDS + limit))
+  until eval "$code" >/dev/null 2>&1; do
+    [ $SECONDS -lt $end ] || fail "$what (not within $limit s)"
+    sleep 0.5
+  done
+}
+"$VIGIL_HELM" uninstall vigil-pool -n $ns --wait >/dev/null 2>&1 || true
+k delete namespace $apps $ns --ignore-not-found --timeout=180s >/dev/null
+
+redis-server --port "${redis##*:}" --bind "${redis%%:*}" --protected-mode no --save "" --appendonly no \
+  --daemonize no --logfile "$work/redis.log" & pids+=($!)
+
+port=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["server"].rsplit(":",1)[1])' "$KUBECONFIG")
+for n in $ns $apps; do
+  k create namespace $n >/dev/null
+  k label namespace $n pod-security.kubernetes.io/enforce=restricted >/dev/null
+done
+"$VIGIL_HELM" install vigil-pool helm/vigil -n $ns --set image.pullPolicy=Never \
+  --set-json 'nodeSelector={"vigil.dev/real-node":"true"}' \
+  --set-json 'tolerations=[{"key":"vigil.dev/real-node","operator":"Exists","effect":"NoSchedule"}]' \
+  --set-json "watchNamespaces=[\"$apps\"]" --set leaderElection.leaseName=vigil-pool-lock \
+  --post-renderer e2e/node/api-endpoint.py --post-renderer-args 10.244.0.1 --post-renderer-args "$port" >/dev/null
+
+k apply -n $apps -f - >/dev/null <<YAML
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: pool-demo}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pool-demo-sizes}
+rules:
+  - {apiGroups: [""], resources: [configmaps], resourceNames: [pool-demo-pools], verbs: [get, list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: pool-demo-sizes}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pool-demo-sizes}
+subjects: [{kind: ServiceAccount, name: pool-demo}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: pool-demo}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: pool-demo}}
+  template:
+    metadata: {labels: {app: pool-demo}}
+    spec:
+      serviceAccountName: pool-demo
+      nodeSelector: {vigil.dev/real-node: "true"}
+      tolerations: [{key: vigil.dev/real-node, operator: Exists, effect: NoSchedule}]
+      securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}
+      containers:
+        - name: app
+          image: ghcr.io/vigil-dev/vigil-pool-demo:0.1.0
+          imagePullPolicy: Never
+          env:
+            - {name: BIND_ADDRESS, value: 0.0.0.0}
+            - {name: REDIS_HOST, value: "${redis%%:*}"}
+            - {name: REDIS_PORT, value: "${redis##*:}"}
+            - {name: HTTP_PORT, value: "8080"}
+            - {name: METRICS_PORT, value: "9464"}
+            - {name: POOL_NAME, value: cache}
+            - {name: INITIAL_SIZE, value: "4"}
+            - {name: POOL_NAMESPACE, value: $apps}
+            - {name: POOL_CONFIGMAP, value: pool-demo-pools}
+            - {name: EVENTS_FILE, value: /tmp/events.jsonl}
+            # The apiserver at the node's address (no route to the kubernetes Service's endpoint from a pod here).
+            - {name: KUBERNETES_SERVICE_HOST, value: 10.244.0.1}
+            - {name: KUBERNETES_SERVICE_PORT, value: "$port"}
+          ports: [{name: metrics, containerPort: 9464}, {name: http, containerPort: 8080}]
+          readinessProbe: {httpGet: {path: /state, port: 8080}, periodSeconds: 2}
+          resources: {requests: {cpu: 50m, memory: 96Mi}, limits: {memory: 256Mi}}
+          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+          volumeMounts: [{name: tmp, mountPath: /tmp}, {name: sizes, mountPath: /etc/pool-sizes, readOnly: true}]
+      volumes:
+        - {name: tmp, emptyDir: {}}
+        - {name: sizes, configMap: {name: pool-demo-pools, optional: true}}
+---
+apiVersion: vigil.dev/v1alpha1
+kind: TelemetryCollector
+metadata: {name: platform}
+spec:
+  prometheus: {url: "http://$prom"}
+---
+apiVersion: vigil.dev/v1alpha1
+kind: InstrumentedService
+metadata: {name: pool-demo}
+spec:
+  workloadRef: {name: pool-demo}
+  metrics: {port: 9464, interval: 5s}
+  pools:
+    - name: cache
+      signals: {naming: RedisClient}
+      targets: {waitsPerSecond: "0.5", utilisationPercent: 70}
+      size: {min: 2, max: 40, initial: 4}
+      behavior:
+        evaluationInterval: 5s
+        scaleUp: {maxIncreasePercent: 300}
+        scaleDown: {maxDecreasePercent: 50, stabilizationSeconds: 30}
+YAML
+op_ready() { [ "$(k -n $ns get pods -l app.kubernetes.io/instance=vigil-pool -o jsonpath='{.items[0].status.conditions[?(@.type=="Ready")].status}')" = True ]; }
+wait_for 240 "the operator pod did not become Ready" op_ready
+wait_for 240 "the demo pod did not become Ready" '[ "$(k -n $apps get deploy pool-demo -o jsonpath={.status.readyReplicas})" = 1 ]'
+pod=$(k -n $apps get pods -l app=pool-demo -o jsonpath='{.items[0].metadata.name}')
+uid=$(k -n $apps get pod "$pod" -o jsonpath='{.metadata.uid}')
+ip=$(k -n $apps get pod "$pod" -o jsonpath='{.status.podIP}')
+vol=$root/e2e/.work/node/kubelet/pods/$uid/volumes
+cat > "$work/prometheus.yml" <<YAML
+global: {scrape_interval: 5s, evaluation_interval: 5s}
+scrape_configs:
+  - job_name: pool-demo
+    static_configs:
+      - targets: ["$ip:9464"]
+        labels: {namespace: $apps, service: pool-demo, pod: $pod}
+YAML
+prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" --web.listen-address=$prom \
+  --log.level=warn > "$work/prometheus.log" 2>&1 & pids+=($!)
+wait_for 30 "Prometheus did not start" 'curl -fsS "http://$prom/-/ready"'
+wait_for 120 "the pool did not go live (ConfigMap at 4, the pod's metrics in Prometheus)" \
+  '[ "$(k -n $apps get configmap pool-demo-pools -o jsonpath={.data.cache})" = 4 ] && curl -fsS "http://$prom/api/v1/query?query=redis_client_pool_max" | grep -q pool-demo'
+
+# Where each size arrives, timed from the host: the ConfigMap (a watch), the mounted file (the kubelet's copy).
+# (Each in its own process group, so that cleanup stops the watch's kubectl too and no output stays attached.)
+export KUBECTL apps vol
+setsid bash -c 'now() { date +%s.%N; }
+  "$KUBECTL" -n $apps get configmap pool-demo-pools -w -o jsonpath="{.data.cache}{\"\n\"}" | while read -r v; do
+    echo "{\"at\": $(now), \"where\": \"configmap\", \"size\": \"$v\"}"; done' >> "$work/arrivals.jsonl" 2>/dev/null &
+groups+=($!)
+setsid bash -c 'last=; while :; do
+    v=$(cat "$vol"/kubernetes.io~configmap/sizes/cache 2>/dev/null || true)
+    if [ "$v" != "$last" ]; then echo "{\"at\": $(date +%s.%N), \"where\": \"volume\", \"size\": \"$v\"}"; last=$v; fi
+    sleep 0.1
+  done' >> "$work/arrivals.jsonl" 2>/dev/null &
+groups+=($!)
+sleep 1
+
+echo "load: calm 3 clients 10 s, spike 16 clients 40 s, against the pod at $ip"
+python3 e2e/pools/loadgen.py --url "http://$ip:8080" --hold-ms 100 --phases calm:3:10,spike:16:40 --out "$work/load.jsonl"
+t_load_end=$(now)
+grown=$(k -n $apps get configmap pool-demo-pools -o jsonpath='{.data.cache}')
+[ "$grown" -gt 4 ] || fail "the spike did not grow the pool (ConfigMap says $grown)"
+# The kubelet refreshes ConfigMap volumes on its own sync (about a minute, plus its cache TTL): wait for the file.
+wait_for 150 "the mounted file never showed the grown size $grown" '[ "$(cat "$vol"/kubernetes.io~configmap/sizes/cache)" = "$grown" ]'
+sleep 0.5
+cp "$vol"/kubernetes.io~empty-dir/tmp/events.jsonl "$work/app-events.jsonl" || fail "no resize events from the app"
+[ "$(k -n $apps get pod "$pod" -o jsonpath='{.metadata.uid} {.status.containerStatuses[0].restartCount}')" = "$uid 0" ] \
+  || fail "the demo pod was replaced or restarted"
+
+python3 - "$work/arrivals.jsonl" "$work/app-events.jsonl" <<'PY' || fail "the sizes did not reach the app"
+import json, statistics, sys
+arrivals = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+app = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+cm = [a for a in arrivals if a["where"] == "configmap" and a["size"]]
+changes = [a for i, a in enumerate(cm) if i == 0 or a["size"] != cm[i - 1]["size"]][1:]   # after the initial 4
+if not changes:
+    sys.exit("no size change in the ConfigMap")
+resized = [(float(e["at"]), str(e["to"])) for e in app if e.get("event") == "resized"]   # the app's wall clock
+api, file = [], []
+for c in changes:
+    a = [t for t, s in resized if s == c["size"] and t >= c["at"] - 0.5]
+    f = [x["at"] for x in arrivals if x["where"] == "volume" and x["size"] == c["size"] and x["at"] >= c["at"] - 0.5]
+    if a:
+        api.append(max(0.0, a[0] - c["at"]))
+    if f:
+        file.append(f[0] - c["at"])
+print(f"sizes the operator wrote: {' -> '.join(['4'] + [c['size'] for c in changes])}")
+if len(api) != len(changes):
+    sys.exit(f"the app applied {len(api)} of {len(changes)} sizes through its API watch; app events: {app[-5:]}")
+print(f"API watch: every size live in the app {statistics.median(api):.2f} s (median; max {max(api):.2f} s) after the "
+      f"ConfigMap changed, {len(api)} changes, no restart")
+if file:
+    print(f"mounted file: {len(file)} of {len(changes)} sizes ever appeared there (the kubelet skips the ones "
+          f"overwritten in between), {min(file):.1f}-{max(file):.1f} s after the ConfigMap changed")
+if statistics.median(api) > 2.0:
+    sys.exit("the API watch took more than 2 s (median)")
+PY
+echo "pool-pod checks passed"
