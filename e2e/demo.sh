@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo: builds what is missing, brings up the local real control plane (etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, kwok fake nodes), installs the CRDs, runs the operator from its image, applies
+# kube-controller-manager, kube-scheduler, kwok fake nodes) and a real node (containerd, runc, a kubelet and
+# kube-proxy built here), installs the CRDs and the chart, so that the operator runs as a pod from its image, applies
 # examples/, and prints what Vigil created and the status of every custom resource. The cluster stays up to
 # play with; the last lines say how to use it and how to take it down.
 set -euo pipefail
@@ -16,18 +17,37 @@ export PATH="$KUBE_BIN:$PATH"
 say "Building the operator and its image, and Vigil's collector image (e2e/images: from Debian packages, no pulls)"
 bash e2e/images/build.sh
 cat e2e/.work/images/figures.txt
-# The operator runs from its image (runc, as user 10001 with a read-only root filesystem); VIGIL_OPERATOR_FROM=jar
-# runs the jar instead.
-export VIGIL_OPERATOR_FROM=${VIGIL_OPERATOR_FROM:-image}
+# The operator runs as a pod of the chart on the real node (VIGIL_OPERATOR_FROM=pod); =image runs its image with
+# runc outside the cluster, =jar the jar as a local process (e2e/operator.sh), both without the real node.
+from=${VIGIL_OPERATOR_FROM:-pod}
 
 say "Starting the local control plane"
 eval "$(bash e2e/cluster/up.sh)"
 kubectl version | grep Server
 
-say "Installing the CRDs (server-side apply) and starting the operator"
+say "Installing the CRDs (server-side apply)"
 kubectl apply --server-side --field-manager=vigil-demo -f crds/
 kubectl wait --for condition=Established --timeout=60s crd/telemetrycollectors.vigil.dev crd/instrumentedservices.vigil.dev >/dev/null
-bash e2e/operator.sh start
+if [ "$from" = pod ]; then
+  say "Bringing up the real node (e2e/node/up.sh) and installing the chart: the operator as a pod from its image"
+  bash e2e/node/up.sh
+  kubectl create namespace vigil-system
+  kubectl label namespace vigil-system pod-security.kubernetes.io/enforce=restricted >/dev/null
+  t=$SECONDS
+  bash e2e/node/helm-install.sh vigil vigil-system
+  kubectl -n vigil-system wait pod -l app.kubernetes.io/instance=vigil --for=condition=Ready --timeout=240s
+  kubectl -n vigil-system get pods -o wide
+  echo "operator pod Ready $((SECONDS - t)) s after helm install (Pod Security restricted, its chart's RBAC)"
+  # (kubectl logs cannot reach this kubelet: kwokctl's apiserver has no kubelet client certificate; the kubelet
+  # writes the container's log under e2e/.work/node/pod-logs.)
+  logs="tail -f $root/e2e/.work/node/pod-logs/vigil-system_vigil-*/operator/0.log"
+  down="$VIGIL_HELM uninstall vigil -n vigil-system --wait; bash e2e/node/down.sh; bash e2e/cluster/down.sh"
+else
+  say "Starting the operator (VIGIL_OPERATOR_FROM=$from, e2e/operator.sh)"
+  VIGIL_OPERATOR_FROM=$from bash e2e/operator.sh start
+  logs="VIGIL_OPERATOR_FROM=$from bash e2e/operator.sh log"
+  down="VIGIL_OPERATOR_FROM=$from bash e2e/operator.sh stop; bash e2e/cluster/down.sh"
+fi
 
 say "Applying examples/"
 kubectl apply -f examples/
@@ -60,7 +80,7 @@ The cluster is still up. Try:
   export KUBECONFIG=$root/e2e/.work/kubeconfig PATH=$KUBE_BIN:\$PATH
   kubectl scale tc/platform --replicas=5 && kubectl get tc -w
   kubectl get configmap platform-collector-config -o jsonpath='{.data.collector\.yaml}'
-  VIGIL_OPERATOR_FROM=$VIGIL_OPERATOR_FROM bash e2e/operator.sh log
+  $logs
 Take it down with:
-  VIGIL_OPERATOR_FROM=$VIGIL_OPERATOR_FROM bash e2e/operator.sh stop; bash e2e/cluster/down.sh
+  $down
 EOT

@@ -66,7 +66,7 @@ phase "real pods on a real node (containerd, runc, a kubelet and kube-proxy buil
 t=$SECONDS
 bash e2e/operator.sh stop   # the pod's operator takes over; two would fight over the same resources
 bash e2e/node/up.sh
-bash e2e/node/operator-pod.sh
+"$CHAINSAW" test e2e/chainsaw-node --config e2e/chainsaw-node/.chainsaw.yaml --no-color
 bash e2e/node/fleet-pods.sh
 bash e2e/node/pool-pod.sh
 bash e2e/node/down.sh

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Helm post-renderer for the operator on the real node: points its in-cluster client at the apiserver through the
-node's bridge address (KUBERNETES_SERVICE_HOST/PORT), since there is no kube-proxy to route the kubernetes Service's
-ClusterIP. Everything else is the chart as a user installs it.  Usage: helm ... --post-renderer api-endpoint.py
---post-renderer-args HOST --post-renderer-args PORT"""
+node's bridge address (KUBERNETES_SERVICE_HOST/PORT): the kubernetes Service's endpoint is the address kwokctl's
+apiserver advertises, which no pod can reach here, and its serving certificate does not name the Service's
+ClusterIP. Everything else is the chart as a user installs it.
+Usage: helm ... --post-renderer api-endpoint.py --post-renderer-args HOST --post-renderer-args PORT"""
 import sys
 
 import yaml

@@ -14,73 +14,27 @@
 # must have no gap. Then the PodDisruptionBudget refuses a second eviction, and a config change rolls the shards one
 # by one. Prints every figure it measures. VIGIL_FLEET_KEEP=1 leaves everything up afterwards.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-eval "$(bash e2e/tools/bin-path.sh)"
-k() { "$KUBECTL" "$@"; }
 ns=vigil-ha
 apps=vigil-ha-apps
+source "$(dirname "$0")/lib.sh"
 svc_ip=10.0.0.200
 prom=10.244.0.1:19191
 work=$root/e2e/.work/fleet-pods
 rm -rf "$work"; mkdir -p "$work"
-prom_pid=; poll_pid=
-fail() {
-  echo "FAIL: $*"
-  k get pods -A -o wide 2>/dev/null | grep -v kube-system || true
-  k -n $apps get tc -o wide 2>/dev/null || true
-  find "$root/e2e/.work/node/pod-logs" -name '*.log' \( -path "*${ns}_*" -o -path "*${apps}_*" \) \
-    -exec tail -25 {} + 2>/dev/null | grep -v '^$' | tail -120 || true
-  exit 1
-}
-cleanup() {
-  [ -z "${VIGIL_FLEET_KEEP:-}" ] || return 0   # leave everything up to look at
-  [ -z "$poll_pid" ] || kill "$poll_pid" 2>/dev/null || true
-  [ -z "$prom_pid" ] || kill "$prom_pid" 2>/dev/null || true
-  k delete namespace $apps --wait=false >/dev/null 2>&1 || true
-  "$VIGIL_HELM" uninstall vigil-ha -n $ns --wait >/dev/null 2>&1 || true
-  k delete namespace $ns --wait=false >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-trap 'echo "FAIL: line $LINENO: $BASH_COMMAND exited $?"' ERR
-now() { date +%s.%N; }
-since() { awk "BEGIN{printf \"%.1f\", $(now) - $1}"; }
-# wait_for SECONDS DESCRIPTION 'SHELL CODE': evaluates the code every 0.5 s until it succeeds.
-wait_for() {
-  local limit=$1 what=$2 code=$3
-  local end=$((SECONDS + limit))
-  until eval "$code" >/dev/null 2>&1; do
-    [ $SECONDS -lt $end ] || fail "$what (not within $limit s)"
-    sleep 0.5
-  done
-}
+fail_more() { k -n $apps get tc -o wide; }
 promq() { curl -fsS --max-time 5 "http://$prom/api/v1/query" --data-urlencode "query=$1"; }
-
-# What an interrupted run left behind goes first.
-"$VIGIL_HELM" uninstall vigil-ha -n $ns --wait >/dev/null 2>&1 || true
-k delete namespace $apps $ns --ignore-not-found --timeout=180s >/dev/null
 
 # A real Prometheus that receives the fleet's remote write, on the node's bridge address.
 printf 'global: {}\n' > "$work/prometheus.yml"
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" --web.listen-address=$prom \
-  --web.enable-remote-write-receiver > "$work/prometheus.log" 2>&1 &
-prom_pid=$!
-wait_for 30 "Prometheus did not start" 'curl -fsS "http://$prom/-/ready"'
+start_prometheus $prom "$work" --web.enable-remote-write-receiver
 
 # Two replicas of the operator from the chart, the Service at a fixed ClusterIP that the collectors are given
 # (no cluster DNS here), on the real node in a namespace enforcing Pod Security restricted.
-port=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["server"].rsplit(":",1)[1])' "$KUBECONFIG")
-for n in $ns $apps; do
-  k create namespace $n >/dev/null
-  k label namespace $n pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/warn=restricted >/dev/null
-done
+restricted_ns $ns $apps
+on_exit "k delete namespace $apps --wait=false"
 t0=$(now)
-"$VIGIL_HELM" install vigil-ha helm/vigil -n $ns --set image.pullPolicy=Never --set replicaCount=2 \
-  --set service.clusterIP=$svc_ip --set serviceDiscovery.baseUrl=http://$svc_ip:8080 \
-  --set-json 'nodeSelector={"vigil.dev/real-node":"true"}' \
-  --set-json 'tolerations=[{"key":"vigil.dev/real-node","operator":"Exists","effect":"NoSchedule"}]' \
-  --set-json "watchNamespaces=[\"$apps\"]" --set leaderElection.leaseName=vigil-ha-lock \
-  --post-renderer e2e/node/api-endpoint.py --post-renderer-args 10.244.0.1 --post-renderer-args "$port" >/dev/null
+real_helm_install vigil-ha --set replicaCount=2 --set service.clusterIP=$svc_ip \
+  --set serviceDiscovery.baseUrl=http://$svc_ip:8080
 two_ready() { [ "$(k -n $ns get pods -l app.kubernetes.io/instance=vigil-ha -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True)" = 2 ]; }
 wait_for 240 "the two operator pods did not become Ready" two_ready
 leader() { k -n $ns get lease vigil-ha-lock -o jsonpath='{.spec.holderIdentity}' 2>/dev/null; }
@@ -98,9 +52,7 @@ spec:
   template:
     metadata: {labels: {app: pool-demo}}
     spec:
-      nodeSelector: {vigil.dev/real-node: "true"}
-      tolerations: [{key: vigil.dev/real-node, operator: Exists, effect: NoSchedule}]
-      securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}
+$(real_node_pod 6)
       containers:
         - name: demo
           image: ghcr.io/vigil-dev/vigil-pool-demo:0.1.0
@@ -113,7 +65,7 @@ spec:
           ports: [{name: metrics, containerPort: 9464}]
           readinessProbe: {tcpSocket: {port: 9464}, periodSeconds: 2}
           resources: {requests: {cpu: 20m, memory: 64Mi}, limits: {memory: 160Mi}}
-          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+          securityContext: $restricted_container
           volumeMounts: [{name: tmp, mountPath: /tmp}]
       volumes: [{name: tmp, emptyDir: {}}]
 ---
@@ -180,13 +132,9 @@ with open(f"{work}/poll.jsonl", "w") as out:
         time.sleep(0.25)
 PY
 poll_pid=$!
+on_exit "kill $poll_pid"
 sleep 3
 
-leader_pod_jvm() {
-  local uid
-  uid=$(k -n $ns get pod "$1" -o jsonpath='{.metadata.uid}')
-  for p in $(pgrep -f 'quarkus-run.jar'); do if grep -q "pod$uid" "/proc/$p/cgroup" 2>/dev/null; then echo "$p"; fi; done | head -1
-}
 shards_are() { [ "$(k -n $apps get statefulset fleet-collector -o jsonpath='{.spec.replicas}')" = "$1" ]; }
 # After a hand-off: each target in exactly one shard's list, and scraped (target_info of the last 12 s) by that
 # shard only.
@@ -218,7 +166,7 @@ PY
 # the election, so whichever replica leads next (the restarted one resuming, or the standby once the Lease expires)
 # must reshard.
 old=$(leader)
-pid=$(leader_pod_jvm "$old")
+pid=$(pod_pid $ns "$old")
 [ -n "$pid" ] || fail "no JVM of the leader pod $old in the node's cgroups"
 t_kill=$(now)
 kill -9 "$pid"
@@ -231,8 +179,8 @@ wait_for 150 "after the reshard to 3 the targets were not each scraped by exactl
 echo "hand-off to 3 shards done $(since "$t_kill") s after the kill: $(settled 3)"
 wait_for 120 "the third shard did not become Ready" '[ "$(k -n $apps get statefulset fleet-collector -o jsonpath={.status.readyReplicas})" = 3 ]'
 
-# Fail-over 2, the leader's pod deleted (a drain, an eviction): the standby must take the Lease and reconcile a
-# scale-down to 2, whose hand-off keeps shard 2's targets scraped until shards 0 and 1 have them.
+# Fail-over 2, the leader's pod deleted (a drain, an eviction): the leader releases the Lease as it stops, the standby
+# must take it within 8 s and reconcile a scale-down to 2, whose hand-off keeps shard 2's targets scraped until shards 0 and 1 have them.
 old=$(leader)
 t_del=$(now)
 k -n $ns delete pod "$old" --wait=false >/dev/null
@@ -243,10 +191,13 @@ t_lease=$(now)
 wait_for 90 "the new leader did not reshard the fleet to 2" 'shards_are 2'
 t_del_done=$(now)
 echo "leader pod $old deleted: $(leader) holds the Lease after $(awk "BEGIN{printf \"%.1f\", $t_lease - $t_del}") s, fleet resharded to 2 after $(awk "BEGIN{printf \"%.1f\", $t_del_done - $t_del}") s"
+# The leader hands the Lease back as it shuts down (dev.vigil.operator.LeaseRelease): the standby takes it on its next
+# retry (2 s), not when the 15 s lease would have expired.
+awk "BEGIN{exit !($t_lease - $t_del < 8)}" || fail "the standby took the Lease only after $(awk "BEGIN{printf \"%.1f\", $t_lease - $t_del}") s: the deleted leader did not release it"
 wait_for 150 "after the reshard to 2 the targets were not each scraped by exactly their shard" 'settled 2'
 echo "hand-off to 2 shards done $(since "$t_del") s after the deletion: $(settled 2)"
 sleep 2
-kill "$poll_pid"; poll_pid=
+kill "$poll_pid"
 
 # What the collectors saw: no 404, no empty list for a shard that has targets; failures only inside a fail-over.
 python3 - "$work/poll.jsonl" "$t_kill" "$t_kill_done" "$t_del" "$t_del_done" <<'PY' || fail "service discovery during the fail-overs"

@@ -8,63 +8,27 @@
 #
 # Under a load spike the operator grows the pool; each new size is timed where it arrives: in the app through
 # the API watch (its resize events, read from its emptyDir on the host) and in the mounted file (read from the
-# kubelet's volume directory). Nothing may restart: same pod, no container restarts. Prints the figures.
+# kubelet's volume directory). Nothing may restart: same pod, no container restarts. Then the pool switches to Env
+# delivery, for apps that read their size at start: Vigil puts the size into the Deployment's env (server-side
+# apply, its own field manager), which rolls the pod; the new pod starts with that size, the old one is replaced
+# (not restarted in place) and nothing else restarts. Prints the figures.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-cd "$root"
-eval "$(bash e2e/tools/bin-path.sh)"
-k() { "$KUBECTL" "$@"; }
 ns=vigil-pool-op
 apps=vigil-pool
+source "$(dirname "$0")/lib.sh"
 redis=10.244.0.1:16390
 prom=10.244.0.1:19192
 work=$root/e2e/.work/pool-pod
 rm -rf "$work"; mkdir -p "$work"
-pids=(); groups=()
-fail() {
-  echo "FAIL: $*"
-  k get pods -n $apps -o wide 2>/dev/null || true
-  k get isvc -n $apps pool-demo -o jsonpath='{.status.pools}' 2>/dev/null; echo
-  find "$root/e2e/.work/node/pod-logs" -name '*.log' \( -path "*${ns}_*" -o -path "*${apps}_*" \) \
-    -exec tail -n 20 {} + 2>/dev/null | grep -v '^$' | tail -60 || true
-  exit 1
-}
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for g in "${groups[@]}"; do kill -- "-$g" 2>/dev/null || true; done
-  [ -z "${VIGIL_POOL_POD_KEEP:-}" ] || return 0
-  k delete namespace $apps --wait=false >/dev/null 2>&1 || true
-  "$VIGIL_HELM" uninstall vigil-pool -n $ns --wait >/dev/null 2>&1 || true
-  k delete namespace $ns --wait=false >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-trap 'echo "FAIL: line $LINENO: $BASH_COMMAND exited $?"' ERR
-now() { date +%s.%N; }
-wait_for() {
-  local limit=$1 what=$2 code=$3
-  local end=$((SECONDS + limit))
-  until eval "$code" >/dev/null 2>&1; do
-    [ $SECONDS -lt $end ] || fail "$what (not within $limit s)"
-    sleep 0.5
-  done
-}
-"$VIGIL_HELM" uninstall vigil-pool -n $ns --wait >/dev/null 2>&1 || true
-k delete namespace $apps $ns --ignore-not-found --timeout=180s >/dev/null
+fail_more() { k get isvc -n $apps pool-demo -o jsonpath='{.status.pools}'; echo; }
 
 redis-server --port "${redis##*:}" --bind "${redis%%:*}" --protected-mode no --save "" --appendonly no \
-  --daemonize no --logfile "$work/redis.log" & pids+=($!)
-
-port=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["server"].rsplit(":",1)[1])' "$KUBECONFIG")
-for n in $ns $apps; do
-  k create namespace $n >/dev/null
-  k label namespace $n pod-security.kubernetes.io/enforce=restricted >/dev/null
-done
-"$VIGIL_HELM" install vigil-pool helm/vigil -n $ns --set image.pullPolicy=Never \
-  --set-json 'nodeSelector={"vigil.dev/real-node":"true"}' \
-  --set-json 'tolerations=[{"key":"vigil.dev/real-node","operator":"Exists","effect":"NoSchedule"}]' \
-  --set-json "watchNamespaces=[\"$apps\"]" --set leaderElection.leaseName=vigil-pool-lock \
-  --post-renderer e2e/node/api-endpoint.py --post-renderer-args 10.244.0.1 --post-renderer-args "$port" >/dev/null
+  --daemonize no --logfile "$work/redis.log" &
+on_exit "kill $!"
+restricted_ns $ns $apps
+on_exit "k delete namespace $apps --wait=false"
+real_helm_install vigil-pool
+port=$(api_port)
 
 k apply -n $apps -f - >/dev/null <<YAML
 apiVersion: v1
@@ -93,9 +57,7 @@ spec:
     metadata: {labels: {app: pool-demo}}
     spec:
       serviceAccountName: pool-demo
-      nodeSelector: {vigil.dev/real-node: "true"}
-      tolerations: [{key: vigil.dev/real-node, operator: Exists, effect: NoSchedule}]
-      securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}
+$(real_node_pod 6)
       containers:
         - name: app
           image: ghcr.io/vigil-dev/vigil-pool-demo:0.1.0
@@ -117,7 +79,7 @@ spec:
           ports: [{name: metrics, containerPort: 9464}, {name: http, containerPort: 8080}]
           readinessProbe: {httpGet: {path: /state, port: 8080}, periodSeconds: 2}
           resources: {requests: {cpu: 50m, memory: 96Mi}, limits: {memory: 256Mi}}
-          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+          securityContext: $restricted_container
           volumeMounts: [{name: tmp, mountPath: /tmp}, {name: sizes, mountPath: /etc/pool-sizes, readOnly: true}]
       volumes:
         - {name: tmp, emptyDir: {}}
@@ -136,14 +98,7 @@ spec:
   workloadRef: {name: pool-demo}
   metrics: {port: 9464, interval: 5s}
   pools:
-    - name: cache
-      signals: {naming: RedisClient}
-      targets: {waitsPerSecond: "0.5", utilisationPercent: 70}
-      size: {min: 2, max: 40, initial: 4}
-      behavior:
-        evaluationInterval: 5s
-        scaleUp: {maxIncreasePercent: 300}
-        scaleDown: {maxDecreasePercent: 50, stabilizationSeconds: 30}
+$(grep -v '^#' e2e/pools/cache-pool.yaml | sed 's/^/    /')
 YAML
 op_ready() { [ "$(k -n $ns get pods -l app.kubernetes.io/instance=vigil-pool -o jsonpath='{.items[0].status.conditions[?(@.type=="Ready")].status}')" = True ]; }
 wait_for 240 "the operator pod did not become Ready" op_ready
@@ -160,9 +115,7 @@ scrape_configs:
       - targets: ["$ip:9464"]
         labels: {namespace: $apps, service: pool-demo, pod: $pod}
 YAML
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" --web.listen-address=$prom \
-  --log.level=warn > "$work/prometheus.log" 2>&1 & pids+=($!)
-wait_for 30 "Prometheus did not start" 'curl -fsS "http://$prom/-/ready"'
+start_prometheus $prom "$work"
 wait_for 120 "the pool did not go live (ConfigMap at 4, the pod's metrics in Prometheus)" \
   '[ "$(k -n $apps get configmap pool-demo-pools -o jsonpath={.data.cache})" = 4 ] && curl -fsS "http://$prom/api/v1/query?query=redis_client_pool_max" | grep -q pool-demo'
 
@@ -172,13 +125,13 @@ export KUBECTL apps vol
 setsid bash -c 'now() { date +%s.%N; }
   "$KUBECTL" -n $apps get configmap pool-demo-pools -w -o jsonpath="{.data.cache}{\"\n\"}" | while read -r v; do
     echo "{\"at\": $(now), \"where\": \"configmap\", \"size\": \"$v\"}"; done' >> "$work/arrivals.jsonl" 2>/dev/null &
-groups+=($!)
+on_exit "kill -- -$!"
 setsid bash -c 'last=; while :; do
     v=$(cat "$vol"/kubernetes.io~configmap/sizes/cache 2>/dev/null || true)
     if [ "$v" != "$last" ]; then echo "{\"at\": $(date +%s.%N), \"where\": \"volume\", \"size\": \"$v\"}"; last=$v; fi
     sleep 0.1
   done' >> "$work/arrivals.jsonl" 2>/dev/null &
-groups+=($!)
+on_exit "kill -- -$!"
 sleep 1
 
 echo "load: calm 3 clients 10 s, spike 16 clients 40 s, against the pod at $ip"
@@ -221,4 +174,46 @@ if file:
 if statistics.median(api) > 2.0:
     sys.exit("the API watch took more than 2 s (median)")
 PY
+
+# Env delivery: the same pool, its size now in the env var INITIAL_SIZE of container app (what the demo reads at
+# start). The roll is the delivery: the new pod must start with the size Vigil recorded, and it is the only change.
+t_env=$(now)
+k -n $apps patch isvc pool-demo --type json \
+  -p '[{"op":"add","path":"/spec/pools/0/delivery","value":{"type":"Env","container":"app","envName":"INITIAL_SIZE"}}]' >/dev/null
+env_size() { k -n $apps get deploy pool-demo -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="INITIAL_SIZE")].value}'; }
+status_size() { k -n $apps get isvc pool-demo -o jsonpath='{.status.pools[0].size}'; }
+wait_for 60 "Vigil did not put the pool size into the Deployment's env" '[ "$(env_size)" != 4 ] && [ "$(env_size)" = "$(status_size)" ]'
+delivered=$(env_size)
+t_env_set=$(now)
+# Who owns the value of that env entry (the manifest's kubectl apply set 4; Vigil's apply took it over).
+managers=$(k -n $apps get deploy pool-demo --show-managed-fields -o json | python3 -c '
+import json, sys
+entry = "k:" + json.dumps({"name": "INITIAL_SIZE"}, separators=(",", ":"))
+def owns(node):
+    return isinstance(node, dict) and any((key == entry and "f:value" in v) or owns(v) for key, v in node.items())
+print(" ".join(sorted(f["manager"] for f in json.load(sys.stdin)["metadata"]["managedFields"] if owns(f.get("fieldsV1")))))')
+[ "$managers" = vigil-pool-size ] || fail "the value of env var INITIAL_SIZE is owned by [$managers], not by Vigil's field manager alone"
+# Converged: one pod, Ready, not the first one, started with the size the env and the status carry (a size
+# change while the pod rolls rolls it again; each roll is counted).
+started_size() {
+  python3 -c '
+import json, sys
+print(next((e["size"] for e in map(json.loads, open(sys.argv[1])) if e.get("event") == "started"), ""))' \
+    "$root/e2e/.work/node/kubelet/pods/$1/volumes/kubernetes.io~empty-dir/tmp/events.jsonl"
+}
+converged() {
+  local uids u
+  [ "$(k -n $apps get deploy pool-demo -o jsonpath='{.status.updatedReplicas}/{.status.readyReplicas}/{.status.replicas}')" = 1/1/1 ] || return 1
+  uids=$(k -n $apps get pods -l app=pool-demo -o jsonpath='{range .items[*]}{.metadata.uid}{" "}{end}')
+  [ "$(wc -w <<<"$uids")" = 1 ] && u=$(echo $uids) && [ "$u" != "$uid" ] || return 1
+  [ "$(started_size "$u")" = "$(env_size)" ] && [ "$(env_size)" = "$(status_size)" ]
+}
+wait_for 240 "the Deployment did not roll to one new Ready pod started with the delivered size" converged
+t_rolled=$(now)
+new=$(k -n $apps get pods -l app=pool-demo -o jsonpath='{.items[0].metadata.name}')
+final=$(env_size)
+[ "$(k -n $apps get pod "$new" -o jsonpath='{.status.containerStatuses[0].restartCount}')" = 0 ] || fail "the new demo pod restarted"
+rolls=$(( $(k -n $apps get rs -l app=pool-demo -o name | wc -l) - 1 ))
+sizes=$(k -n $apps get rs -l app=pool-demo -o jsonpath='{range .items[*]}{.spec.template.spec.containers[0].env[?(@.name=="INITIAL_SIZE")].value}{" "}{end}')
+echo "Env delivery: size $delivered in the Deployment's env $(awk "BEGIN{printf \"%.1f\", $t_env_set - $t_env}") s after the switch (owned by field manager vigil-pool-size alone); $rolls roll(s) (ReplicaSets with INITIAL_SIZE: $sizes), the pod $new Ready and started with pool size $final $(awk "BEGIN{printf \"%.1f\", $t_rolled - $t_env_set}") s after the first delivery; the first pod replaced, not restarted, no container restarts"
 echo "pool-pod checks passed"

@@ -77,7 +77,7 @@ echo 1 > /proc/sys/net/ipv4/ip_forward
 # The apiserver's serving certificate gets the bridge address as one more name, so that pods can verify it there
 # (kwokctl's certificate names 127.0.0.1 and the host's addresses; there is no kube-proxy for the Service IP). Same
 # key, same subject, one more address, signed by the cluster's CA.
-pki=$(dirname "$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["certificate-authority"])' "$KUBECONFIG")")
+pki=$(dirname "$(python3 e2e/node/kubeconfig.py ca)")
 if ! openssl x509 -in "$pki/admin.crt" -noout -ext subjectAltName | grep -q 10.244.0.1; then
   sans=$(openssl x509 -in "$pki/admin.crt" -noout -ext subjectAltName | tail -1 | sed 's/IP Address:/IP:/g; s/ //g')
   subject=$(openssl x509 -in "$pki/admin.crt" -noout -subject -nameopt compat | sed 's/^subject=//')
@@ -88,7 +88,7 @@ if ! openssl x509 -in "$pki/admin.crt" -noout -ext subjectAltName | grep -q 10.2
     -extfile "$n/san.ext" -out "$n/admin.crt" 2>/dev/null
   cp "$n/admin.crt" "$pki/admin.crt"
   # kube-apiserver reloads its serving certificate from disk by itself: wait until it serves the new one.
-  port=${KUBECONFIG_PORT:-$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["server"].rsplit(":",1)[1])' "$KUBECONFIG")}
+  port=${KUBECONFIG_PORT:-$(python3 e2e/node/kubeconfig.py port)}
   for _ in $(seq 1 120); do
     echo | openssl s_client -connect "127.0.0.1:$port" 2>/dev/null | openssl x509 -noout -ext subjectAltName 2>/dev/null \
       | grep -q 10.244.0.1 && break
@@ -132,7 +132,7 @@ healthzPort: 10348
 authentication:
   anonymous: {enabled: false}
   webhook: {enabled: true}
-  x509: {clientCAFile: $(dirname "$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["certificate-authority"])' "$KUBECONFIG")")/ca.crt}
+  x509: {clientCAFile: $(dirname "$(python3 e2e/node/kubeconfig.py ca)")/ca.crt}
 authorization: {mode: Webhook}
 containerRuntimeEndpoint: unix://$n/containerd.sock
 registerWithTaints:

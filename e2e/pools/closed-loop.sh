@@ -67,14 +67,7 @@ spec:
   workloadRef: {name: pool-demo}
   metrics: {port: $metrics_port, interval: 5s}
   pools:
-    - name: cache
-      signals: {naming: RedisClient}
-      targets: {waitsPerSecond: "0.5", utilisationPercent: 70}
-      size: {min: 2, max: 40, initial: 4}
-      behavior:
-        evaluationInterval: 5s
-        scaleUp: {maxIncreasePercent: 300}
-        scaleDown: {maxDecreasePercent: 50, stabilizationSeconds: 30}
+$(grep -v '^#' "$here/cache-pool.yaml" | sed 's/^/    /')
       budget: {maxConnections: 48}
 YAML
 

@@ -19,13 +19,11 @@ public class Leadership {
     private final String identity;
     private volatile boolean leading;
     private volatile String leader;
+    private volatile boolean shuttingDown;
+    private volatile boolean leadingAtShutdown;
 
     public Leadership() {
-        this(defaultIdentity());
-    }
-
-    public Leadership(String identity) {
-        this.identity = identity;
+        this.identity = defaultIdentity();
     }
 
     /** The pod's name in-cluster (HOSTNAME), else this machine's host name. */
@@ -64,6 +62,21 @@ public class Leadership {
     public void stoppedLeading() {
         leading = false;
         LOG.infof("%s stopped leading", identity);
+    }
+
+    /** The process is stopping: losing the Lease from now on is expected. Remembers whether it led until then. */
+    public void shuttingDown() {
+        leadingAtShutdown = leading;
+        shuttingDown = true;
+    }
+
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Whether this replica led when its shutdown began (so that it is the one to hand the Lease back). */
+    public boolean ledAtShutdown() {
+        return shuttingDown && leadingAtShutdown;
     }
 
     public void observedLeader(String holder) {

@@ -4,6 +4,7 @@ import dev.vigil.config.Settings;
 import dev.vigil.kube.Leadership;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Singleton;
 
 /**
@@ -12,7 +13,10 @@ import jakarta.inject.Singleton;
  * vigil.leader-election.lease-namespace (the chart sets the operator's namespace); unset, in-cluster, it is
  * inferred from the pod's service account. Each replica's identity is its pod name; what it observes of the election
  * goes to {@link Leadership}, so that a standby can send service-discovery requests on to the leader. A replica that
- * loses the Lease exits (its pod restarts as a standby) rather than keep state it no longer owns.
+ * loses the Lease while running exits (its pod restarts as a standby) rather than keep state it no longer owns. It
+ * exits through Quarkus' own shutdown, not the SDK's {@code System.exit} (exitOnStopLeading is off): the SDK stops
+ * leading from inside the shutdown when the pod is deleted, and {@code System.exit} there blocks the JVM until the
+ * kubelet kills it, so the Lease was never handed back ({@link LeaseRelease}).
  */
 @Singleton
 public class VigilLeaderElection extends LeaderElectionConfiguration {
@@ -20,7 +24,14 @@ public class VigilLeaderElection extends LeaderElectionConfiguration {
         super(settings.leaseName(), settings.leaseNamespace().orElse(null),
                 LEASE_DURATION_DEFAULT_VALUE, RENEW_DEADLINE_DEFAULT_VALUE, RETRY_PERIOD_DEFAULT_VALUE,
                 leadership.identity(),
-                new LeaderCallbacks(leadership::startedLeading, leadership::stoppedLeading, leadership::observedLeader),
-                true);
+                new LeaderCallbacks(leadership::startedLeading, () -> stopped(leadership), leadership::observedLeader),
+                false);
+    }
+
+    private static void stopped(Leadership leadership) {
+        leadership.stoppedLeading();
+        if (!leadership.isShuttingDown()) {
+            Quarkus.asyncExit(1);
+        }
     }
 }

@@ -77,10 +77,7 @@ public class ServiceDiscoveryEndpoint {
         if (other.isPresent()) {
             // A standby: the plans are the leader's; it checks the token itself.
             LeaderProxy.Reply r = leader.forward(other.get(), rc.request().path(), auth);
-            if (r.status() == 503) {
-                rc.response().putHeader("Retry-After", "2");
-            }
-            rc.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType()).end(r.body());
+            send(rc, r.status(), r.contentType(), r.body());
             return;
         }
         String expected = "system:serviceaccount:" + namespace + ":" + Names.collectorServiceAccount(fleet);
@@ -100,7 +97,6 @@ public class ServiceDiscoveryEndpoint {
         if (state.isEmpty()) {
             // Not planned yet (a leader that just took over, a fleet just created): a failed refresh, so that the
             // collectors keep the targets they have rather than drop them.
-            rc.response().putHeader("Retry-After", "2");
             reply(rc, 503, "no shard plan for TelemetryCollector " + namespace + "/" + fleet + " (yet)");
             return;
         }
@@ -140,6 +136,14 @@ public class ServiceDiscoveryEndpoint {
     }
 
     private static void reply(RoutingContext rc, int status, String message) {
-        rc.response().setStatusCode(status).putHeader("Content-Type", "text/plain").end(message + "\n");
+        send(rc, status, "text/plain", message + "\n");
+    }
+
+    /** Every 503 (nobody can answer now) carries Retry-After: a failed refresh, the collectors keep their targets. */
+    private static void send(RoutingContext rc, int status, String contentType, String body) {
+        if (status == 503) {
+            rc.response().putHeader("Retry-After", "2");
+        }
+        rc.response().setStatusCode(status).putHeader("Content-Type", contentType).end(body);
     }
 }

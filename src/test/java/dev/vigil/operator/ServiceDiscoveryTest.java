@@ -1,9 +1,9 @@
 package dev.vigil.operator;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.kube.ScriptedTokenReviews;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,16 +46,7 @@ class ServiceDiscoveryTest {
     void tokens() {
         Map<String, String> users = Map.of("fleet-token", FLEET_SA, "other-token", "system:serviceaccount:sd-b:platform-collector",
                 "c-token", "system:serviceaccount:sd-c:platform-collector");
-        server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(201, request -> {
-            String body = request.getBody().readUtf8();
-            String token = users.keySet().stream().filter(t -> body.contains("\"" + t + "\"")).findFirst().orElse(null);
-            var status = new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().withNewStatus()
-                    .withAuthenticated(token != null);
-            if (token != null) {
-                status = status.withNewUser().withUsername(users.get(token)).endUser();
-            }
-            return status.endStatus().build();
-        }).always();
+        ScriptedTokenReviews.answer(server, users);
     }
 
     static Pod pod(String ns, String name, String ip, String phase) {

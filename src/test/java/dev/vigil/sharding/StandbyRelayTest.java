@@ -2,8 +2,8 @@ package dev.vigil.sharding;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.kube.Leadership;
+import dev.vigil.kube.ScriptedTokenReviews;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.restassured.RestAssured.given;
@@ -50,14 +51,7 @@ class StandbyRelayTest {
 
     @BeforeEach
     void leaderPod() throws Exception {
-        server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(201, request -> {
-            boolean fleet = request.getBody().readUtf8().contains("\"fleet-token\"");
-            var status = new TokenReviewBuilder().withNewStatus().withAuthenticated(fleet);
-            if (fleet) {
-                status = status.withNewUser().withUsername(FLEET_SA).endUser();
-            }
-            return status.endStatus().build();
-        }).always();
+        ScriptedTokenReviews.answer(server, Map.of("fleet-token", FLEET_SA));
         leader = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         leader.createContext("/sd/v1/", exchange -> {
             seen.add(exchange.getRequestURI().getPath() + " auth=" + exchange.getRequestHeaders().getFirst("Authorization")
