@@ -176,44 +176,51 @@ if statistics.median(api) > 2.0:
 PY
 
 # Env delivery: the same pool, its size now in the env var INITIAL_SIZE of container app (what the demo reads at
-# start). The roll is the delivery: the new pod must start with the size Vigil recorded, and it is the only change.
-t_env=$(now)
-k -n $apps patch isvc pool-demo --type json \
-  -p '[{"op":"add","path":"/spec/pools/0/delivery","value":{"type":"Env","container":"app","envName":"INITIAL_SIZE"}}]' >/dev/null
+# start). The roll is the delivery: the running pod must have started with the size Vigil recorded.
 env_size() { k -n $apps get deploy pool-demo -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="INITIAL_SIZE")].value}'; }
 status_size() { k -n $apps get isvc pool-demo -o jsonpath='{.status.pools[0].size}'; }
-wait_for 60 "Vigil did not put the pool size into the Deployment's env" '[ "$(env_size)" != 4 ] && [ "$(env_size)" = "$(status_size)" ]'
-delivered=$(env_size)
-t_env_set=$(now)
-# Who owns the value of that env entry (the manifest's kubectl apply set 4; Vigil's apply took it over).
-managers=$(k -n $apps get deploy pool-demo --show-managed-fields -o json | python3 -c '
+# The field managers that own the value of that env entry (the manifest's kubectl apply set it first).
+value_owners() {
+  k -n $apps get deploy pool-demo --show-managed-fields -o json | python3 -c '
 import json, sys
 entry = "k:" + json.dumps({"name": "INITIAL_SIZE"}, separators=(",", ":"))
 def owns(node):
     return isinstance(node, dict) and any((key == entry and "f:value" in v) or owns(v) for key, v in node.items())
-print(" ".join(sorted(f["manager"] for f in json.load(sys.stdin)["metadata"]["managedFields"] if owns(f.get("fieldsV1")))))')
-[ "$managers" = vigil-pool-size ] || fail "the value of env var INITIAL_SIZE is owned by [$managers], not by Vigil's field manager alone"
-# Converged: one pod, Ready, not the first one, started with the size the env and the status carry (a size
-# change while the pod rolls rolls it again; each roll is counted).
+print(" ".join(sorted(f["manager"] for f in json.load(sys.stdin)["metadata"]["managedFields"] if owns(f.get("fieldsV1")))))'
+}
+manifest=$(env_size)
+t_env=$(now)
+k -n $apps patch isvc pool-demo --type json \
+  -p '[{"op":"add","path":"/spec/pools/0/delivery","value":{"type":"Env","container":"app","envName":"INITIAL_SIZE"}}]' >/dev/null
+wait_for 60 "Vigil did not apply the pool size to the Deployment's env" \
+  'grep -qw vigil-pool-size <<<"$(value_owners)" && [ "$(env_size)" = "$(status_size)" ]'
+delivered=$(env_size)
+t_env_set=$(now)
+# A value other than the manifest's is Vigil's alone (its apply forces it); the same value is shared with kubectl.
+[ "$delivered" = "$manifest" ] || [ "$(value_owners)" = vigil-pool-size ] \
+  || fail "the value of env var INITIAL_SIZE is owned by [$(value_owners)], not by Vigil's field manager alone"
 started_size() {
   python3 -c '
 import json, sys
 print(next((e["size"] for e in map(json.loads, open(sys.argv[1])) if e.get("event") == "started"), ""))' \
     "$root/e2e/.work/node/kubelet/pods/$1/volumes/kubernetes.io~empty-dir/tmp/events.jsonl"
 }
+# Converged: one pod, Ready and of the current template, started with the size the env and the status carry (a
+# size change while the pod rolls rolls it again: each roll is counted below).
 converged() {
-  local uids u
+  local uids
   [ "$(k -n $apps get deploy pool-demo -o jsonpath='{.status.updatedReplicas}/{.status.readyReplicas}/{.status.replicas}')" = 1/1/1 ] || return 1
-  uids=$(k -n $apps get pods -l app=pool-demo -o jsonpath='{range .items[*]}{.metadata.uid}{" "}{end}')
-  [ "$(wc -w <<<"$uids")" = 1 ] && u=$(echo $uids) && [ "$u" != "$uid" ] || return 1
-  [ "$(started_size "$u")" = "$(env_size)" ] && [ "$(env_size)" = "$(status_size)" ]
+  uids=$(k -n $apps get pods -l app=pool-demo -o jsonpath='{.items[*].metadata.uid}')
+  [ "$(wc -w <<<"$uids")" = 1 ] && [ "$(started_size $uids)" = "$(env_size)" ] && [ "$(env_size)" = "$(status_size)" ]
 }
-wait_for 240 "the Deployment did not roll to one new Ready pod started with the delivered size" converged
+wait_for 240 "the Deployment did not come to one Ready pod started with the delivered size" converged
 t_rolled=$(now)
 new=$(k -n $apps get pods -l app=pool-demo -o jsonpath='{.items[0].metadata.name}')
+new_uid=$(k -n $apps get pod "$new" -o jsonpath='{.metadata.uid}')
 final=$(env_size)
-[ "$(k -n $apps get pod "$new" -o jsonpath='{.status.containerStatuses[0].restartCount}')" = 0 ] || fail "the new demo pod restarted"
+[ "$final" = "$manifest" ] || [ "$new_uid" != "$uid" ] || fail "the size changed to $final but the first pod still runs"
+[ "$(k -n $apps get pod "$new" -o jsonpath='{.status.containerStatuses[0].restartCount}')" = 0 ] || fail "the demo pod restarted"
 rolls=$(( $(k -n $apps get rs -l app=pool-demo -o name | wc -l) - 1 ))
 sizes=$(k -n $apps get rs -l app=pool-demo -o jsonpath='{range .items[*]}{.spec.template.spec.containers[0].env[?(@.name=="INITIAL_SIZE")].value}{" "}{end}')
-echo "Env delivery: size $delivered in the Deployment's env $(awk "BEGIN{printf \"%.1f\", $t_env_set - $t_env}") s after the switch (owned by field manager vigil-pool-size alone); $rolls roll(s) (ReplicaSets with INITIAL_SIZE: $sizes), the pod $new Ready and started with pool size $final $(awk "BEGIN{printf \"%.1f\", $t_rolled - $t_env_set}") s after the first delivery; the first pod replaced, not restarted, no container restarts"
+echo "Env delivery: size $delivered in the Deployment's env $(awk "BEGIN{printf \"%.1f\", $t_env_set - $t_env}") s after the switch (owners of the value: $(value_owners)); $rolls roll(s) (ReplicaSets with INITIAL_SIZE: $sizes), the pod $new Ready and started with pool size $final $(awk "BEGIN{printf \"%.1f\", $t_rolled - $t_env_set}") s after the first delivery; no container restarted"
 echo "pool-pod checks passed"

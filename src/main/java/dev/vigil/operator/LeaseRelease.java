@@ -19,9 +19,10 @@ import java.time.ZonedDateTime;
  * on its next retry (2 s) instead of waiting the lease duration (15 s) out. The Java Operator SDK's elector never
  * releases it (it is built without release-on-cancel), so this does what client-go's ReleaseOnCancel does: once the
  * operator has stopped (no reconcile and no renewal runs any more) and while this replica still holds the Lease, its
- * holder is cleared and its duration set to 1 s, with a client of its own (the SDK has closed the operator's). Two observers of the shutdown: the first, before the Quarkus
- * Operator SDK stops the operator (its observer has the default priority 2500), marks the replica as shutting down so
- * that losing the Lease then does not make it exit; the second, after, releases.
+ * holder is cleared and its duration set to 1 s, with a client of its own (the SDK has closed the operator's). Two
+ * observers of the shutdown: the first, before the Quarkus Operator SDK stops the operator (its observer has the
+ * default priority 2500), marks the replica as shutting down so that losing the Lease then does not make it exit;
+ * the second, after, releases.
  */
 @Singleton
 public class LeaseRelease {
