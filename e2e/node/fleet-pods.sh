@@ -115,7 +115,7 @@ with open(f"{work}/poll.jsonl", "w") as out:
             for shard in (0, 1, 2):
                 req = urllib.request.Request(f"http://{ip}:8080/sd/v1/{apps}/fleet/{shard}",
                                              headers={"Authorization": "Bearer " + token})
-                at = time.time()
+                asked = time.time()
                 try:
                     with urllib.request.urlopen(req, timeout=3) as r:
                         code, body = r.status, r.read().decode()
@@ -126,7 +126,8 @@ with open(f"{work}/poll.jsonl", "w") as out:
                 targets = []
                 if code == 200:
                     targets = sorted(t for g in json.loads(body) for t in g["targets"])
-                out.write(json.dumps({"at": at, "place": name, "shard": shard, "code": code,
+                # "at" is when the answer came: a request asked just before the kill is answered after it (503).
+                out.write(json.dumps({"at": time.time(), "asked": asked, "place": name, "shard": shard, "code": code,
                                       "targets": targets, "error": body if code != 200 else ""}) + "\n")
         out.flush()
         time.sleep(0.25)
