@@ -12,7 +12,7 @@
 # Service and at each replica's pod IP (failures only inside a fail-over, never a 404 or an empty list), after each
 # hand-off every target is scraped by exactly the shard the plan names, and the targets' `up` series in Prometheus
 # must have no gap. Then the PodDisruptionBudget refuses a second eviction, and a config change rolls the shards one
-# by one. Prints every figure it measures. VIGIL_FLEET_KEEP=1 leaves everything up afterwards.
+# by one. Prints every figure it measures. VIGIL_NODE_KEEP=1 leaves everything up afterwards.
 set -euo pipefail
 ns=vigil-ha
 apps=vigil-ha-apps
@@ -181,7 +181,8 @@ echo "hand-off to 3 shards done $(since "$t_kill") s after the kill: $(settled 3
 wait_for 120 "the third shard did not become Ready" '[ "$(k -n $apps get statefulset fleet-collector -o jsonpath={.status.readyReplicas})" = 3 ]'
 
 # Fail-over 2, the leader's pod deleted (a drain, an eviction): the leader releases the Lease as it stops, the standby
-# must take it within 8 s and reconcile a scale-down to 2, whose hand-off keeps shard 2's targets scraped until shards 0 and 1 have them.
+# must take it within 8 s and reconcile a scale-down to 2, whose hand-off keeps shard 2's targets scraped until
+# shards 0 and 1 have them.
 old=$(leader)
 t_del=$(now)
 k -n $ns delete pod "$old" --wait=false >/dev/null

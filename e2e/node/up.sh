@@ -75,7 +75,7 @@ ip link set vigil0 up
 echo 1 > /proc/sys/net/ipv4/ip_forward
 
 # The apiserver's serving certificate gets the bridge address as one more name, so that pods can verify it there
-# (kwokctl's certificate names 127.0.0.1 and the host's addresses; there is no kube-proxy for the Service IP). Same
+# (kwokctl's certificate names 127.0.0.1 and the host's addresses, not the kubernetes Service's ClusterIP). Same
 # key, same subject, one more address, signed by the cluster's CA.
 pki=$(dirname "$(python3 e2e/node/kubeconfig.py ca)")
 if ! openssl x509 -in "$pki/admin.crt" -noout -ext subjectAltName | grep -q 10.244.0.1; then
