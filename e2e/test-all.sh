@@ -17,6 +17,9 @@ bash e2e/tools/build-tools.sh
 eval "$(bash e2e/tools/bin-path.sh)"
 echo "tools ready in $((SECONDS - t)) s: $VIGIL_HELM, $VIGIL_OTELCOL"
 
+phase "Vigil's confmap provider in the collector distribution (collector/vigilprovider: go test)"
+(cd collector/vigilprovider && GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false go test -count=1 ./...)
+
 phase "build and test the operator (mvn verify)"
 t=$SECONDS
 mvn -B -ntp verify

@@ -21,6 +21,11 @@ echo "images built in $((SECONDS - t)) s"
 # Every suite below runs against the operator started from its image (user 10001, read-only root filesystem).
 export VIGIL_OPERATOR_FROM=${VIGIL_OPERATOR_FROM:-image}
 
+phase "log rules hot-reloaded in node agents, real collector processes on rotating files (e2e/logs)"
+t=$SECONDS
+python3 e2e/logs/reload.py "$VIGIL_OTELCOL" "$root/e2e/.work/logs" 50
+echo "log reload run took $((SECONDS - t)) s"
+
 phase "control plane up"
 t=$SECONDS
 eval "$(bash e2e/cluster/up.sh)"

@@ -5,7 +5,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/versions.env"
 cache=${VIGIL_CACHE:-$HOME/.cache/vigil}
 echo "export VIGIL_HELM=$cache/bin/helm-$HELM_VERSION/helm"
-echo "export VIGIL_OTELCOL=$cache/bin/otelcol-vigil-$OTELCOL_CORE_VERSION/otelcol-vigil"
+echo "export VIGIL_OTELCOL=$cache/bin/otelcol-vigil-$(bash "$here/otelcol-key.sh")/otelcol-vigil"
 echo "export KUBE_BIN=$cache/bin/kube-$KUBE_VERSION"
 echo "export KUBECTL=$cache/bin/kube-$KUBE_VERSION/kubectl"
 echo "export KUBELET=$cache/bin/kube-$KUBE_VERSION/kubelet"

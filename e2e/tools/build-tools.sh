@@ -21,14 +21,15 @@ build_helm() {
 }
 
 build_otelcol() {
-  local dir=$cache/bin/otelcol-vigil-$OTELCOL_CORE_VERSION
+  local dir; dir=$cache/bin/otelcol-vigil-$(bash "$here/otelcol-key.sh")
   [ -x "$dir/otelcol-vigil" ] && return 0
   echo "building the OpenTelemetry collector $OTELCOL_CORE_VERSION with the Collector Builder ..."
   local t0=$SECONDS
   local bdir=$cache/bin/ocb-$OTELCOL_BUILDER_VERSION
   [ -x "$bdir/builder" ] || GOBIN="$bdir" go install "go.opentelemetry.io/collector/cmd/builder@$OTELCOL_BUILDER_VERSION"
   local work; work=$(mktemp -d)
-  sed -e "s|@CORE@|$OTELCOL_CORE_VERSION|g" -e "s|@CONTRIB@|$OTELCOL_CONTRIB_VERSION|g" -e "s|@OUT@|$work/dist|g" \
+  sed -e "s|@CORE@|$OTELCOL_CORE_VERSION|g" -e "s|@CONTRIB@|$OTELCOL_CONTRIB_VERSION|g" \
+    -e "s|@CONFMAP@|$OTELCOL_CONFMAP_VERSION|g" -e "s|@VIGIL@|$(cd "$here/../../collector" && pwd)|g" -e "s|@OUT@|$work/dist|g" \
     "$here/otelcol-builder.yaml" > "$work/builder.yaml"
   "$bdir/builder" --config="$work/builder.yaml"
   mkdir -p "$dir"

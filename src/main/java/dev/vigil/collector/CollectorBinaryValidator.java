@@ -33,17 +33,20 @@ public class CollectorBinaryValidator {
         return binary.isPresent();
     }
 
+    private static final java.util.regex.Pattern VIGIL_REFERENCE = java.util.regex.Pattern.compile("\"?\\$\\{vigil:[^}]*}\"?");
+
     /** Problems the real collector reports for the plan's config; empty when it accepts it or when disabled. */
     public List<String> validate(FleetPlan plan) {
         if (binary.isEmpty()) {
             return List.of();
         }
         return check.verdict(plan.configHash(), () -> {
-            // The environment a shard pod has, so that ${env:...} references resolve as they will there.
-            ExternalCheck.Run run = check.run(plan.configYaml(), ".yaml",
+            // The environment a collector pod has, so that ${env:...} references resolve as they will there. An
+            // agent's ${vigil:URL} operators are checked as the empty list: what is served is checked where it is made.
+            ExternalCheck.Run run = check.run(VIGIL_REFERENCE.matcher(plan.configYaml()).replaceAll("[]"), ".yaml",
                     file -> List.of(binary.get().toString(), "validate", "--config=" + file),
-                    Map.of(CollectorConfig.SHARD_ENV, "0", CollectorConfig.OTLP_TOKEN_ENV, "validation",
-                            CollectorConfig.REMOTE_WRITE_TOKEN_ENV, "validation"));
+                    Map.of(CollectorConfig.SHARD_ENV, "0", CollectorConfig.NODE_NAME_ENV, "validation",
+                            CollectorConfig.OTLP_TOKEN_ENV, "validation", CollectorConfig.REMOTE_WRITE_TOKEN_ENV, "validation"));
             return run.exitCode() == 0 ? List.of()
                     : List.of("the collector rejected the configuration: " + summary(run.output()));
         });

@@ -22,6 +22,8 @@ import java.util.Map;
  */
 public final class CollectorConfig {
     public static final String SHARD_ENV = "VIGIL_SHARD";
+    /** An agent pod's node (the downward API's spec.nodeName). */
+    public static final String NODE_NAME_ENV = "K8S_NODE_NAME";
     public static final String OTLP_TOKEN_ENV = "VIGIL_OTLP_TOKEN";
     public static final String REMOTE_WRITE_TOKEN_ENV = "VIGIL_REMOTE_WRITE_TOKEN";
     public static final int OTLP_GRPC_PORT = 4317;
@@ -37,7 +39,8 @@ public final class CollectorConfig {
 
     /** The capabilities' parts of the configuration, applied in this order (it is the order of the file). */
     static final List<ConfigContribution> CONTRIBUTIONS = List.of(new CollectorTelemetryContribution(),
-            new OtlpReceiverContribution(), new ShardScrapeContribution(), new PipelineProcessorsContribution(),
+            new OtlpReceiverContribution(), new ShardScrapeContribution(), new NodeLogsContribution(),
+            new PipelineProcessorsContribution(),
             new ExportersContribution());
 
     /**
@@ -51,7 +54,9 @@ public final class CollectorConfig {
     public static Map<String, Object> generate(TelemetryCollector fleet, CollectorSettings settings) {
         CollectorConfigBuilder config = new CollectorConfigBuilder();
         for (ConfigContribution c : CONTRIBUTIONS) {
-            c.contribute(fleet, settings, config);
+            if (c.appliesTo(fleet)) {
+                c.contribute(fleet, settings, config);
+            }
         }
         return config.toMap();
     }

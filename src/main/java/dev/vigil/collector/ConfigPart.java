@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  */
 final class ConfigPart implements Part<FleetContext> {
     /** The services this fleet collects and the plan for its config, for the shard planning. */
-    record Planned(List<ScrapeTarget> targets, List<TelemetryCollector> fleets, FleetPlanner.Outcome outcome) {
+    record Planned(List<ScrapeTarget> targets, List<InstrumentedService> collected, List<TelemetryCollector> fleets,
+            FleetPlanner.Outcome outcome) {
     }
 
     private final Supplier<List<InstrumentedService>> services;
@@ -50,20 +51,29 @@ final class ConfigPart implements Part<FleetContext> {
         TelemetryCollector fleet = ctx.fleet();
         List<TelemetryCollector> fleets = ctx.josdk().getPrimaryCache().list().toList();
         List<ScrapeTarget> targets = new ArrayList<>();
+        List<InstrumentedService> collected = new ArrayList<>();
         for (InstrumentedService s : services.get()) {
-            Optional<TelemetryCollector> chosen = FleetSelection.chooseFleet(s, fleets, namespaceLabels);
+            Optional<TelemetryCollector> chosen = FleetSelection.chooseFleet(s, fleets, namespaceLabels,
+                    fleet.getSpec().modeOrDefault());
             if (chosen.isPresent() && ResourceID.fromResource(chosen.get()).equals(ResourceID.fromResource(fleet))) {
-                FleetPlanner.target(s).ifPresent(targets::add);
+                if (fleet.getSpec().agent()) {
+                    collected.add(s);
+                } else {
+                    FleetPlanner.target(s).ifPresent(t -> {
+                        targets.add(t);
+                        collected.add(s);
+                    });
+                }
             }
         }
-        FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, targets, settings);
+        FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, collected.size(), settings);
         if (outcome.valid() && binaryValidator.enabled()) {
             List<String> problems = binaryValidator.validate(outcome.plan());
             if (!problems.isEmpty()) {
                 outcome = new FleetPlanner.Outcome(null, problems);
             }
         }
-        ctx.decided(Planned.class, new Planned(targets, fleets, outcome));
+        ctx.decided(Planned.class, new Planned(targets, collected, fleets, outcome));
         if (outcome.valid()) {
             return PartOutcome.NONE;
         }

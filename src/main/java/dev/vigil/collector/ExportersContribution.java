@@ -45,9 +45,11 @@ final class ExportersContribution implements ConfigContribution {
                 config.extension("bearertokenauth/otlp", map("token", "${env:" + CollectorConfig.OTLP_TOKEN_ENV + "}"));
                 otlp.put("auth", map("authenticator", "bearertokenauth/otlp"));
             }
-            config.exporter(type, otlp).export(type, Signal.METRICS, Signal.TRACES);
+            // Every signal the fleet has a pipeline for (metrics and traces for shards, logs for agents).
+            config.exporter(type, otlp).export(type, config.signals().toArray(Signal[]::new));
         }
-        if (ex != null && ex.prometheusRemoteWrite != null) {
+        // Remote write carries metrics only (an agent fleet has none, and admission refuses it there).
+        if (ex != null && ex.prometheusRemoteWrite != null && config.signals().contains(Signal.METRICS)) {
             Map<String, Object> rw = map("endpoint", ex.prometheusRemoteWrite.url);
             if (Boolean.TRUE.equals(ex.prometheusRemoteWrite.insecureSkipVerify)) {
                 rw.put("tls", map("insecure_skip_verify", true));

@@ -31,7 +31,8 @@ public final class FleetPlanner {
         }
     }
 
-    public static Outcome plan(TelemetryCollector fleet, List<ScrapeTarget> targets, CollectorSettings settings) {
+    /** @param services how many InstrumentedServices the fleet collects (for status) */
+    public static Outcome plan(TelemetryCollector fleet, int services, CollectorSettings settings) {
         JsonNode fragment = fleet.getSpec().config;
         if (fragment != null && !fragment.isNull() && !fragment.isObject()) {
             return new Outcome(null, List.of("spec.config: must be a map of collector configuration sections"));
@@ -43,7 +44,7 @@ public final class FleetPlanner {
             return new Outcome(null, problems);
         }
         String yaml = Yaml.write(config);
-        return new Outcome(new FleetPlan(yaml, Names.sha256Hex(yaml).substring(0, 16), targets.size(),
+        return new Outcome(new FleetPlan(yaml, Names.sha256Hex(yaml).substring(0, 16), services,
                 fleet.getSpec().shardsOrDefault()), List.of());
     }
 
@@ -69,6 +70,10 @@ public final class FleetPlanner {
         out.add(CollectorRole.build(fleet));
         out.add(CollectorRoleBinding.build(fleet));
         out.add(CollectorConfigMap.build(fleet, plan));
+        if (fleet.getSpec().agent()) {
+            out.add(CollectorDaemonSet.build(fleet, plan));
+            return out;
+        }
         out.add(CollectorHeadlessService.build(fleet));
         out.add(CollectorOtlpService.build(fleet));
         out.add(CollectorStatefulSet.build(fleet, plan));

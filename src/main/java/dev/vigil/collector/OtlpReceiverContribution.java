@@ -19,6 +19,11 @@ final class OtlpReceiverContribution implements ConfigContribution {
     }
 
     @Override
+    public boolean appliesTo(TelemetryCollector fleet) {
+        return !fleet.getSpec().agent();
+    }
+
+    @Override
     public void contribute(TelemetryCollector fleet, CollectorSettings settings, CollectorConfigBuilder config) {
         config.receiver("otlp", map("protocols", map(
                 "grpc", map("endpoint", "0.0.0.0:" + CollectorConfig.OTLP_GRPC_PORT),

@@ -26,6 +26,11 @@ final class ShardScrapeContribution implements ConfigContribution {
     }
 
     @Override
+    public boolean appliesTo(TelemetryCollector fleet) {
+        return !fleet.getSpec().agent();
+    }
+
+    @Override
     public void contribute(TelemetryCollector fleet, CollectorSettings settings, CollectorConfigBuilder config) {
         config.receiver("prometheus", map("config", map(
                 "global", map("scrape_interval", fleet.getSpec().scrapeIntervalOrDefault()),

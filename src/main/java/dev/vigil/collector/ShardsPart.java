@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 /**
  * Which shard scrapes which pod: the plan the service-discovery endpoint serves, hand-offs included; the
  * StatefulSet's size (removed shards drain before their pods go); per-shard counts, imbalance, hand-offs and the
- * target-cap condition in status. Not run while the config is rejected (nothing changes then).
+ * target-cap condition in status. Not run while the config is rejected (nothing changes then), nor for agent fleets.
  */
 final class ShardsPart implements Part<FleetContext> {
     /** Until a collector scrapes by a new target list: the SD refresh (5 s) plus the scrape manager's reload (5 s). */
@@ -61,6 +61,9 @@ final class ShardsPart implements Part<FleetContext> {
         shardPlans.retain(planned.fleets().stream().map(ResourceID::fromResource).collect(Collectors.toSet()));
         gauges.retainFleets(planned.fleets().stream()
                 .map(f -> f.getMetadata().getNamespace() + "/" + f.getMetadata().getName()).collect(Collectors.toSet()));
+        if (fleet.getSpec().agent()) {
+            return PartOutcome.NONE;
+        }
         Instant now = clock.instant();
         List<ScrapeEndpoint> endpoints = FleetTargets.of(planned.targets(), pods, fleet.getSpec().scrapeIntervalOrDefault());
         ShardPlan shardPlan = shardPlans.update(ResourceID.fromResource(fleet), endpoints, fleet.getSpec().shardsOrDefault(),
@@ -74,11 +77,16 @@ final class ShardsPart implements Part<FleetContext> {
 
     @Override
     public void prepare(FleetContext ctx) {
-        FleetPlan.KEY.put(ctx.josdk(), ctx.requireDecision(FleetPlan.class));
+        if (!ctx.fleet().getSpec().agent()) {
+            FleetPlan.KEY.put(ctx.josdk(), ctx.requireDecision(FleetPlan.class));
+        }
     }
 
     @Override
     public PartOutcome deliver(FleetContext ctx) {
+        if (ctx.fleet().getSpec().agent()) {
+            return PartOutcome.NONE;
+        }
         ShardPlan plan = ctx.requireDecision(ShardPlan.class);
         TelemetryCollector fleet = ctx.fleet();
         fillTargets(ctx.next(), plan);

@@ -8,6 +8,7 @@ import dev.vigil.dashboard.DashboardPart;
 import dev.vigil.dashboard.FleetDashboardConfigMap;
 import dev.vigil.kube.CrdPresence;
 import dev.vigil.kube.FieldManagers;
+import dev.vigil.logs.AgentRules;
 import dev.vigil.naming.Labels;
 import dev.vigil.reconcile.NotReady;
 import dev.vigil.reconcile.Part;
@@ -24,6 +25,8 @@ import dev.vigil.telemetry.OperatorGauges;
 import dev.vigil.telemetry.ReconcileTelemetry;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -51,7 +54,7 @@ import java.util.stream.Collectors;
 
 /**
  * Reconciles a TelemetryCollector fleet by running its parts in order (see {@link dev.vigil.reconcile.Part}): the
- * collector configuration, shard planning, the dashboard. The owned objects are JOSDK dependents, invoked explicitly
+ * collector configuration, shard planning (shard fleets), the agents' log operators (agent fleets), the dashboard. The owned objects are JOSDK dependents, invoked explicitly
  * so that an invalid configuration leaves every running object untouched.
  */
 @ControllerConfiguration(name = TelemetryCollectorReconciler.NAME, fieldManager = FieldManagers.OPERATOR)
@@ -60,10 +63,14 @@ import java.util.stream.Collectors;
         @Dependent(type = CollectorRole.class, name = "role"),
         @Dependent(type = CollectorRoleBinding.class, name = "rolebinding"),
         @Dependent(type = CollectorConfigMap.class, name = "configmap"),
-        @Dependent(type = CollectorHeadlessService.class, name = "headless-service"),
-        @Dependent(type = CollectorOtlpService.class, name = "otlp-service"),
-        @Dependent(type = CollectorStatefulSet.class, name = "statefulset", dependsOn = "configmap"),
-        @Dependent(type = CollectorPodDisruptionBudget.class, name = "pdb"),
+        @Dependent(type = CollectorHeadlessService.class, name = "headless-service",
+                reconcilePrecondition = FleetModes.Shards.class),
+        @Dependent(type = CollectorOtlpService.class, name = "otlp-service", reconcilePrecondition = FleetModes.Shards.class),
+        @Dependent(type = CollectorStatefulSet.class, name = "statefulset", dependsOn = "configmap",
+                reconcilePrecondition = FleetModes.Shards.class),
+        @Dependent(type = CollectorPodDisruptionBudget.class, name = "pdb", reconcilePrecondition = FleetModes.Shards.class),
+        @Dependent(type = CollectorDaemonSet.class, name = "daemonset", dependsOn = "configmap",
+                reconcilePrecondition = FleetModes.Agent.class),
         @Dependent(type = FleetDashboardConfigMap.class, name = "dashboard",
                 reconcilePrecondition = FleetDashboardConfigMap.Wanted.class)
 })
@@ -84,6 +91,8 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     CrdPresence crds;
     @Inject
     Settings settings;
+    @Inject
+    AgentRules agentRules;
 
     Clock clock = Clock.systemUTC();
     private InformerEventSource<InstrumentedService, TelemetryCollector> services;
@@ -97,6 +106,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 new ConfigPart(() -> services.list().toList(), this::namespaceLabels, binaryValidator, settings.collector(),
                         events),
                 new ShardsPart(shardPlans, gauges, events, ns -> pods.list(ns).toList(), clock),
+                new AgentsPart(agentRules),
                 DashboardPart.forFleets(crds, settings.dashboards()));
     }
 
@@ -142,6 +152,11 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         FleetContext ctx = new FleetContext(fleet, old, next, conditions, context);
 
         PartOutcome outcome = Parts.run(parts, ctx);
+        if (fleet.getSpec().agent()) {
+            agentsReady(fleet, old, next, conditions, context, outcome.worst());
+            next.conditions = conditions.build();
+            return StatusPatch.of(fleet, old, next, outcome.recheckAfter());
+        }
         int desired = fleet.getSpec().shardsOrDefault();
         Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
         fillShards(next, sts, desired);
@@ -165,6 +180,39 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         }
         next.conditions = conditions.build();
         return StatusPatch.of(fleet, old, next, outcome.recheckAfter());
+    }
+
+    /** An agent fleet is ready when every node that should run an agent runs a ready one of the current spec. */
+    private void agentsReady(TelemetryCollector fleet, TelemetryCollectorStatus old, TelemetryCollectorStatus next,
+            Conditions conditions, Context<TelemetryCollector> context, Optional<NotReady> notReady) {
+        Optional<DaemonSetStatus> ds = context.getSecondaryResource(DaemonSet.class)
+                .filter(d -> d.getStatus() != null && d.getStatus().getObservedGeneration() != null
+                        && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration())
+                .map(DaemonSet::getStatus);
+        int desired = ds.map(DaemonSetStatus::getDesiredNumberScheduled).orElse(0);
+        int ready = ds.map(DaemonSetStatus::getNumberReady).orElse(0);
+        int updated = ds.map(s -> s.getUpdatedNumberScheduled() == null ? 0 : s.getUpdatedNumberScheduled()).orElse(0);
+        next.replicas = ds.map(DaemonSetStatus::getCurrentNumberScheduled).orElse(0);
+        next.readyReplicas = ready;
+        next.agents = ready + "/" + desired;
+        if (notReady.isPresent()) {
+            conditions.set(Reasons.READY, false, notReady.get().reason(), notReady.get().message());
+            return;
+        }
+        if (ds.isEmpty()) {
+            conditions.set(Reasons.READY, false, Reasons.AGENTS_NOT_READY, "waiting for the DaemonSet controller");
+        } else if (desired == 0) {
+            conditions.set(Reasons.READY, false, Reasons.NO_NODES, "no node matches spec.nodeSelector and "
+                    + "spec.tolerations: no agent runs");
+        } else if (ready == desired && updated == desired) {
+            conditions.set(Reasons.READY, true, Reasons.ALL_AGENTS_READY, "all " + desired + " node agents are ready");
+        } else {
+            conditions.set(Reasons.READY, false, Reasons.AGENTS_NOT_READY, "rolling out: " + ready + " of " + desired
+                    + " node agents ready, " + updated + " running the current spec and configuration");
+        }
+        if (old != null && old.configHash != null && !old.configHash.equals(next.configHash)) {
+            events.normal(fleet, "ConfigUpdated", "collector configuration changed; rolling the node agents");
+        }
     }
 
     private static void fillShards(TelemetryCollectorStatus next, Optional<StatefulSet> sts, int desired) {

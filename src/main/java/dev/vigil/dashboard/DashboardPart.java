@@ -43,10 +43,19 @@ public final class DashboardPart<C extends ReconcileContext<P, ?>, P extends Has
                 s -> s.getSpec().dashboard, GrafanaOperatorDashboard::forService);
     }
 
+    /** Agent fleets get no fleet dashboard (its panels are the shards' scrape and export figures). */
+    private static final DashboardSpec NO_DASHBOARD = disabled();
+
+    private static DashboardSpec disabled() {
+        DashboardSpec spec = new DashboardSpec();
+        spec.enabled = false;
+        return spec;
+    }
+
     public static <C extends ReconcileContext<TelemetryCollector, ?>> DashboardPart<C, TelemetryCollector> forFleets(
             CrdPresence crds, DashboardSettings settings) {
         return new DashboardPart<>(crds, settings, f -> Names.fleetDashboard(f.getMetadata().getName()),
-                f -> f.getSpec().dashboard, GrafanaOperatorDashboard::forFleet);
+                f -> f.getSpec().agent() ? NO_DASHBOARD : f.getSpec().dashboard, GrafanaOperatorDashboard::forFleet);
     }
 
     @Override

@@ -47,7 +47,7 @@ public class FleetDashboardConfigMap extends CRUDKubernetesDependentResource<Con
         @Override
         public boolean isMet(DependentResource<ConfigMap, TelemetryCollector> dependent, TelemetryCollector fleet,
                 Context<TelemetryCollector> context) {
-            return ServiceDashboardConfigMap.enabled(fleet.getSpec().dashboard)
+            return !fleet.getSpec().agent() && ServiceDashboardConfigMap.enabled(fleet.getSpec().dashboard)
                     && !DashboardDelivery.of(context).grafanaDashboard();
         }
     }

@@ -21,6 +21,11 @@ public final class Names {
         return fit(fleet + "-collector", STATEFULSET_MAX);
     }
 
+    /** An agent fleet's DaemonSet; its pods are named {@code <this>-<5 characters>}. */
+    public static String collectorDaemonSet(String fleet) {
+        return fit(fleet + "-agent", STATEFULSET_MAX);
+    }
+
     public static String collectorConfigMap(String fleet) {
         return fit(fleet + "-collector-config", LABEL_MAX);
     }

@@ -127,10 +127,15 @@ public final class Render {
         for (TelemetryCollector fleet : fleets) {
             String id = "TelemetryCollector " + fleet.getMetadata().getNamespace() + "/" + fleet.getMetadata().getName();
             List<ScrapeTarget> targets = new ArrayList<>();
+            int collected = 0;
             for (InstrumentedService s : services) {
                 Optional<TelemetryCollector> chosen = FleetSelection.chooseFleet(s, fleets,
-                        ns -> namespaceLabels.getOrDefault(ns, Map.of()));
+                        ns -> namespaceLabels.getOrDefault(ns, Map.of()), fleet.getSpec().modeOrDefault());
                 if (chosen.isEmpty() || chosen.get() != fleet) {
+                    continue;
+                }
+                if (fleet.getSpec().agent()) {
+                    collected++;
                     continue;
                 }
                 String kind = s.getSpec().workloadRef.kindOrDefault().name();
@@ -144,8 +149,9 @@ public final class Render {
                 LabelSelector selector = w instanceof Deployment d ? d.getSpec().getSelector()
                         : ((StatefulSet) w).getSpec().getSelector();
                 targets.add(FleetPlanner.target(s, selector));
+                collected++;
             }
-            FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, targets, settings.collector());
+            FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, collected, settings.collector());
             if (!outcome.valid()) {
                 outcome.problems().forEach(p -> errors.add(id + ": ConfigValid=False: " + p));
                 continue;

@@ -3,6 +3,7 @@ package dev.vigil.selection;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.ServiceSelectorSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.api.v1alpha1.TelemetryCollectorSpec;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -41,17 +42,30 @@ public final class FleetSelection {
         return namespaceOk && LabelSelectors.matches(sel == null ? null : sel.selector, service.getMetadata().getLabels());
     }
 
+    /** The metrics fleet (spec.mode shards) that collects {@code service}'s metrics and traces. */
     public static Optional<TelemetryCollector> chooseFleet(InstrumentedService service, Collection<TelemetryCollector> fleets,
             Function<String, Map<String, String>> namespaceLabels) {
+        return chooseFleet(service, fleets, namespaceLabels, TelemetryCollectorSpec.Mode.shards);
+    }
+
+    /**
+     * The fleet of {@code mode} that collects {@code service}: a service has at most one metrics fleet and one agent
+     * fleet (its logs), each chosen among the fleets of that mode only.
+     */
+    public static Optional<TelemetryCollector> chooseFleet(InstrumentedService service, Collection<TelemetryCollector> fleets,
+            Function<String, Map<String, String>> namespaceLabels, TelemetryCollectorSpec.Mode mode) {
         return fleets.stream()
                 .filter(f -> f.getMetadata().getDeletionTimestamp() == null)
+                .filter(f -> f.getSpec().modeOrDefault() == mode)
                 .filter(f -> selects(f, service, namespaceLabels))
                 .min(PRECEDENCE);
     }
 
+    /** How many metrics fleets select {@code service}. */
     public static long countSelecting(InstrumentedService service, Collection<TelemetryCollector> fleets,
             Function<String, Map<String, String>> namespaceLabels) {
         return fleets.stream().filter(f -> f.getMetadata().getDeletionTimestamp() == null)
+                .filter(f -> f.getSpec().modeOrDefault() == TelemetryCollectorSpec.Mode.shards)
                 .filter(f -> selects(f, service, namespaceLabels)).count();
     }
 }

@@ -2,6 +2,7 @@ package dev.vigil.service;
 
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.api.v1alpha1.TelemetryCollectorSpec;
 import dev.vigil.reconcile.NotReady;
 import dev.vigil.reconcile.Part;
 import dev.vigil.reconcile.PartOutcome;
@@ -33,6 +34,10 @@ final class FleetPart implements Part<ServiceContext> {
     @Override
     public PartOutcome plan(ServiceContext ctx) {
         List<TelemetryCollector> all = fleets.get();
+        // Logs: reported, never a reason for Ready=False (a service may well have no agent fleet).
+        FleetSelection.chooseFleet(ctx.service(), all, namespaceLabels, TelemetryCollectorSpec.Mode.agent)
+                .ifPresent(a -> ctx.next().logsCollector = new InstrumentedServiceStatus.CollectorRef(
+                        a.getMetadata().getNamespace(), a.getMetadata().getName()));
         Optional<TelemetryCollector> fleet = FleetSelection.chooseFleet(ctx.service(), all, namespaceLabels);
         ctx.fleet(fleet);
         if (fleet.isEmpty()) {

@@ -15,6 +15,9 @@ public final class Reasons {
     public static final String RECONCILE_ERROR = "ReconcileError";
     public static final String ALL_SHARDS_READY = "AllShardsReady";
     public static final String SHARDS_NOT_READY = "ShardsNotReady";
+    public static final String ALL_AGENTS_READY = "AllAgentsReady";
+    public static final String AGENTS_NOT_READY = "AgentsNotReady";
+    public static final String NO_NODES = "NoNodes";
     public static final String ROLLING_OUT = "RollingOut";
     public static final String CONFIG_ACCEPTED = "ConfigAccepted";
     public static final String INVALID_CONFIG = "InvalidConfig";

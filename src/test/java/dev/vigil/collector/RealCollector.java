@@ -37,6 +37,7 @@ public final class RealCollector {
                 .redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.put(CollectorConfig.SHARD_ENV, "0");
+        env.put(CollectorConfig.NODE_NAME_ENV, "node-a");
         env.put(CollectorConfig.OTLP_TOKEN_ENV, "test-token");
         env.put(CollectorConfig.REMOTE_WRITE_TOKEN_ENV, "test-token");
         Process p = pb.start();

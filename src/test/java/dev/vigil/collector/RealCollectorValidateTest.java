@@ -119,7 +119,7 @@ class RealCollectorValidateTest {
         fleet.setMetadata(new ObjectMetaBuilder().withName("fleet").withNamespace("obs").build());
         fleet.getSpec().config = Yaml.MAPPER.readValue(fragmentYaml, JsonNode.class);
 
-        FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, List.of(), CollectorSettings.defaults());
+        FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, 0, CollectorSettings.defaults());
         // What the real collector says of the same merged config, whatever the operator decided.
         String merged = Yaml.write(CollectorConfig.merge(CollectorConfig.generate(fleet, CollectorSettings.defaults()),
                 Yaml.MAPPER.convertValue(fleet.getSpec().config, java.util.Map.class)));

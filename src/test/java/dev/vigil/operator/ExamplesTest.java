@@ -53,6 +53,7 @@ class ExamplesTest {
                 assertThat(client.resources(TelemetryCollector.class).inNamespace("default").withName("platform").get()
                         .getStatus().services).isEqualTo(2));
         OperatorTestSupport.markStatefulSetReady(client, "default", "platform-collector");
+        OperatorTestSupport.markDaemonSetReady(client, "default", "node-logs-agent", 3);
 
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             for (TelemetryCollector t : client.resources(TelemetryCollector.class).inAnyNamespace().list().getItems()) {

@@ -79,6 +79,18 @@ final class OperatorTestSupport {
         client.apps().statefulSets().inNamespace(ns).resource(sts).updateStatus();
     }
 
+    /** The DaemonSet controller's report of {@code nodes} ready, current agents (the mock server runs none). */
+    static void markDaemonSetReady(KubernetesClient client, String ns, String name, int nodes) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> client.apps().daemonSets().inNamespace(ns).withName(name).get() != null);
+        var ds = client.apps().daemonSets().inNamespace(ns).withName(name).get();
+        ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder().withDesiredNumberScheduled(nodes)
+                .withCurrentNumberScheduled(nodes).withNumberReady(nodes).withUpdatedNumberScheduled(nodes)
+                .withNumberAvailable(nodes).withNumberMisscheduled(0)
+                .withObservedGeneration(ds.getMetadata().getGeneration()).build());
+        client.apps().daemonSets().inNamespace(ns).resource(ds).updateStatus();
+    }
+
     /** Waits for the operator to create the StatefulSet, then reports it ready. */
     static void markStatefulSetReadyWhenPresent(KubernetesClient client, String ns, String name) {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,8 @@ class TelemetryCollectorOperatorTest {
     KubernetesClient client;
     @Inject
     MeterRegistry registry;
+    @Inject
+    dev.vigil.logs.AgentRules agentRules;
 
     private TelemetryCollector get(String ns, String name) {
         return client.resources(TelemetryCollector.class).inNamespace(ns).withName(name).get();
@@ -89,6 +92,54 @@ class TelemetryCollectorOperatorTest {
             assertThat(f.getStatus().observedGeneration).isEqualTo(f.getMetadata().getGeneration());
             assertThat(f.getStatus().selector).isEqualTo(
                     "app.kubernetes.io/name=opentelemetry-collector,app.kubernetes.io/instance=platform,app.kubernetes.io/managed-by=vigil");
+        });
+    }
+
+    @Test
+    void anAgentFleetRunsADaemonSetBesideAMetricsFleetAndServesItsServicesLogOperators() {
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: nodes, namespace: fleet-g}
+                spec: {mode: agent}
+                """, TelemetryCollector.class)).create();
+        client.resource(OperatorTestSupport.fleet("fleet-g", "metrics", 1)).create();
+        client.resource(InstrumentedServiceOperatorTest.deployment("fleet-g", "web")).create();
+        client.resource(OperatorTestSupport.service("fleet-g", "web", "web")).create();
+
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(client.apps().daemonSets().inNamespace("fleet-g").withName("nodes-agent").get())
+                        .as("%s", Yaml.write(get("fleet-g", "nodes"))).isNotNull());
+        TelemetryCollector agents = get("fleet-g", "nodes");
+        var ds = client.apps().daemonSets().inNamespace("fleet-g").withName("nodes-agent").get();
+        assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(agents.getMetadata().getUid()));
+        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .contains("--feature-gates=service.partialReload");
+        // A shard fleet's objects are not an agent fleet's.
+        assertThat(client.apps().statefulSets().inNamespace("fleet-g").withName("nodes-collector").get()).isNull();
+        assertThat(client.services().inNamespace("fleet-g").withName("nodes-collector").get()).isNull();
+        assertThat(client.configMaps().inNamespace("fleet-g").withName("nodes-collector-config").get().getData()
+                .get("collector.yaml")).contains("filelog:", "${vigil:", "file_storage:").doesNotContain("scrape_configs", "otlp:\n    protocols");
+
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(Conditions.find(get("fleet-g", "nodes").getStatus().conditions, Reasons.READY).getReason())
+                        .isEqualTo(Reasons.AGENTS_NOT_READY));
+        OperatorTestSupport.markDaemonSetReady(client, "fleet-g", "nodes-agent", 2);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            TelemetryCollector f = get("fleet-g", "nodes");
+            assertThat(Conditions.isTrue(f.getStatus().conditions, Reasons.READY)).as(Yaml.write(f.getStatus())).isTrue();
+            assertThat(f.getStatus().agents).isEqualTo("2/2");
+            assertThat(f.getStatus().shards).isNull();
+            assertThat(f.getStatus().services).isEqualTo(1);
+            // Each fleet of its mode: the service's metrics to the shard fleet, its logs to the agents.
+            var web = client.resources(dev.vigil.api.v1alpha1.InstrumentedService.class).inNamespace("fleet-g")
+                    .withName("web").get();
+            assertThat(web.getStatus().collector.name).isEqualTo("metrics");
+            assertThat(web.getStatus().logsCollector.name).isEqualTo("nodes");
+            assertThat(get("fleet-g", "metrics").getStatus().services).isEqualTo(1);
+            String served = agentRules.get(ResourceID.fromResource(f)).orElseThrow().yaml();
+            assertThat(served).contains("type: container", "id: svc-fleet-g-web", "k8s.deployment.name");
         });
     }
 

@@ -25,6 +25,10 @@ public class InstrumentedServiceStatus extends StatusValue {
     @JsonPropertyDescription("The TelemetryCollector fleet that collects this service.")
     public CollectorRef collector;
 
+    @JsonPropertyDescription("The agent fleet (a TelemetryCollector with mode agent) that collects the logs of this "
+            + "service's pods; absent when no agent fleet selects the service.")
+    public CollectorRef logsCollector;
+
     @JsonPropertyDescription("Error budget and burn rates of each SLO, as last measured from the fleet's Prometheus.")
     public List<SloStatus> slos;
 

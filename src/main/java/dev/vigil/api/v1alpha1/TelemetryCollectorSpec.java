@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
@@ -17,13 +18,33 @@ import java.util.Map;
 
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.mode != 'agent' || (self.shards == 1 && !has(self.sharding) && self.scrapeInterval == '30s'"
+        + " && !has(self.prometheus) && !has(self.dashboard)"
+        + " && !(has(self.exporters) && has(self.exporters.prometheusRemoteWrite)))",
+        message = "an agent fleet (mode agent) runs one collector per node for logs; shards, sharding, scrapeInterval, "
+                + "prometheus, dashboard and exporters.prometheusRemoteWrite apply to shard fleets only")
 public class TelemetryCollectorSpec {
     /**
      * The collector image the operator deploys when spec.image is not set: Vigil's own distribution (e2e/images/build.sh),
      * the binary the operator's image validates every config with; pinned, never "latest".
      */
-    public static final String DEFAULT_IMAGE = "ghcr.io/vigil-dev/otelcol-vigil:0.161.0";
+    public static final String DEFAULT_IMAGE = "ghcr.io/vigil-dev/otelcol-vigil:0.165.0";
     public static final String DEFAULT_SCRAPE_INTERVAL = "30s";
+
+    /** What the fleet's collectors are. */
+    public enum Mode {
+        shards, agent
+    }
+
+    @Default("shards")
+    @ValidationRule(value = "self == oldSelf", message = "spec.mode cannot change: create another TelemetryCollector "
+            + "for the other mode (a metrics fleet and an agent fleet can coexist)")
+    @JsonPropertyDescription("What the fleet is. shards (the default): a StatefulSet of spec.shards collectors that "
+            + "scrape the selected services' metrics and receive OTLP metrics and traces. agent: a DaemonSet, one "
+            + "collector per node (spec.nodeSelector and spec.tolerations choose the nodes), that tails the container "
+            + "logs of its node (/var/log/pods), keeps its read offsets on the node across restarts, parses them with "
+            + "the rules the operator serves (reloaded in place, no restart) and exports them over OTLP. Immutable.")
+    public Mode mode;
 
     @SpecReplicas
     @Min(1)
@@ -85,6 +106,14 @@ public class TelemetryCollectorSpec {
             + "configuration (maps are merged key by key, lists and scalars replace). A fragment that makes the "
             + "configuration invalid sets ConfigValid=False and the running collectors are left unchanged.")
     public JsonNode config;
+
+    public Mode modeOrDefault() {
+        return mode == null ? Mode.shards : mode;
+    }
+
+    public boolean agent() {
+        return modeOrDefault() == Mode.agent;
+    }
 
     public int shardsOrDefault() {
         return shards == null ? 1 : shards;

@@ -18,8 +18,11 @@ public class TelemetryCollectorStatus extends StatusValue {
             + "went, unless switched off) conditions.")
     public List<Condition> conditions = new ArrayList<>();
 
-    @JsonPropertyDescription("Ready shards over desired shards, e.g. 3/3.")
+    @JsonPropertyDescription("Ready shards over desired shards, e.g. 3/3 (mode shards).")
     public String shards;
+
+    @JsonPropertyDescription("Ready node agents over the nodes that should run one, e.g. 3/3 (mode agent).")
+    public String agents;
 
     @StatusReplicas
     @JsonPropertyDescription("Collector pods that exist (scale subresource).")

@@ -17,6 +17,11 @@ public interface ConfigContribution {
      */
     List<ComponentType> uses();
 
+    /** Whether this contribution is part of {@code fleet}'s configuration at all (e.g. only in one spec.mode). */
+    default boolean appliesTo(TelemetryCollector fleet) {
+        return true;
+    }
+
     /** Adds this capability's part of {@code fleet}'s configuration. Pure: reads only the fleet and the settings. */
     void contribute(TelemetryCollector fleet, CollectorSettings settings, CollectorConfigBuilder config);
 }

@@ -1,0 +1,71 @@
+package dev.vigil.logs;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.WorkloadRef;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The filelog operators an agent fleet's collectors run, as the operator serves them ({@link LogRulesEndpoint}): a
+ * pure function of the services the fleet collects.
+ *
+ * <ol>
+ * <li>The container parser: the CRI/Docker line format (partial lines recombined), and namespace, pod, pod UID,
+ * container and restart count from the file's path.</li>
+ * <li>For each selected InstrumentedService, resource attributes {@code service.name} (the service's name) and
+ * {@code k8s.deployment.name} or {@code k8s.statefulset.name}, on the records of its workload's pods, recognised by
+ * name: a Deployment's pods are {@code <name>-<pod-template-hash>-<5>}, a StatefulSet's {@code <name>-<ordinal>}.
+ * The rule depends on the workload, not on its pods, so pods coming and going never change what is served (every
+ * change restarts the agents' filelog receivers).</li>
+ * </ol>
+ */
+public final class AgentOperators {
+    /** The characters of Kubernetes' generated name suffixes (k8s.io/apimachinery rand.SafeEncodeString). */
+    static final String SAFE = "[bcdfghjklmnpqrstvwxz2456789]";
+
+    private AgentOperators() {
+    }
+
+    public static List<Map<String, Object>> of(List<InstrumentedService> services) {
+        List<Map<String, Object>> ops = new ArrayList<>();
+        ops.add(op("type", "container", "id", "container", "add_metadata_from_filepath", true));
+        List<InstrumentedService> sorted = services.stream()
+                .filter(s -> s.getSpec().workloadRef != null && s.getSpec().workloadRef.name != null)
+                .sorted(Comparator.comparing((InstrumentedService s) -> s.getMetadata().getNamespace())
+                        .thenComparing(s -> s.getMetadata().getName()))
+                .toList();
+        for (InstrumentedService s : sorted) {
+            String ns = s.getMetadata().getNamespace();
+            WorkloadRef w = s.getSpec().workloadRef;
+            boolean deployment = w.kindOrDefault() == WorkloadRef.Kind.Deployment;
+            String podName = "^" + w.name.replace(".", "\\.")
+                    + (deployment ? "-" + SAFE + "{1,10}-" + SAFE + "{5}$" : "-[0-9]+$");
+            String when = "resource[\"k8s.namespace.name\"] == " + quote(ns)
+                    + " and resource[\"k8s.pod.name\"] matches " + quote(podName);
+            String id = "svc-" + ns + "-" + s.getMetadata().getName();
+            ops.add(op("type", "add", "id", id, "if", when, "field", "resource[\"service.name\"]",
+                    "value", s.getMetadata().getName()));
+            ops.add(op("type", "add", "id", id + "-workload", "if", when,
+                    "field", "resource[\"" + (deployment ? "k8s.deployment.name" : "k8s.statefulset.name") + "\"]",
+                    "value", w.name));
+        }
+        return ops;
+    }
+
+    /** A string literal of the collector's expression language (expr): double-quoted, backslash escapes. */
+    static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static Map<String, Object> op(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

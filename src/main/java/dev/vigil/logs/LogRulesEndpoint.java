@@ -1,0 +1,54 @@
+package dev.vigil.logs;
+
+import dev.vigil.sharding.CollectorCallers;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.Optional;
+
+/**
+ * The log operators of an agent fleet: {@code GET /logs/v1/<namespace>/<fleet>} answers the YAML list the agents'
+ * filelog receiver runs (see {@link AgentOperators}), with an ETag; {@code If-None-Match} with the current ETag gets
+ * 304. Vigil's confmap provider (collector/vigilprovider) polls it and reloads the receiver when the answer changes.
+ * Only the fleet's own collectors may ask; a standby relays to the leader ({@link CollectorCallers}). Nothing
+ * published yet (a leader that just took over) is a 503: the agents keep what they run.
+ */
+@ApplicationScoped
+public class LogRulesEndpoint {
+    public static final String PATH = "/logs/v1";
+
+    private final AgentRules rules;
+    private final CollectorCallers callers;
+
+    public LogRulesEndpoint(AgentRules rules, CollectorCallers callers) {
+        this.rules = rules;
+        this.callers = callers;
+    }
+
+    void routes(@Observes Router router) {
+        router.get(PATH + "/:namespace/:fleet").blockingHandler(this::handle, false);
+    }
+
+    void handle(RoutingContext rc) {
+        String namespace = rc.pathParam("namespace");
+        String fleet = rc.pathParam("fleet");
+        if (!callers.admit(rc, namespace, fleet, "this fleet's log rules")) {
+            return;
+        }
+        Optional<AgentRules.Served> served = rules.get(new ResourceID(fleet, namespace));
+        if (served.isEmpty()) {
+            CollectorCallers.reply(rc, 503, "no log rules for agent fleet " + namespace + "/" + fleet + " (yet)");
+            return;
+        }
+        String etag = served.get().etag();
+        rc.response().putHeader("ETag", etag);
+        if (etag.equals(rc.request().getHeader("If-None-Match"))) {
+            rc.response().setStatusCode(304).end();
+            return;
+        }
+        CollectorCallers.send(rc, 200, "application/yaml", served.get().yaml());
+    }
+}
