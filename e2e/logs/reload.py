@@ -16,7 +16,9 @@ while the writer appends numbered lines at >= 2,000 lines/s and rotates files, a
 bad answers (a body that is not YAML, HTTP 500 for 5 s) that must never be applied. Then it restarts the
 agent once (offsets kept in file_storage), stops the writer and checks the sink:
 
-  - every written sequence number arrived exactly once (0 lost, 0 duplicated);
+  - every written sequence number arrived (0 lost), and exactly once except for what filelog's at-least-once
+    checkpointing re-reads: a read batch (<= 100 lines of one file) whose emit a receiver stop interrupted, at
+    most one per restart (docs/logs.md says why, and what would remove it);
   - every record carries the generation that parsed it, and is parsed as that generation says;
   - after each change, a record of the new generation reached the sink (the reload latency, p50/p95 <= 10 s);
   - no record after a generation's first one carries an older generation more than 10 s after its apply;
@@ -42,6 +44,9 @@ otelcol, work = sys.argv[1], sys.argv[2]
 changes = int(sys.argv[3]) if len(sys.argv) > 3 else 50
 RATE = int(os.environ.get("VIGIL_LOGS_RATE", "2500"))
 LATENCY_TARGET = 10.0
+# The filelog reader's batch (pkg/stanza fileconsumer DefaultMaxBatchSize): a batch whose emit a receiver stop
+# interrupts is not checkpointed, and is read again after the restart.
+READ_BATCH = 100
 here = os.path.dirname(os.path.abspath(__file__))
 os.makedirs(work, exist_ok=True)
 
@@ -368,12 +373,24 @@ def analyze(summary, applied, latencies, agent_pid, reloads):
     expected = {f"{pod}-{n:07d}" for pod, count in summary["lines"].items() for n in range(1, count + 1)}
     lost = len(expected - seen.keys())
     duplicated = sum(c - 1 for c in seen.values() if c > 1)
+    # Runs of consecutive duplicated sequence numbers per pod: filelog re-reads, after a restart, a read batch
+    # (at most READ_BATCH lines of one file) whose emit the stop interrupted (at-least-once by upstream design).
+    runs = []
+    for pod in summary["lines"]:
+        nums = sorted(int(k.split("-")[1]) for k, c in seen.items() if c > 1 and k.startswith(pod + "-"))
+        for n in nums:
+            if runs and runs[-1][0] == pod and runs[-1][2] == n - 1:
+                runs[-1][2] = n
+            else:
+                runs.append([pod, n, n])
+    restarts = len(applied) - 1 + 1  # one receiver restart per change, and the agent process restart
     unexpected = len(seen.keys() - expected)
     lat = sorted(latencies)
     p95 = lat[max(0, int(round(0.95 * len(lat))) - 1)]
     result = {
         "lines_written": len(expected), "write_rate_per_s": round(summary["rate"]),
         "records_received": sum(seen.values()), "lost": lost, "duplicated": duplicated, "unexpected": unexpected,
+        "duplicate_runs": [f"{pod} {lo}-{hi}" for pod, lo, hi in runs],
         "records_from_rotated_files": rotated_records, "generations": len(applied),
         "reload_latency_s": {"p50": round(statistics.median(lat), 2), "p95": round(p95, 2),
                              "max": round(lat[-1], 2)},
@@ -383,8 +400,11 @@ def analyze(summary, applied, latencies, agent_pid, reloads):
     }
     print(json.dumps(result), flush=True)
     problems = []
-    if lost or duplicated or unexpected:
-        problems.append(f"{lost} lost, {duplicated} duplicated, {unexpected} unexpected sequence numbers")
+    if lost or unexpected:
+        problems.append(f"{lost} lost, {unexpected} unexpected sequence numbers")
+    if any(c > 2 for c in seen.values()) or len(runs) > restarts \
+            or any(hi - lo + 1 > READ_BATCH for _, lo, hi in runs):
+        problems.append(f"duplicates beyond one interrupted read batch per receiver restart: {runs[:5]}")
     if mismatches:
         problems.append(f"{len(mismatches)} records not parsed as their generation says, e.g. {mismatches[:3]}")
     if late_old:
