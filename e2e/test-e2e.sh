@@ -67,13 +67,14 @@ rm -rf e2e/.work/argocd-fixtures
 bash e2e/argocd/capture-fixtures.sh e2e/.work/argocd-fixtures
 python3 e2e/argocd/test-health.py e2e/.work/argocd-fixtures
 
-phase "real pods on a real node (containerd, runc, a kubelet and kube-proxy built here; e2e/node): the operator from the chart, two replicas fail over, a sharded fleet scrapes real pods, the pool loop with a real app pod"
+phase "real pods on a real node (containerd, runc, a kubelet and kube-proxy built here; e2e/node): the operator from the chart, two replicas fail over, a sharded fleet scrapes real pods, the pool loop with a real app pod, node agents tail real pod logs"
 t=$SECONDS
 bash e2e/operator.sh stop   # the pod's operator takes over; two would fight over the same resources
 bash e2e/node/up.sh
 "$CHAINSAW" test e2e/chainsaw-node --config e2e/chainsaw-node/.chainsaw.yaml --no-color
 bash e2e/node/fleet-pods.sh
 bash e2e/node/pool-pod.sh
+bash e2e/node/agent-pod.sh
 bash e2e/node/down.sh
 echo "real-node run took $((SECONDS - t)) s"
 

@@ -1,5 +1,6 @@
 package dev.vigil.collector;
 
+import dev.vigil.api.v1alpha1.AgentSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
@@ -18,17 +19,15 @@ import java.util.List;
 
 /**
  * An agent fleet's collectors: one pod per node the spec's nodeSelector and tolerations allow. Each reads the node's
- * {@value NodeLogsContribution#POD_LOGS} (read-only hostPath) and keeps its read offsets and the last served rules
- * under the node's {@code /var/lib/vigil/<namespace>/<fleet>} (hostPath), so a restarted or rolled pod resumes
- * where the previous one stopped. The container runs as root (the kubelet writes pod logs root-only, 0640) with a
+ * pod logs (spec.agent.podLogsDir, default /var/log/pods; a read-only hostPath, mounted at
+ * {@value NodeLogsContribution#POD_LOGS}) and keeps its read offsets and the last served rules under the node's
+ * {@code <spec.agent.stateDir>/<namespace>/<fleet>} (default /var/lib/vigil/...; hostPath), so a restarted or rolled
+ * pod resumes where the previous one stopped. The container runs as root (the kubelet writes pod logs root-only, 0640) with a
  * read-only root filesystem, no capabilities and no privilege escalation; the namespace's Pod Security level must
  * allow hostPath volumes (privileged). A rule change never rolls the DaemonSet: the agents reload it in place.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
 public class CollectorDaemonSet extends CRUDKubernetesDependentResource<DaemonSet, TelemetryCollector> {
-    /** The node directory under which each agent fleet keeps its state. */
-    static final String NODE_STATE_ROOT = "/var/lib/vigil";
-
     public CollectorDaemonSet() {
         super(DaemonSet.class);
     }
@@ -40,7 +39,7 @@ public class CollectorDaemonSet extends CRUDKubernetesDependentResource<DaemonSe
 
     public static DaemonSet build(TelemetryCollector fleet, FleetPlan plan) {
         String name = fleet.getMetadata().getName();
-        String nodeState = NODE_STATE_ROOT + "/" + fleet.getMetadata().getNamespace() + "/" + name;
+        String nodeState = AgentSpec.stateDir(fleet.getSpec().agent) + "/" + fleet.getMetadata().getNamespace() + "/" + name;
         CollectorPodTemplate.Shape shape = new CollectorPodTemplate.Shape(
                 List.of(NodeLogsContribution.PARTIAL_RELOAD_FLAG),
                 List.of(CollectorPodTemplate.fieldRef(CollectorConfig.NODE_NAME_ENV, "spec.nodeName"),
@@ -57,7 +56,7 @@ public class CollectorDaemonSet extends CRUDKubernetesDependentResource<DaemonSe
                                 .withReadOnly(true).build(),
                         new VolumeMountBuilder().withName("state").withMountPath(NodeLogsContribution.STATE_DIR).build()),
                 List.of(new VolumeBuilder().withName("pod-logs").withNewHostPath()
-                                .withPath(NodeLogsContribution.POD_LOGS).withType("Directory").endHostPath().build(),
+                                .withPath(AgentSpec.podLogsDir(fleet.getSpec().agent)).withType("Directory").endHostPath().build(),
                         new VolumeBuilder().withName("state").withNewHostPath()
                                 .withPath(nodeState).withType("DirectoryOrCreate").endHostPath().build()));
         return new DaemonSetBuilder()

@@ -29,7 +29,7 @@ class RenderSchemaTest {
             "is-slo-duplicate-names", "is-slo-query-without-window", "is-pool-duplicate-names",
             "is-pool-min-greater-than-max", "is-pool-initial-outside", "is-pool-interval-too-short",
             "is-pool-env-without-container", "is-sampling-fixed-without-ratio", "tc-agent-with-shards",
-            "tc-agent-with-remote-write");
+            "tc-agent-with-remote-write", "tc-agent-settings-on-shards", "tc-agent-statedir-dotdot");
 
     /** CEL-only cases about SLOs: the offline render refuses them too, as the operator would (InvalidSLO). */
     static final Set<String> SLO_SHAPE = Set.of(

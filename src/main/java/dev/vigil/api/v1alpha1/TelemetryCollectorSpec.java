@@ -23,6 +23,7 @@ import java.util.Map;
         + " && !(has(self.exporters) && has(self.exporters.prometheusRemoteWrite)))",
         message = "an agent fleet (mode agent) runs one collector per node for logs; shards, sharding, scrapeInterval, "
                 + "prometheus, dashboard and exporters.prometheusRemoteWrite apply to shard fleets only")
+@ValidationRule(value = "self.mode == 'agent' || !has(self.agent)", message = "spec.agent applies to mode agent only")
 public class TelemetryCollectorSpec {
     /**
      * The collector image the operator deploys when spec.image is not set: Vigil's own distribution (e2e/images/build.sh),
@@ -45,6 +46,9 @@ public class TelemetryCollectorSpec {
             + "logs of its node (/var/log/pods), keeps its read offsets on the node across restarts, parses them with "
             + "the rules the operator serves (reloaded in place, no restart) and exports them over OTLP. Immutable.")
     public Mode mode;
+
+    @JsonPropertyDescription("Node agents' paths on their nodes (mode agent only).")
+    public AgentSpec agent;
 
     @SpecReplicas
     @Min(1)

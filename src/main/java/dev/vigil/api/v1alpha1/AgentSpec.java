@@ -1,0 +1,38 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** Where an agent fleet's collectors find things on their nodes (spec.mode agent). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AgentSpec {
+    public static final String DEFAULT_POD_LOGS_DIR = "/var/log/pods";
+    public static final String DEFAULT_STATE_DIR = "/var/lib/vigil";
+
+    @Size(min = 2, max = 256)
+    @Pattern("^(/[A-Za-z0-9._-]+)+$")
+    @ValidationRule(value = "!self.split('/').exists(p, p == '..' || p == '.')", message = "podLogsDir must not contain . or .. segments")
+    @JsonPropertyDescription("The nodes' pod log directory: the kubelet's podLogsDir (KubeletConfiguration), where it "
+            + "writes <namespace>_<pod>_<uid>/<container>/<restart>.log. Mounted read-only into the agents. "
+            + "Default /var/log/pods.")
+    public String podLogsDir;
+
+    @Size(min = 2, max = 200)
+    @Pattern("^(/[A-Za-z0-9._-]+)+$")
+    @ValidationRule(value = "!self.split('/').exists(p, p == '..' || p == '.')", message = "stateDir must not contain . or .. segments")
+    @JsonPropertyDescription("The node directory under which the agents keep their read offsets and the last served "
+            + "log operators, in <stateDir>/<namespace>/<fleet> (created if missing), so a restarted agent resumes "
+            + "where it stopped. Default /var/lib/vigil.")
+    public String stateDir;
+
+    public static String podLogsDir(AgentSpec spec) {
+        return spec == null || spec.podLogsDir == null ? DEFAULT_POD_LOGS_DIR : spec.podLogsDir;
+    }
+
+    public static String stateDir(AgentSpec spec) {
+        return spec == null || spec.stateDir == null ? DEFAULT_STATE_DIR : spec.stateDir;
+    }
+}
