@@ -27,7 +27,7 @@ kubectl version | grep Server
 
 say "Installing the CRDs (server-side apply)"
 kubectl apply --server-side --field-manager=vigil-demo -f crds/
-kubectl wait --for condition=Established --timeout=60s crd/telemetrycollectors.vigil.dev crd/instrumentedservices.vigil.dev >/dev/null
+kubectl wait --for condition=Established --timeout=60s crd/telemetrycollectors.vigil.dev crd/instrumentedservices.vigil.dev crd/logparserrules.vigil.dev >/dev/null
 if [ "$from" = pod ]; then
   say "Bringing up the real node (e2e/node/up.sh) and installing the chart: the operator as a pod from its image"
   bash e2e/node/up.sh
@@ -61,7 +61,7 @@ kubectl get statefulsets,services,configmaps,serviceaccounts,roles,rolebindings,
 kubectl get pods -n default -l app.kubernetes.io/instance=platform -o wide
 
 say "The custom resources"
-kubectl get telemetrycollectors,instrumentedservices -n default
+kubectl get telemetrycollectors,instrumentedservices,logparserrules -n default
 echo
 kubectl get tc platform -n default -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
 kubectl get isvc checkout -n default -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'

@@ -12,7 +12,7 @@ helm=${VIGIL_HELM:?VIGIL_HELM must point at the helm binary (e2e/tools/build-too
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 mkdir -p "$out/crds" "$out/helm-crds" "$out/operator" "$out/docs"
 
-for kind in telemetrycollectors instrumentedservices; do
+for kind in telemetrycollectors instrumentedservices logparserrules; do
   src=target/kubernetes/$kind.vigil.dev-v1.yml
   [ -f "$src" ] || { echo "missing $src: run mvn package first" >&2; exit 1; }
   cp "$src" "$out/crds/$kind.vigil.dev.yaml"

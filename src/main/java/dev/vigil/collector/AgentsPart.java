@@ -1,30 +1,41 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.api.v1alpha1.LogParserRule;
 import dev.vigil.logs.AgentOperators;
 import dev.vigil.logs.AgentRules;
+import dev.vigil.logs.FleetRules;
+import dev.vigil.logs.RuleBook;
+import dev.vigil.logs.RuleOperators;
 import dev.vigil.reconcile.Part;
 import dev.vigil.reconcile.PartOutcome;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * An agent fleet's log operators (dev.vigil.logs.AgentOperators, from the services it collects), published for its
+ * An agent fleet's log operators (dev.vigil.logs.AgentOperators, from the services it collects and the valid
+ * LogParserRules it runs, dev.vigil.logs.FleetRules), published for its
  * agents to poll (dev.vigil.logs.LogRulesEndpoint) once the rest of the fleet is written; and the fleet plan its
  * DaemonSet is built from. Not run while the config is rejected: the agents keep what they are served.
  */
 final class AgentsPart implements Part<FleetContext> {
     /** What this reconcile serves the fleet's agents. */
-    record Operators(List<Map<String, Object>> list) {
+    record Operators(List<Map<String, Object>> list, Map<ResourceID, Long> rules) {
     }
 
     private final AgentRules rules;
+    private final Supplier<List<LogParserRule>> parserRules;
+    private final RuleBook book;
 
-    AgentsPart(AgentRules rules) {
+    AgentsPart(AgentRules rules, Supplier<List<LogParserRule>> parserRules, RuleBook book) {
         this.rules = rules;
+        this.parserRules = parserRules;
+        this.book = book;
     }
 
     @Override
@@ -39,7 +50,12 @@ final class AgentsPart implements Part<FleetContext> {
             return PartOutcome.NONE;
         }
         ctx.decided(FleetPlan.class, planned.outcome().plan());
-        ctx.decided(Operators.class, new Operators(AgentOperators.of(planned.collected())));
+        List<LogParserRule> all = parserRules.get();
+        book.retain(all.stream().map(r -> r.getMetadata().getUid()).collect(Collectors.toSet()));
+        List<RuleOperators.Served> served = FleetRules.of(planned.collected(), all, book);
+        Map<ResourceID, Long> generations = new LinkedHashMap<>();
+        served.forEach(r -> generations.put(new ResourceID(r.name(), r.namespace()), r.generation()));
+        ctx.decided(Operators.class, new Operators(AgentOperators.of(planned.collected(), served), generations));
         return PartOutcome.NONE;
     }
 
@@ -54,7 +70,8 @@ final class AgentsPart implements Part<FleetContext> {
     public PartOutcome deliver(FleetContext ctx) {
         TelemetryCollector fleet = ctx.fleet();
         if (fleet.getSpec().agent()) {
-            rules.publish(ResourceID.fromResource(fleet), ctx.requireDecision(Operators.class).list());
+            Operators ops = ctx.requireDecision(Operators.class);
+            rules.publish(ResourceID.fromResource(fleet), ops.list(), ops.rules());
         }
         return PartOutcome.NONE;
     }

@@ -54,18 +54,6 @@ public class CollectorBinaryValidator {
 
     /** The collector's error lines, without its log prefixes, bounded in size. */
     static String summary(String output) {
-        StringBuilder sb = new StringBuilder();
-        for (String line : output.split("\n")) {
-            String l = line.strip();
-            if (l.isEmpty()) {
-                continue;
-            }
-            if (l.startsWith("Error: ")) {
-                l = l.substring("Error: ".length());
-            }
-            sb.append(sb.length() == 0 ? "" : "; ").append(l);
-        }
-        String s = sb.toString();
-        return s.length() <= 600 ? s : s.substring(0, 597) + "...";
+        return ExternalCheck.summary(output);
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.LogParserRule;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.api.v1alpha1.TelemetryCollectorStatus;
 import dev.vigil.config.Settings;
@@ -9,6 +10,7 @@ import dev.vigil.dashboard.FleetDashboardConfigMap;
 import dev.vigil.kube.CrdPresence;
 import dev.vigil.kube.FieldManagers;
 import dev.vigil.logs.AgentRules;
+import dev.vigil.logs.RuleBook;
 import dev.vigil.naming.Labels;
 import dev.vigil.reconcile.NotReady;
 import dev.vigil.reconcile.Part;
@@ -93,11 +95,14 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     Settings settings;
     @Inject
     AgentRules agentRules;
+    @Inject
+    RuleBook ruleBook;
 
     Clock clock = Clock.systemUTC();
     private InformerEventSource<InstrumentedService, TelemetryCollector> services;
     private InformerEventSource<Namespace, TelemetryCollector> namespaces;
     private InformerEventSource<Pod, TelemetryCollector> pods;
+    private InformerEventSource<LogParserRule, TelemetryCollector> parserRules;
     private List<Part<FleetContext>> parts;
 
     @PostConstruct
@@ -106,7 +111,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 new ConfigPart(() -> services.list().toList(), this::namespaceLabels, binaryValidator, settings.collector(),
                         events),
                 new ShardsPart(shardPlans, gauges, events, ns -> pods.list(ns).toList(), clock),
-                new AgentsPart(agentRules),
+                new AgentsPart(agentRules, () -> parserRules.list().toList(), ruleBook),
                 DashboardPart.forFleets(crds, settings.dashboards()));
     }
 
@@ -130,7 +135,18 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .withName("fleet-target-pods")
                 .withSecondaryToPrimaryMapper(p -> allFleets(context))
                 .build(), context);
-        return List.of(services, namespaces, pods);
+        // A rule change (or its workloads resolved, in status) may change what agent fleets serve.
+        parserRules = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(LogParserRule.class, TelemetryCollector.class)
+                .withName("fleet-log-rules")
+                .withSecondaryToPrimaryMapper(r -> agentFleets(context))
+                .build(), context);
+        return List.of(services, namespaces, pods, parserRules);
+    }
+
+    private static Set<ResourceID> agentFleets(EventSourceContext<TelemetryCollector> context) {
+        return context.getPrimaryCache().list().filter(f -> f.getSpec().agent()).map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
     }
 
     private static Set<ResourceID> allFleets(EventSourceContext<TelemetryCollector> context) {

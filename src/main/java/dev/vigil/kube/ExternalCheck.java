@@ -79,4 +79,21 @@ public final class ExternalCheck {
             }
         }
     }
+
+    /** A binary's error lines (the collector's and promtool's "Error: " prefix dropped), joined, at most 600 characters. */
+    public static String summary(String output) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : output.split("\n")) {
+            String l = line.strip();
+            if (l.isEmpty()) {
+                continue;
+            }
+            if (l.startsWith("Error: ")) {
+                l = l.substring("Error: ".length());
+            }
+            sb.append(sb.length() == 0 ? "" : "; ").append(l);
+        }
+        String s = sb.toString();
+        return s.length() <= 600 ? s : s.substring(0, 597) + "...";
+    }
 }

@@ -21,16 +21,19 @@ import java.util.Map;
  * name: a Deployment's pods are {@code <name>-<pod-template-hash>-<5>}, a StatefulSet's {@code <name>-<ordinal>}.
  * The rule depends on the workload, not on its pods, so pods coming and going never change what is served (every
  * change restarts the agents' filelog receivers).</li>
+ * <li>The app teams' LogParserRules the fleet runs ({@link RuleOperators}), each guarded the same way.</li>
  * </ol>
  */
 public final class AgentOperators {
-    /** The characters of Kubernetes' generated name suffixes (k8s.io/apimachinery rand.SafeEncodeString). */
-    static final String SAFE = "[bcdfghjklmnpqrstvwxz2456789]";
-
     private AgentOperators() {
     }
 
     public static List<Map<String, Object>> of(List<InstrumentedService> services) {
+        return of(services, List.of());
+    }
+
+    /** The enrichment, then the app teams' rules (by namespace and name), each guarded by its namespace and workloads. */
+    public static List<Map<String, Object>> of(List<InstrumentedService> services, List<RuleOperators.Served> rules) {
         List<Map<String, Object>> ops = new ArrayList<>();
         ops.add(op("type", "container", "id", "container", "add_metadata_from_filepath", true));
         List<InstrumentedService> sorted = services.stream()
@@ -40,18 +43,18 @@ public final class AgentOperators {
                 .toList();
         for (InstrumentedService s : sorted) {
             String ns = s.getMetadata().getNamespace();
-            WorkloadRef w = s.getSpec().workloadRef;
-            boolean deployment = w.kindOrDefault() == WorkloadRef.Kind.Deployment;
-            String podName = "^" + w.name.replace(".", "\\.")
-                    + (deployment ? "-" + SAFE + "{1,10}-" + SAFE + "{5}$" : "-[0-9]+$");
-            String when = "resource[\"k8s.namespace.name\"] == " + quote(ns)
-                    + " and resource[\"k8s.pod.name\"] matches " + quote(podName);
+            Workload w = Workload.of(s.getSpec().workloadRef);
+            boolean deployment = w.kind() == WorkloadRef.Kind.Deployment;
+            String when = Workload.condition(ns, List.of(w));
             String id = "svc-" + ns + "-" + s.getMetadata().getName();
             ops.add(op("type", "add", "id", id, "if", when, "field", "resource[\"service.name\"]",
                     "value", s.getMetadata().getName()));
             ops.add(op("type", "add", "id", id + "-workload", "if", when,
                     "field", "resource[\"" + (deployment ? "k8s.deployment.name" : "k8s.statefulset.name") + "\"]",
-                    "value", w.name));
+                    "value", w.name()));
+        }
+        for (RuleOperators.Served rule : rules.stream().sorted().toList()) {
+            ops.addAll(rule.operators());
         }
         return ops;
     }
@@ -61,7 +64,7 @@ public final class AgentOperators {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static Map<String, Object> op(Object... kv) {
+    static Map<String, Object> op(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);

@@ -18,6 +18,18 @@ public final class Reasons {
     public static final String ALL_AGENTS_READY = "AllAgentsReady";
     public static final String AGENTS_NOT_READY = "AgentsNotReady";
     public static final String NO_NODES = "NoNodes";
+
+    // Log parser rules
+    public static final String VALID = "Valid";
+    public static final String RULE_ACCEPTED = "RuleAccepted";
+    public static final String INVALID_RULE = "InvalidRule";
+    public static final String SAMPLE_MISMATCH = "SampleMismatch";
+    public static final String COLLECTOR_REJECTED = "CollectorRejected";
+    public static final String SERVICE_NOT_FOUND = "ServiceNotFound";
+    public static final String NO_WORKLOADS = "NoWorkloads";
+    public static final String NO_AGENT_FLEET = "NoAgentFleet";
+    public static final String RULE_SERVED = "RuleServed";
+    public static final String RULE_ROLLING_OUT = "RollingOut";
     public static final String ROLLING_OUT = "RollingOut";
     public static final String CONFIG_ACCEPTED = "ConfigAccepted";
     public static final String INVALID_CONFIG = "InvalidConfig";

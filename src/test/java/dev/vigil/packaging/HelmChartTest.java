@@ -80,7 +80,7 @@ class HelmChartTest {
         for (JsonNode rule : rules) {
             boolean ownResource = false;
             for (JsonNode res : rule.path("resources")) {
-                ownResource |= List.of("telemetrycollectors", "instrumentedservices").contains(res.asText());
+                ownResource |= List.of("telemetrycollectors", "instrumentedservices", "logparserrules").contains(res.asText());
             }
             if (ownResource) {
                 rule.path("verbs").forEach(v -> assertThat(v.asText()).isIn("get", "list", "watch"));

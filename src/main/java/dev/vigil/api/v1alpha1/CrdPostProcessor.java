@@ -24,14 +24,16 @@ import java.util.Map;
  * </ul>
  */
 public class CrdPostProcessor implements CRDPostProcessor {
-    static final List<String> ORDER = List.of("Ready", "Shards", "Services", "Collector", "Workload", "Budget", "Pools", "Reason", "Age");
+    static final List<String> ORDER = List.of("Ready", "Mode", "Shards", "Agents", "Served", "Fleets", "Services", "Collector", "Workload", "Budget", "Pools", "Reason", "Age");
 
     /** The description of each kind's spec (the generator takes the field from CustomResource, without one). */
     static final Map<String, String> SPECS = Map.of(
             "TelemetryCollector", "The fleet of collectors as the platform team wants it: shards, which services it "
                     + "collects, where it exports, its resources and its collector configuration fragment.",
             "InstrumentedService", "How the app team wants its service observed: its workload, how its metrics are "
-                    + "scraped, its SLOs, its connection pools, its dashboard and its trace sampling.");
+                    + "scraped, its SLOs, its connection pools, its dashboard and its trace sampling.",
+            "LogParserRule", "How the app team's log lines are parsed on the node agents: which of its pods, the parse "
+                    + "steps in order, renames and drops, multiline joining, and the sample lines that prove the rule.");
 
     /** Descriptions by field path below the version's schema ({@code []} steps into a list's items). */
     static final Map<String, String> EMBEDDED = embedded();

@@ -1,0 +1,50 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class LogParserRuleStatus extends StatusValue {
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    public Long observedGeneration;
+
+    @JsonPropertyDescription("Ready (valid, and served at this generation by every agent fleet that collects its "
+            + "pods' logs) and Valid (the checks and the samples) conditions.")
+    public List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("The generation the agents are served: the current one, or while it is invalid the last "
+            + "valid one (this operator process's memory; absent after a restart until a valid generation).")
+    public Long servedGeneration;
+
+    @JsonPropertyDescription("The workloads whose pods' logs the rule parses, as Kind/name.")
+    public List<String> workloads = new ArrayList<>();
+
+    @JsonPropertyDescription("The agent fleets that run the rule and the generation each is served.")
+    public List<FleetGeneration> fleets = new ArrayList<>();
+
+    @JsonPropertyDescription("The agent fleets that run the rule, as namespace/name, comma-separated (printer column).")
+    public String fleetNames;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class FleetGeneration {
+        @JsonPropertyDescription("The agent fleet (TelemetryCollector) namespace.")
+        public String namespace;
+        @JsonPropertyDescription("The agent fleet's name.")
+        public String name;
+        @JsonPropertyDescription("The rule generation that fleet's agents are served.")
+        public Long generation;
+
+        public FleetGeneration() {
+        }
+
+        public FleetGeneration(String namespace, String name, Long generation) {
+            this.namespace = namespace;
+            this.name = name;
+            this.generation = generation;
+        }
+    }
+}

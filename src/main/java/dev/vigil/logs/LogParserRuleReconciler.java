@@ -1,0 +1,205 @@
+package dev.vigil.logs;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.LogParserRule;
+import dev.vigil.api.v1alpha1.LogParserRuleSpec;
+import dev.vigil.api.v1alpha1.LogParserRuleStatus;
+import dev.vigil.api.v1alpha1.WorkloadRef;
+import dev.vigil.kube.FieldManagers;
+import dev.vigil.reconcile.StatusPatch;
+import dev.vigil.selection.LabelSelectors;
+import dev.vigil.status.Conditions;
+import dev.vigil.status.ErrorSummary;
+import dev.vigil.status.EventRecorder;
+import dev.vigil.status.Reasons;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A LogParserRule's verdict and where it runs. The rule is judged ({@link RuleBook}: checks, samples, the real
+ * collector's validate); its workloads are resolved (the referenced service's, or the Deployments and StatefulSets of
+ * its namespace whose pod template the selector matches) and recorded in status, where the agent fleets read them;
+ * the fleets serve it ({@link AgentRules}), and status says which fleets serve which generation. The rule's spec is
+ * never written; nothing is owned.
+ */
+@ControllerConfiguration(name = LogParserRuleReconciler.NAME, fieldManager = FieldManagers.OPERATOR)
+public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
+    public static final String NAME = "logparserrule";
+    /** While a fleet has yet to serve the current generation: the fleets publish within a reconcile of theirs. */
+    static final Duration ROLLING_RECHECK = Duration.ofSeconds(2);
+    /** Otherwise: a fleet coming, going or dropping the rule shows in status within this. */
+    static final Duration RECHECK = Duration.ofSeconds(30);
+
+    @Inject
+    RuleBook book;
+    @Inject
+    AgentRules agentRules;
+    @Inject
+    EventRecorder events;
+
+    Clock clock = Clock.systemUTC();
+    private InformerEventSource<InstrumentedService, LogParserRule> services;
+    private InformerEventSource<Deployment, LogParserRule> deployments;
+    private InformerEventSource<StatefulSet, LogParserRule> statefulSets;
+
+    @Override
+    public List<EventSource<?, LogParserRule>> prepareEventSources(EventSourceContext<LogParserRule> context) {
+        services = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(InstrumentedService.class, LogParserRule.class).withName("rule-services")
+                .withSecondaryToPrimaryMapper(s -> rulesOf(context, s, r -> r.getSpec().serviceRef != null
+                        && s.getMetadata().getName().equals(r.getSpec().serviceRef.name)))
+                .build(), context);
+        deployments = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(Deployment.class, LogParserRule.class).withName("rule-deployments")
+                .withSecondaryToPrimaryMapper(d -> rulesOf(context, d, r -> r.getSpec().podSelector != null))
+                .build(), context);
+        statefulSets = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(StatefulSet.class, LogParserRule.class).withName("rule-statefulsets")
+                .withSecondaryToPrimaryMapper(s -> rulesOf(context, s, r -> r.getSpec().podSelector != null))
+                .build(), context);
+        return List.of(services, deployments, statefulSets);
+    }
+
+    private static Set<ResourceID> rulesOf(EventSourceContext<LogParserRule> context, HasMetadata about,
+            java.util.function.Predicate<LogParserRule> concerned) {
+        return context.getPrimaryCache().list(about.getMetadata().getNamespace()).filter(concerned)
+                .map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    @Override
+    public UpdateControl<LogParserRule> reconcile(LogParserRule rule, Context<LogParserRule> context) {
+        LogParserRuleStatus old = rule.getStatus();
+        Conditions conditions = new Conditions(old == null ? null : old.conditions, rule.getMetadata().getGeneration(), clock);
+        LogParserRuleStatus next = new LogParserRuleStatus();
+        next.observedGeneration = rule.getMetadata().getGeneration();
+        long generation = RuleBook.generation(rule);
+
+        RuleBook.Judged judged = book.judge(rule);
+        Optional<RuleBook.Good> good = book.served(rule);
+        if (judged.valid()) {
+            conditions.set(Reasons.VALID, true, Reasons.RULE_ACCEPTED, "the checks and all " + rule.getSpec().samples.size()
+                    + " samples pass");
+        } else {
+            String message = String.join("; ", judged.problems());
+            conditions.set(Reasons.VALID, false, judged.reason(), message.length() <= 1500 ? message
+                    : message.substring(0, 1497) + "...");
+            Condition was = old == null ? null : Conditions.find(old.conditions, Reasons.VALID);
+            if (was == null || !"False".equals(was.getStatus()) || !judged.reason().equals(was.getReason())
+                    || !java.util.Objects.equals(old.observedGeneration, next.observedGeneration)) {
+                events.warning(rule, judged.reason(), "generation " + generation + " is not served: " + message
+                        + good.map(g -> "; the agents keep generation " + g.generation()).orElse(""));
+            }
+        }
+        next.servedGeneration = good.map(RuleBook.Good::generation).orElse(null);
+
+        Optional<String> missing = Optional.empty();
+        List<Workload> workloads = List.of();
+        if (good.isPresent()) {
+            LogParserRuleSpec spec = good.get().spec();
+            String ns = rule.getMetadata().getNamespace();
+            if (spec.serviceRef != null) {
+                Optional<InstrumentedService> svc = services.get(new ResourceID(spec.serviceRef.name, ns));
+                if (svc.isEmpty() || svc.get().getSpec().workloadRef == null) {
+                    missing = Optional.of("InstrumentedService " + ns + "/" + spec.serviceRef.name + " does not exist");
+                } else {
+                    workloads = List.of(Workload.of(svc.get().getSpec().workloadRef));
+                }
+            } else {
+                workloads = selected(spec, ns);
+            }
+        }
+        next.workloads = workloads.stream().sorted().map(Workload::toString).toList();
+
+        List<AgentRules.Serving> serving = agentRules.servedBy(ResourceID.fromResource(rule));
+        next.fleets = serving.stream().map(s -> new LogParserRuleStatus.FleetGeneration(
+                s.fleet().getNamespace().orElse(""), s.fleet().getName(), s.generation())).toList();
+        next.fleetNames = serving.isEmpty() ? null : serving.stream()
+                .map(s -> s.fleet().getNamespace().orElse("") + "/" + s.fleet().getName()).collect(Collectors.joining(","));
+
+        Duration recheck = RECHECK;
+        String kept = good.map(g -> "; the agents keep generation " + g.generation()).orElse("; nothing is served");
+        if (!judged.valid()) {
+            conditions.set(Reasons.READY, false, judged.reason(), "generation " + generation + " is invalid (see the "
+                    + "Valid condition)" + kept);
+        } else if (missing.isPresent()) {
+            conditions.set(Reasons.READY, false, Reasons.SERVICE_NOT_FOUND, missing.get());
+        } else if (workloads.isEmpty()) {
+            conditions.set(Reasons.READY, false, Reasons.NO_WORKLOADS, "no Deployment or StatefulSet of namespace "
+                    + rule.getMetadata().getNamespace() + " has pods that podSelector selects");
+        } else if (serving.isEmpty()) {
+            conditions.set(Reasons.READY, false, Reasons.NO_AGENT_FLEET, rule.getSpec().serviceRef != null
+                    ? "no agent fleet (TelemetryCollector mode agent) collects InstrumentedService "
+                            + rule.getSpec().serviceRef.name + "'s logs"
+                    : "no agent fleet (TelemetryCollector mode agent) runs");
+        } else if (serving.stream().anyMatch(s -> s.generation() != generation)) {
+            recheck = ROLLING_RECHECK;
+            conditions.set(Reasons.READY, false, Reasons.RULE_ROLLING_OUT, "generation " + generation
+                    + " is not yet served by every agent fleet");
+        } else {
+            conditions.set(Reasons.READY, true, Reasons.RULE_SERVED, "generation " + generation + " is served to "
+                    + next.fleetNames + " (" + String.join(", ", next.workloads) + ")");
+        }
+        if (judged.valid() && missing.isEmpty() && !workloads.isEmpty() && serving.isEmpty()) {
+            recheck = ROLLING_RECHECK.multipliedBy(2);
+        }
+        next.conditions = conditions.build();
+        return StatusPatch.of(rule, old, next, Optional.of(recheck));
+    }
+
+    /** The Deployments and StatefulSets of {@code namespace} whose pod template the rule's podSelector matches. */
+    private List<Workload> selected(LogParserRuleSpec spec, String namespace) {
+        Function<PodTemplateSpec, Map<String, String>> labels = t -> t == null || t.getMetadata() == null
+                || t.getMetadata().getLabels() == null ? Map.of() : t.getMetadata().getLabels();
+        List<Workload> out = new ArrayList<>();
+        Stream.concat(
+                deployments.list(namespace).filter(d -> LabelSelectors.matches(spec.podSelector,
+                        labels.apply(d.getSpec().getTemplate())))
+                        .map(d -> new Workload(WorkloadRef.Kind.Deployment, d.getMetadata().getName())),
+                statefulSets.list(namespace).filter(s -> LabelSelectors.matches(spec.podSelector,
+                        labels.apply(s.getSpec().getTemplate())))
+                        .map(s -> new Workload(WorkloadRef.Kind.StatefulSet, s.getMetadata().getName())))
+                .sorted().forEach(out::add);
+        return out;
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<LogParserRule> updateErrorStatus(LogParserRule rule, Context<LogParserRule> context,
+            Exception e) {
+        LogParserRuleStatus old = rule.getStatus();
+        LogParserRuleStatus next = old == null ? new LogParserRuleStatus() : old.deepCopy();
+        next.conditions = new Conditions(old == null ? null : old.conditions, rule.getMetadata().getGeneration(), clock)
+                .set(Reasons.READY, false, Reasons.RECONCILE_ERROR, ErrorSummary.of(e))
+                .keep(old == null ? null : old.conditions, Reasons.VALID)
+                .build();
+        if (next.equals(old)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        rule.setStatus(next);
+        return ErrorStatusUpdateControl.patchStatus(rule);
+    }
+}
