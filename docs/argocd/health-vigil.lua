@@ -1,4 +1,4 @@
--- Argo CD health check for vigil.dev TelemetryCollector and InstrumentedService (both report the same way).
+-- Argo CD health check for vigil.dev TelemetryCollector, InstrumentedService and LogParserRule (all report the same way).
 -- Lua 5.1 as Argo CD runs it (gopher-lua): base library only, no string library.
 local hs = {}
 if obj.status == nil or obj.status.conditions == nil then

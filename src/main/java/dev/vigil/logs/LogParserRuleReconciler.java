@@ -4,17 +4,14 @@ import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.LogParserRule;
 import dev.vigil.api.v1alpha1.LogParserRuleSpec;
 import dev.vigil.api.v1alpha1.LogParserRuleStatus;
-import dev.vigil.api.v1alpha1.WorkloadRef;
 import dev.vigil.kube.FieldManagers;
 import dev.vigil.reconcile.StatusPatch;
-import dev.vigil.selection.LabelSelectors;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.ErrorSummary;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.status.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -31,14 +28,10 @@ import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A LogParserRule's verdict and where it runs. The rule is judged ({@link RuleBook}: checks, samples, the real
@@ -173,18 +166,7 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
 
     /** The Deployments and StatefulSets of {@code namespace} whose pod template the rule's podSelector matches. */
     private List<Workload> selected(LogParserRuleSpec spec, String namespace) {
-        Function<PodTemplateSpec, Map<String, String>> labels = t -> t == null || t.getMetadata() == null
-                || t.getMetadata().getLabels() == null ? Map.of() : t.getMetadata().getLabels();
-        List<Workload> out = new ArrayList<>();
-        Stream.concat(
-                deployments.list(namespace).filter(d -> LabelSelectors.matches(spec.podSelector,
-                        labels.apply(d.getSpec().getTemplate())))
-                        .map(d -> new Workload(WorkloadRef.Kind.Deployment, d.getMetadata().getName())),
-                statefulSets.list(namespace).filter(s -> LabelSelectors.matches(spec.podSelector,
-                        labels.apply(s.getSpec().getTemplate())))
-                        .map(s -> new Workload(WorkloadRef.Kind.StatefulSet, s.getMetadata().getName())))
-                .sorted().forEach(out::add);
-        return out;
+        return Workload.selected(spec.podSelector, deployments.list(namespace), statefulSets.list(namespace));
     }
 
     @Override

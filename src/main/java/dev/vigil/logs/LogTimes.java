@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
 
 /**
  * The collector's time_parser semantics (pkg/stanza helper.TimeParser, v0.165), for evaluating samples: strptime
- * layouts (translated there to Go layouts, parsed by Go's time.Parse: the whole value, numbers of fixed width, month
- * and day names in any case, fractional seconds optional, no zone means UTC as Vigil sets {@code location: UTC}) and
+ * layouts (translated there to Go layouts, parsed by Go's time.Parse: the whole value; month, day, hour, minute and
+ * second with or without a leading zero and after optional whitespace, years of 4 or 2 digits; month and day names in
+ * any case; fractional seconds optional; %z as Z, +hh, +hhmm or +hh:mm; no zone means UTC as Vigil sets
+ * {@code location: UTC}) and
  * epoch layouts (integer text or JSON numbers; {@code s.ms} reads the digits after the point as milliseconds, as
  * the collector does). Only the directives admission allows are known here.
  */
@@ -33,6 +35,9 @@ final class LogTimes {
 
     /** Problems of a strptime layout the collector would refuse or Vigil does not know; empty when fine. */
     static Optional<String> strptimeProblem(String layout) {
+        if (layout.chars().anyMatch(Character::isDigit)) {
+            return Optional.of("a strptime layout cannot contain digits (the collector refuses them)");
+        }
         for (int i = 0; i < layout.length(); i++) {
             if (layout.charAt(i) != '%') {
                 continue;
@@ -71,16 +76,18 @@ final class LogTimes {
             char d = expanded.charAt(++i);
             switch (d) {
                 case 'Y' -> group(re, fields, d, "[0-9]{4}");
-                case 'y', 'm', 'd', 'M', 'S' -> group(re, fields, d, "[0-9]{2}");
-                case 'H' -> group(re, fields, d, "[0-9]{1,2}");
-                case 'I' -> group(re, fields, d, "[0-9]{2}");
-                case 'e' -> group(re, fields, d, "[ 0-9]?[0-9]");
+                case 'y' -> group(re, fields, d, "[0-9]{2}");
+                // Numbers with or without their leading zero, and whitespace before them, as the collector's parser allows.
+                case 'm', 'd', 'e', 'H', 'I', 'M', 'S' -> {
+                    re.append("\\s*");
+                    group(re, fields, d == 'e' ? 'd' : d, "[0-9]{1,2}");
+                }
                 case 'b', 'h' -> group(re, fields, 'b', "[A-Za-z]{3}");
                 case 'B' -> group(re, fields, 'B', "[A-Za-z]+");
                 case 'a' -> re.append("(?i:").append(SHORT_DAYS).append(")");
                 case 'A' -> re.append("(?i:").append(DAYS).append(")");
                 case 'p' -> group(re, fields, d, "(?i:AM|PM)");
-                case 'z' -> group(re, fields, d, "Z|[+-][0-9]{4}");
+                case 'z' -> group(re, fields, d, "Z|[+-][0-9]{2}(?::?[0-9]{2})?");
                 case 'j' -> group(re, fields, d, "[+-][0-9]{2}:[0-9]{2}");
                 case '%' -> re.append("%");
                 default -> throw new IllegalArgumentException("%" + d + " is not a supported strptime directive");
@@ -129,9 +136,12 @@ final class LogTimes {
                 case 'b' -> month = month(v, true);
                 case 'B' -> month = month(v, false);
                 case 'p' -> pm = v.equalsIgnoreCase("PM");
-                case 'z' -> zone = v.equals("Z") ? ZoneOffset.UTC
-                        : ZoneOffset.ofHoursMinutes(sign(v) * Integer.parseInt(v.substring(1, 3)),
-                                sign(v) * Integer.parseInt(v.substring(3, 5)));
+                case 'z' -> {
+                    String digits = v.replace(":", "");
+                    zone = v.equals("Z") ? ZoneOffset.UTC
+                            : ZoneOffset.ofHoursMinutes(sign(v) * Integer.parseInt(digits.substring(1, 3)),
+                                    digits.length() > 3 ? sign(v) * Integer.parseInt(digits.substring(3, 5)) : 0);
+                }
                 case 'j' -> zone = ZoneOffset.ofHoursMinutes(sign(v) * Integer.parseInt(v.substring(1, 3)),
                         sign(v) * Integer.parseInt(v.substring(4, 6)));
                 default -> {

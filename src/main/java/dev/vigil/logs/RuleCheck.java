@@ -33,14 +33,31 @@ public final class RuleCheck {
 
     public static Verdict check(LogParserRuleSpec spec) {
         List<String> problems = new ArrayList<>();
+        // Admission refuses these too (CEL); checked again so that nothing ambiguous is ever served.
+        if ((spec.serviceRef == null) == (spec.podSelector == null)) {
+            problems.add("set exactly one of serviceRef and podSelector");
+        }
         if (spec.multiline != null) {
             pattern(spec.multiline.lineStartPattern, false).ifPresent(p -> problems.add("multiline.lineStartPattern: " + p));
         }
         int i = 0;
         for (ParseStep s : spec.steps) {
             i++;
+            long kinds = java.util.stream.Stream.of(s.regex, s.json, s.keyValue, s.severity, s.timestamp, s.traceContext)
+                    .filter(java.util.Objects::nonNull).count();
+            if (kinds != 1) {
+                problems.add("steps[" + (i - 1) + "]: a step sets exactly one of regex, json, keyValue, severity, "
+                        + "timestamp and traceContext");
+                continue;
+            }
             String at = "steps[" + (i - 1) + "] (" + RuleEvaluator.kind(s) + "): ";
-            if (s.regex != null) {
+            if (s.keyValue != null && (s.keyValue.delimiter == null ? "=" : s.keyValue.delimiter)
+                    .equals(s.keyValue.pairDelimiter == null ? " " : s.keyValue.pairDelimiter)) {
+                problems.add(at + "delimiter and pairDelimiter must differ");
+            } else if (s.timestamp != null && s.timestamp.layoutType == ParseStep.LayoutType.epoch
+                    && !List.of("s", "ms", "us", "ns", "s.ms", "s.us", "s.ns").contains(s.timestamp.layout)) {
+                problems.add(at + "an epoch layout is one of s, ms, us, ns, s.ms, s.us, s.ns");
+            } else if (s.regex != null) {
                 pattern(s.regex.pattern, true).ifPresent(p -> problems.add(at + p));
             } else if (s.timestamp != null && s.timestamp.layoutType == ParseStep.LayoutType.strptime) {
                 LogTimes.strptimeProblem(s.timestamp.layout).ifPresent(p -> problems.add(at + p));

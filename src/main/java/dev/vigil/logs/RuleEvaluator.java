@@ -46,7 +46,9 @@ final class RuleEvaluator {
 
     static Record run(LogParserRuleSpec spec, String line) {
         Record r = new Record();
-        r.body = line;
+        // The agents' reader drops each line's trailing whitespace (filelog's default), then the container parser
+        // takes what the app wrote, and a multiline rule joins the lines with newlines.
+        r.body = String.join("\n", java.util.Arrays.stream(line.split("\n", -1)).map(String::stripTrailing).toList());
         int i = 0;
         for (ParseStep step : spec.steps) {
             i++;

@@ -1,10 +1,17 @@
 package dev.vigil.logs;
 
 import dev.vigil.api.v1alpha1.WorkloadRef;
+import dev.vigil.selection.LabelSelectors;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A workload whose pods' log records a rule or the enrichment applies to, and the agents' condition that picks those
@@ -18,6 +25,22 @@ public record Workload(WorkloadRef.Kind kind, String name) implements Comparable
 
     public static Workload of(WorkloadRef ref) {
         return new Workload(ref.kindOrDefault(), ref.name);
+    }
+
+    /** The workloads among these whose pod template {@code podSelector} matches, sorted. */
+    public static List<Workload> selected(LabelSelector podSelector, Stream<Deployment> deployments,
+            Stream<StatefulSet> statefulSets) {
+        return Stream.concat(
+                deployments.filter(d -> LabelSelectors.matches(podSelector, labels(d.getSpec().getTemplate())))
+                        .map(d -> new Workload(WorkloadRef.Kind.Deployment, d.getMetadata().getName())),
+                statefulSets.filter(s -> LabelSelectors.matches(podSelector, labels(s.getSpec().getTemplate())))
+                        .map(s -> new Workload(WorkloadRef.Kind.StatefulSet, s.getMetadata().getName())))
+                .sorted().toList();
+    }
+
+    private static Map<String, String> labels(PodTemplateSpec t) {
+        return t == null || t.getMetadata() == null || t.getMetadata().getLabels() == null ? Map.of()
+                : t.getMetadata().getLabels();
     }
 
     /** {@code Deployment/name}, as status shows it. */

@@ -4,6 +4,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.LogParserRule;
+import dev.vigil.logs.AgentOperators;
+import dev.vigil.logs.RuleCheck;
+import dev.vigil.logs.RuleOperators;
+import dev.vigil.logs.Workload;
+import dev.vigil.status.Reasons;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.collector.FleetPlanner;
 import dev.vigil.config.Settings;
@@ -36,7 +42,15 @@ public final class Render {
     private Render() {
     }
 
-    public record Result(List<HasMetadata> objects, List<String> errors, List<String> notes) {
+    /**
+     * The objects, the inputs the operator would refuse, notes, and by agent fleet ({@code namespace/name}) the log
+     * operators its agents would be served (the container parser, the enrichment, the valid rules).
+     */
+    public record Result(List<HasMetadata> objects, List<String> errors, List<String> notes,
+            Map<String, List<Map<String, Object>>> logOperators) {
+        public Result(List<HasMetadata> objects, List<String> errors, List<String> notes) {
+            this(objects, errors, notes, Map.of());
+        }
     }
 
     public static List<HasMetadata> parse(Reader reader, String source) throws IOException {
@@ -63,6 +77,7 @@ public final class Render {
                 Class<? extends HasMetadata> type = switch (kind) {
                     case "TelemetryCollector" -> TelemetryCollector.class;
                     case "InstrumentedService" -> InstrumentedService.class;
+                    case "LogParserRule" -> LogParserRule.class;
                     case "Deployment" -> Deployment.class;
                     case "StatefulSet" -> StatefulSet.class;
                     case "Namespace" -> Namespace.class;
@@ -106,6 +121,7 @@ public final class Render {
     public static Result render(List<HasMetadata> inputs, Settings settings) {
         List<TelemetryCollector> fleets = new ArrayList<>();
         List<InstrumentedService> services = new ArrayList<>();
+        List<LogParserRule> rules = new ArrayList<>();
         Map<String, HasMetadata> workloads = new LinkedHashMap<>();
         Map<String, Map<String, String>> namespaceLabels = new LinkedHashMap<>();
         for (HasMetadata r : inputs) {
@@ -113,6 +129,8 @@ public final class Render {
                 fleets.add(t);
             } else if (r instanceof InstrumentedService s) {
                 services.add(s);
+            } else if (r instanceof LogParserRule l) {
+                rules.add(l);
             } else if (r instanceof Namespace n) {
                 namespaceLabels.put(n.getMetadata().getName(), n.getMetadata().getLabels());
             } else {
@@ -124,9 +142,12 @@ public final class Render {
         List<String> errors = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         List<HasMetadata> objects = new ArrayList<>();
+        Map<String, List<Map<String, Object>>> logOperators = new LinkedHashMap<>();
+        List<LogParserRule> validRules = validRules(rules, errors);
         for (TelemetryCollector fleet : fleets) {
             String id = "TelemetryCollector " + fleet.getMetadata().getNamespace() + "/" + fleet.getMetadata().getName();
             List<ScrapeTarget> targets = new ArrayList<>();
+            List<InstrumentedService> agentServices = new ArrayList<>();
             int collected = 0;
             for (InstrumentedService s : services) {
                 Optional<TelemetryCollector> chosen = FleetSelection.chooseFleet(s, fleets,
@@ -135,6 +156,7 @@ public final class Render {
                     continue;
                 }
                 if (fleet.getSpec().agent()) {
+                    agentServices.add(s);
                     collected++;
                     continue;
                 }
@@ -157,6 +179,10 @@ public final class Render {
                 continue;
             }
             objects.addAll(FleetPlanner.objects(fleet, outcome.plan()));
+            if (fleet.getSpec().agent()) {
+                logOperators.put(fleet.getMetadata().getNamespace() + "/" + fleet.getMetadata().getName(),
+                        AgentOperators.of(agentServices, servedRules(validRules, agentServices, workloads)));
+            }
         }
         services.sort(Comparator.comparing((InstrumentedService s) -> s.getMetadata().getNamespace())
                 .thenComparing(s -> s.getMetadata().getName()));
@@ -176,7 +202,62 @@ public final class Render {
                         + ": no TelemetryCollector among the inputs selects it (the operator would report NoMatchingCollector)");
             }
         }
-        return new Result(objects, errors, notes);
+        for (LogParserRule r : validRules) {
+            boolean served = logOperators.values().stream().flatMap(List::stream)
+                    .anyMatch(op -> String.valueOf(op.get("id")).startsWith(
+                            "lpr/" + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName() + "/"));
+            if (!served) {
+                notes.add("LogParserRule " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()
+                        + ": no agent fleet among the inputs would run it (its service or workloads missing, or no "
+                        + "agent fleet collects them)");
+            }
+        }
+        return new Result(objects, errors, notes, logOperators);
+    }
+
+    /** The rules whose checks and samples pass; the others are errors, as Ready=False would be. */
+    private static List<LogParserRule> validRules(List<LogParserRule> rules, List<String> errors) {
+        List<LogParserRule> valid = new ArrayList<>();
+        rules.sort(Comparator.comparing((LogParserRule r) -> r.getMetadata().getNamespace())
+                .thenComparing(r -> r.getMetadata().getName()));
+        for (LogParserRule r : rules) {
+            RuleCheck.Verdict v = RuleCheck.check(r.getSpec());
+            if (v.valid()) {
+                valid.add(r);
+            } else {
+                v.problems().forEach(p -> errors.add("LogParserRule " + r.getMetadata().getNamespace() + "/"
+                        + r.getMetadata().getName() + ": Ready=False (" + (v.sampleMismatch() ? Reasons.SAMPLE_MISMATCH
+                        : Reasons.INVALID_RULE) + "): " + p));
+            }
+        }
+        return valid;
+    }
+
+    /** The rules an agent fleet collecting {@code services} runs, for the workloads among the inputs. */
+    private static List<RuleOperators.Served> servedRules(List<LogParserRule> rules, List<InstrumentedService> services,
+            Map<String, HasMetadata> workloads) {
+        List<RuleOperators.Served> out = new ArrayList<>();
+        for (LogParserRule r : rules) {
+            String ns = r.getMetadata().getNamespace();
+            List<Workload> ws;
+            if (r.getSpec().serviceRef != null) {
+                ws = services.stream().filter(s -> s.getMetadata().getNamespace().equals(ns)
+                        && s.getMetadata().getName().equals(r.getSpec().serviceRef.name))
+                        .map(s -> Workload.of(s.getSpec().workloadRef)).toList();
+            } else {
+                ws = Workload.selected(r.getSpec().podSelector,
+                        workloads.values().stream().filter(w -> w instanceof Deployment && ns.equals(w.getMetadata().getNamespace()))
+                                .map(Deployment.class::cast),
+                        workloads.values().stream().filter(w -> w instanceof StatefulSet && ns.equals(w.getMetadata().getNamespace()))
+                                .map(StatefulSet.class::cast));
+            }
+            Long generation = r.getMetadata().getGeneration();
+            if (!ws.isEmpty()) {
+                out.add(new RuleOperators.Served(ns, r.getMetadata().getName(), generation == null ? 1 : generation,
+                        r.getSpec(), ws));
+            }
+        }
+        return out;
     }
 
     /** Multi-document YAML of the objects, as `kubectl apply -f` takes it. */

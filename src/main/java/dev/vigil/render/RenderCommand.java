@@ -1,6 +1,7 @@
 package dev.vigil.render;
 
 import dev.vigil.config.Settings;
+import dev.vigil.serialization.Yaml;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.io.IOException;
@@ -19,11 +20,14 @@ import java.util.stream.Stream;
  * create for the custom resources in the given files (directories are read recursively, *.yaml and *.yml). With
  * --crds, each resource is first checked against its CRD's schema as the apiserver would (CEL rules excepted). With
  * --settings, the operator's settings come from that properties file of {@code vigil.*} keys (application.properties'
- * syntax; the environment variables the chart sets are the same keys), else every setting has its default. Exit 0 when everything
+ * syntax; the environment variables the chart sets are the same keys), else every setting has its default. With
+ * --log-operators, prints instead what each agent fleet's agents would be served (the filelog operators, by fleet),
+ * which shows what each LogParserRule becomes. LogParserRules are checked as the operator does (RE2, limits, their
+ * samples); a bad one is an error. Exit 0 when everything
  * renders, 1 when an input is invalid (messages on stderr), 2 on usage or read errors.
  */
 public final class RenderCommand {
-    static final String USAGE = "usage: vigil-render [--crds DIR] [--settings FILE] FILE|DIR|- [...]";
+    static final String USAGE = "usage: vigil-render [--crds DIR] [--settings FILE] [--log-operators] FILE|DIR|- [...]";
 
     private RenderCommand() {
     }
@@ -42,6 +46,7 @@ public final class RenderCommand {
         SchemaCheck schema = null;
         Settings settings = Settings.defaults();
         List<String> files = new ArrayList<>(List.of(args));
+        boolean logOperators = files.remove("--log-operators");
         try {
             while (!files.isEmpty() && (files.get(0).equals("--crds") || files.get(0).equals("--settings"))) {
                 if (files.size() < 3) {
@@ -81,7 +86,7 @@ public final class RenderCommand {
             result.errors().forEach(e -> err.println("error: " + e));
             return 1;
         }
-        out.print(Render.toYaml(result.objects()));
+        out.print(logOperators ? Yaml.write(result.logOperators()) : Render.toYaml(result.objects()));
         return 0;
     }
 

@@ -63,6 +63,13 @@ class ExamplesTest {
                 assertThat(s.getStatus()).isNotNull();
                 assertThat(Conditions.isTrue(s.getStatus().conditions, Reasons.READY)).as(Yaml.write(s.getStatus())).isTrue();
             }
+            var rules = client.resources(dev.vigil.api.v1alpha1.LogParserRule.class).inAnyNamespace().list().getItems();
+            assertThat(rules).hasSize(2);
+            for (var r : rules) {
+                assertThat(r.getStatus()).isNotNull();
+                assertThat(Conditions.isTrue(r.getStatus().conditions, Reasons.READY)).as(Yaml.write(r.getStatus())).isTrue();
+                assertThat(r.getStatus().fleetNames).isEqualTo("default/node-logs");
+            }
         });
         // The pools reach their apps: checkout's by the operator's ConfigMap, cart's as an env var on its container
         // (min, as no initial size is set), the rest of the StatefulSet untouched.

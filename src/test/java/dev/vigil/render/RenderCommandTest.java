@@ -51,6 +51,36 @@ class RenderCommandTest {
     }
 
     @Test
+    void logOperatorsShowWhatEachRuleBecomesOnTheAgents() {
+        assertThat(run("--log-operators", GoldenFiles.repoRoot().resolve("examples").toString())).isZero();
+        String yaml = out.toString(StandardCharsets.UTF_8);
+        assertThat(yaml).startsWith("default/node-logs:").contains("type: container", "id: svc-default-checkout",
+                "id: lpr/default/checkout-access-log/step-1", "type: regex_parser", "type: time_parser",
+                "type: trace_parser", "id: lpr/default/cart-json/step-1", "type: json_parser",
+                "id: lpr/default/checkout-access-log/rename-client", "type: move",
+                "id: lpr/default/cart-json/drop-@timestamp", "type: remove");
+        // cart-json selects pods by label: the cart StatefulSet's, by their names.
+        assertThat(yaml).contains("^cart-[0-9]+$");
+    }
+
+    @Test
+    void aRuleWhoseSampleFailsIsRefusedOfflineWithTheSampleAndTheDifference(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rule.yaml");
+        Files.writeString(file, """
+                apiVersion: vigil.dev/v1alpha1
+                kind: LogParserRule
+                metadata: {name: kv, namespace: shop}
+                spec:
+                  serviceRef: {name: web}
+                  steps: [{keyValue: {}}]
+                  samples: [{line: "a=1 b=2", attributes: {a: "1", b: "3"}}]
+                """);
+        assertThat(run(file.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: LogParserRule shop/kv: Ready=False "
+                + "(SampleMismatch): sample 1 \"a=1 b=2\": attribute b: expected \"3\", got \"2\"");
+    }
+
+    @Test
     void aMissingFileIsAUsageError() {
         assertThat(run("/nonexistent/vigil.yaml")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no such file or directory");

@@ -29,7 +29,15 @@ class RenderSchemaTest {
             "is-slo-duplicate-names", "is-slo-query-without-window", "is-pool-duplicate-names",
             "is-pool-min-greater-than-max", "is-pool-initial-outside", "is-pool-interval-too-short",
             "is-pool-env-without-container", "is-sampling-fixed-without-ratio", "tc-agent-with-shards",
-            "tc-agent-with-remote-write", "tc-agent-settings-on-shards", "tc-agent-statedir-dotdot");
+            "tc-agent-with-remote-write", "tc-agent-settings-on-shards", "tc-agent-statedir-dotdot",
+            "lpr-steps-without-samples", "lpr-nothing-to-do", "lpr-rename-and-drop", "lpr-rename-twice",
+            "lpr-trace-context-empty");
+
+    /** CEL-only cases about log parser rules that the offline render refuses too, as the operator would (RuleCheck). */
+    static final Set<String> RULE_CHECKED = Set.of(
+            "lpr-no-selection", "lpr-both-selections", "lpr-step-two-kinds", "lpr-step-empty",
+            "lpr-regex-without-named-group", "lpr-epoch-bad-layout", "lpr-strptime-digits",
+            "lpr-strptime-unknown-directive", "lpr-same-delimiters");
 
     /** CEL-only cases about SLOs: the offline render refuses them too, as the operator would (InvalidSLO). */
     static final Set<String> SLO_SHAPE = Set.of(
@@ -61,6 +69,9 @@ class RenderSchemaTest {
             // CEL rules the render does not evaluate, but which the SLO rule builder checks itself.
             assertThat(code).as("render of %s%n%s", name, stderr).isEqualTo(1);
             assertThat(stderr).contains("Ready=False (InvalidSLO)", expect);
+        } else if (RULE_CHECKED.contains(name)) {
+            assertThat(code).as("render of %s%n%s", name, stderr).isEqualTo(1);
+            assertThat(stderr).contains("LogParserRule default/", "Ready=False (InvalidRule)");
         } else if (CEL_ONLY.contains(name)) {
             assertThat(code).as("%s needs a CEL rule, which only the apiserver evaluates:%n%s", name, stderr).isZero();
         } else {

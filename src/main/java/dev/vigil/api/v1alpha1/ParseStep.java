@@ -118,6 +118,8 @@ public class ParseStep {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "self.layoutType != 'epoch' || self.layout in ['s', 'ms', 'us', 'ns', 's.ms', 's.us', 's.ns']",
             message = "an epoch layout is one of s, ms, us, ns, s.ms, s.us, s.ns")
+    @ValidationRule(value = "self.layoutType != 'strptime' || !self.layout.matches('[0-9]')",
+            message = "a strptime layout cannot contain digits")
     @ValidationRule(value = "self.layoutType != 'strptime' || !self.layout.matches('%[^YymbhBdeaAHIpMSLfzjTF%]')",
             message = "a strptime layout may use only %Y %y %m %b %h %B %d %e %a %A %H %I %p %M %S %L %f %z %j %T %F %%")
     public static class Timestamp {

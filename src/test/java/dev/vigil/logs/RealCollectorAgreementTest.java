@@ -1,0 +1,290 @@
+package dev.vigil.logs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.api.v1alpha1.LogParserRule;
+import dev.vigil.api.v1alpha1.LogParserRuleSpec;
+import dev.vigil.api.v1alpha1.Sample;
+import dev.vigil.api.v1alpha1.WorkloadRef;
+import dev.vigil.collector.RealCollector;
+import dev.vigil.serialization.Yaml;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Java evaluation a rule's samples are judged by gives what the agents give: Vigil's collector distribution runs
+ * the operators RuleOperators makes, over pod-log-shaped files (CRI lines) of the samples and of lines made to fail
+ * each step, and every record it exports (attributes, body, severity, timestamp, trace and span id) must equal what
+ * RuleEvaluator says of the same line. If the evaluator drifted from the collector, a rule could pass its samples in
+ * the operator and parse differently on the nodes; this test is what stops that.
+ */
+class RealCollectorAgreementTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant CRI_TIME = Instant.parse("2026-12-04T08:00:00.5Z");
+    /** Attributes the container parser and filelog add, which no rule touches. */
+    private static final Set<String> RECEIVER_ATTRIBUTES = Set.of("log.file.path", "log.file.name", "log.iostream", "logtag");
+    private static final String[] SEVERITIES = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
+
+    /** A rule and the lines (records; multiline ones hold newlines) to run it on. */
+    record Case(String name, LogParserRuleSpec spec, List<String> records) {
+    }
+
+    static List<Case> cases() throws Exception {
+        List<Case> cases = new ArrayList<>();
+        for (LogParserRule r : Rules.examples()) {
+            List<String> lines = new ArrayList<>(r.getSpec().samples.stream().map(s -> s.line).toList());
+            // Each sample cut short and garbled: steps fail and the record must go on as the evaluator says.
+            for (Sample s : r.getSpec().samples) {
+                lines.add(s.line.substring(0, s.line.length() / 2));
+                lines.add(s.line.replace("2026", "20x6").replace("\"", "'"));
+            }
+            lines.add("not what this rule expects at all");
+            LogParserRuleSpec spec = r.getSpec();
+            spec.container = null; // the test's pods have one container, "app"
+            cases.add(new Case(r.getMetadata().getName(), spec, lines));
+        }
+        cases.add(new Case("keyvalue", Rules.spec("""
+                steps:
+                  - keyValue: {}
+                  - severity: {from: level, mapping: [{level: fatal, values: [crit, "5xx"]}]}
+                  - timestamp: {from: ts, layoutType: epoch, layout: s.ms}
+                  - traceContext: {traceId: trace, spanId: span, traceFlags: flags}
+                renames: [{from: msg, to: message}]
+                drops: [ts]
+                """), List.of(
+                "level=crit msg=\"disk full\" ts=1764842400.250 trace=4bf92f3577b34da6a3ce929d0e0e4736 span=00f067aa0ba902b7 flags=01",
+                "level=503 msg='quoted with space' ts=1764842400.5",
+                "level=Warning msg=x ts=abc trace=zz span=00f067aa0ba902b7",
+                "level=info a=1 b",
+                "   level=debug   msg=spaced  ",
+                "level=ERR2 ts=1764842400.007")));
+        cases.add(new Case("json-nested", Rules.spec("""
+                steps:
+                  - json: {}
+                  - json: {from: inner}
+                  - timestamp: {from: t, layoutType: epoch, layout: ms}
+                  - severity: {from: sev}
+                """), List.of(
+                "{\"inner\": \"{\\\"x\\\": 1, \\\"y\\\": 2.5, \\\"z\\\": true}\", \"t\": 1764842400123, \"sev\": 17}",
+                "{\"obj\": {\"a\": [1, \"two\"], \"b\": null}, \"t\": \"1764842400999\", \"sev\": \"WARN3\"}",
+                "{\"sev\": 9.5}",
+                "[1, 2]",
+                "{\"t\": 1.5e12} trailing")));
+        cases.add(new Case("strptime", Rules.spec("""
+                steps:
+                  - regex: {pattern: '^(?P<t>[^|]+)\\|(?P<rest>.*)$'}
+                  - timestamp: {from: t, layout: '%d/%b/%Y:%H:%M:%S.%L %z'}
+                  - regex: {pattern: '(?P<word>[a-z]+)?(?P<num>[0-9]+)', from: rest}
+                """), List.of(
+                "04/Dec/2026:10:15:00.123456 +0530|abc123",
+                "04/dec/2026:10:15:00 -0800|42",
+                "4/Dec/2026:10:15:00 +0000|x",
+                "31/Feb/2026:10:15:00 +0000|x7",
+                "04/Dec/2026:10:15:00,5 Z|",
+                "4/Dec/2026: 9:5:7 +05|y1",
+                "04/Dec/2026:10:15:00 +05:30|z2",
+                "04/Dec/26:10:15:00 +0000|short year",
+                "04/Dec/2026:24:15:00 +0000|hour 24",
+                "04/Dec/2026:10:15:00 +0000 trailing|")));
+        cases.add(new Case("multiline", Rules.spec("""
+                multiline: {lineStartPattern: '^\\d{4}-'}
+                steps:
+                  - regex: {pattern: '^(?P<t>\\S+ \\S+) (?P<level>[A-Z]+) (?P<message>(?s:.*))$'}
+                  - severity: {from: level}
+                  - timestamp: {from: t, layout: '%F %T,%L'}
+                drops: [t]
+                """), List.of(
+                "2026-12-04 10:15:00,250 ERROR failed\njava.lang.IllegalStateException: x\n\tat a.B.c(B.java:1)",
+                "2026-12-04 10:15:01,000 INFO one line",
+                "2026-12-04 10:15:02,000 WARN two\n  lines")));
+        return cases;
+    }
+
+    @Test
+    void theEvaluatorAgreesWithTheCollectorOnEveryLine(@TempDir Path dir) throws Exception {
+        List<Case> cases = cases();
+        List<Map<String, Object>> ops = new ArrayList<>(AgentOperators.of(List.of()));
+        Map<String, Case> byPod = new LinkedHashMap<>();
+        int expectedRecords = 0;
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            String workload = "w" + i;
+            String pod = workload + "-7c9f5b4d6-x2k9z";
+            byPod.put(pod, c);
+            ops.addAll(RuleOperators.of("agree", c.name(), c.spec(), List.of(new Workload(WorkloadRef.Kind.Deployment, workload))));
+            Path log = dir.resolve("pods").resolve("agree_" + pod + "_0f0e0d0c-0000-4000-8000-00000000000" + (i % 10))
+                    .resolve("app").resolve("0.log");
+            Files.createDirectories(log.getParent());
+            StringBuilder cri = new StringBuilder();
+            for (String record : c.records()) {
+                for (String line : record.split("\n", -1)) {
+                    cri.append(CRI_TIME).append(" stdout F ").append(line).append('\n');
+                }
+            }
+            Files.writeString(log, cri.toString(), StandardCharsets.UTF_8);
+            expectedRecords += c.records().size();
+        }
+        Path out = dir.resolve("out.jsonl");
+        Map<String, Object> filelog = new LinkedHashMap<>();
+        filelog.put("include", List.of(dir.resolve("pods") + "/*/*/*.log"));
+        filelog.put("start_at", "beginning");
+        filelog.put("include_file_path", true);
+        filelog.put("operators", ops);
+        String config = Yaml.write(Map.of(
+                "receivers", Map.of("filelog", filelog),
+                "exporters", Map.of("file", Map.of("path", out.toString(), "format", "json", "flush_interval", "100ms")),
+                "service", Map.of("telemetry", Map.of("metrics", Map.of("level", "none")),
+                        "pipelines", Map.of("logs", Map.of("receivers", List.of("filelog"), "exporters", List.of("file"))))));
+        Path configFile = dir.resolve("config.yaml");
+        Files.writeString(configFile, config);
+
+        Process p = new ProcessBuilder(RealCollector.binary().toString(), "--config=" + configFile)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("collector.log").toFile()).start();
+        Map<String, List<JsonNode>> records;
+        try {
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            do {
+                Thread.sleep(300);
+                records = read(out);
+            } while (records.values().stream().mapToInt(List::size).sum() < expectedRecords && Instant.now().isBefore(deadline)
+                    && p.isAlive());
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+        assertThat(records.values().stream().mapToInt(List::size).sum())
+                .as("records exported (collector log: %s)", Files.readString(dir.resolve("collector.log")))
+                .isEqualTo(expectedRecords);
+
+        SoftAssertions soft = new SoftAssertions();
+        int compared = 0;
+        for (Map.Entry<String, Case> e : byPod.entrySet()) {
+            Case c = e.getValue();
+            List<JsonNode> got = records.getOrDefault(e.getKey(), List.of());
+            assertThat(got).as(c.name()).hasSize(c.records().size());
+            for (int i = 0; i < got.size(); i++) {
+                String line = c.records().get(i);
+                RuleEvaluator.Record want = RuleEvaluator.run(c.spec(), line);
+                String as = c.name() + ": " + line;
+                JsonNode rec = got.get(i);
+                soft.assertThat(value(rec.get("body"))).as(as + " body").isEqualTo(want.body);
+                Map<String, Object> attributes = new LinkedHashMap<>();
+                for (JsonNode kv : rec.path("attributes")) {
+                    if (!RECEIVER_ATTRIBUTES.contains(kv.get("key").asText())) {
+                        attributes.put(kv.get("key").asText(), value(kv.get("value")));
+                    }
+                }
+                soft.assertThat(attributes).as(as + " attributes").isEqualTo(normal(want.attributes));
+                int number = rec.path("severityNumber").asInt(0);
+                soft.assertThat(number == 0 ? null : SEVERITIES[(number - 1) / 4] + ((number - 1) % 4 == 0 ? "" : (number - 1) % 4 + 1))
+                        .as(as + " severity").isEqualTo(want.severity);
+                Instant time = Instant.EPOCH.plusNanos(Long.parseLong(rec.path("timeUnixNano").asText("0")));
+                if (want.timestamp == null) {
+                    soft.assertThat(time).as(as + " timestamp (the CRI line's)").isEqualTo(CRI_TIME);
+                } else if (want.timestamp.hasYear()) {
+                    soft.assertThat(time).as(as + " timestamp").isEqualTo(want.timestamp.instant());
+                }
+                soft.assertThat(rec.path("traceId").asText("")).as(as + " traceId").isEqualTo(hex(want.traceId, 16));
+                soft.assertThat(rec.path("spanId").asText("")).as(as + " spanId").isEqualTo(hex(want.spanId, 8));
+                compared++;
+            }
+        }
+        soft.assertAll();
+        assertThat(compared).isEqualTo(expectedRecords);
+    }
+
+    /** OTLP JSON log records by pod name, in the order exported. */
+    private static Map<String, List<JsonNode>> read(Path out) throws Exception {
+        Map<String, List<JsonNode>> byPod = new LinkedHashMap<>();
+        if (!Files.exists(out)) {
+            return byPod;
+        }
+        for (String line : Files.readAllLines(out)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            for (JsonNode rl : JSON.readTree(line).path("resourceLogs")) {
+                String pod = "";
+                for (JsonNode kv : rl.path("resource").path("attributes")) {
+                    if (kv.get("key").asText().equals("k8s.pod.name")) {
+                        pod = kv.get("value").path("stringValue").asText();
+                    }
+                }
+                for (JsonNode sl : rl.path("scopeLogs")) {
+                    for (JsonNode r : sl.path("logRecords")) {
+                        byPod.computeIfAbsent(pod, k -> new ArrayList<>()).add(r);
+                    }
+                }
+            }
+        }
+        return byPod;
+    }
+
+    /** An OTLP AnyValue as Java: String, Long, Double, Boolean, Map, List; null for an empty value. */
+    private static Object value(JsonNode v) {
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        if (v.has("stringValue")) {
+            return v.get("stringValue").asText();
+        }
+        if (v.has("intValue")) {
+            return Long.parseLong(v.get("intValue").asText());
+        }
+        if (v.has("doubleValue")) {
+            return v.get("doubleValue").asDouble();
+        }
+        if (v.has("boolValue")) {
+            return v.get("boolValue").asBoolean();
+        }
+        if (v.has("kvlistValue")) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (JsonNode kv : v.get("kvlistValue").path("values")) {
+                m.put(kv.get("key").asText(), value(kv.get("value")));
+            }
+            return m;
+        }
+        if (v.has("arrayValue")) {
+            List<Object> l = new ArrayList<>();
+            v.get("arrayValue").path("values").forEach(x -> l.add(value(x)));
+            return l;
+        }
+        return null;
+    }
+
+    /** The evaluator's values in the same terms: every whole number a Long. */
+    @SuppressWarnings("unchecked")
+    private static Object normal(Object v) {
+        if (v instanceof Integer i) {
+            return i.longValue();
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            ((Map<String, Object>) m).forEach((k, x) -> out.put(k, normal(x)));
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(RealCollectorAgreementTest::normal).toList();
+        }
+        return v;
+    }
+
+    private static String hex(byte[] b, int size) {
+        return b == null || b.length != size ? "" : HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.vigil.operator;
+
+import dev.vigil.api.v1alpha1.LogParserRule;
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.logs.AgentRules;
+import dev.vigil.serialization.Yaml;
+import dev.vigil.status.Conditions;
+import dev.vigil.status.Reasons;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * LogParserRules against the Fabric8 mock server: a valid rule is served to the agent fleet that collects its service
+ * (status: Ready, the fleet and the generation it runs); an edit whose samples fail is not served, gets Ready=False
+ * with the sample and what differed and a Warning event, and the agents keep the last valid generation; a pod selector
+ * resolves to the namespace's workloads; a deleted rule leaves the served operators.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class LogParserRuleOperatorTest {
+    @KubernetesTestServer
+    KubernetesServer server;
+    @Inject
+    KubernetesClient client;
+    @Inject
+    AgentRules agentRules;
+
+    static final String RULE = """
+            apiVersion: vigil.dev/v1alpha1
+            kind: LogParserRule
+            metadata: {name: access, namespace: lpr-a}
+            spec:
+              serviceRef: {name: web}
+              steps:
+                - regex: {pattern: '^(?P<method>[A-Z]+) (?P<path>\\S+) (?P<status>\\d{3})$'}
+                - severity: {from: status, mapping: [{level: error, values: ["5xx"]}]}
+              samples:
+                - line: GET /cart 503
+                  attributes: {method: GET, path: /cart, status: "503"}
+                  severity: ERROR
+            """;
+
+    private LogParserRule rule(String ns, String name) {
+        return client.resources(LogParserRule.class).inNamespace(ns).withName(name).get();
+    }
+
+    private String served(String ns, String fleet) {
+        return agentRules.get(new ResourceID(fleet, ns)).map(AgentRules.Served::yaml).orElse("");
+    }
+
+    /** The served operator with {@code id}'s condition ("if"), or null. */
+    @SuppressWarnings("unchecked")
+    private String condition(String ns, String fleet, String id) throws Exception {
+        List<java.util.Map<String, Object>> ops = Yaml.MAPPER.readValue(served(ns, fleet), List.class);
+        return ops.stream().filter(o -> id.equals(o.get("id"))).map(o -> (String) o.get("if")).findFirst().orElse(null);
+    }
+
+    private List<Event> events(String ns, String reason) {
+        return client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
+    }
+
+    @Test
+    void aRuleIsServedToItsServicesAgentsAndABadEditKeepsTheLastValidGeneration() {
+        String ns = "lpr-a";
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "web")).create();
+        client.resource(OperatorTestSupport.service(ns, "web", "web")).create();
+        client.resource(OperatorTestSupport.parse(RULE, LogParserRule.class)).create();
+
+        // No agent fleet yet: valid, not served.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            LogParserRule r = rule(ns, "access");
+            assertThat(Conditions.isTrue(r.getStatus().conditions, Reasons.VALID)).as(Yaml.write(r.getStatus())).isTrue();
+            assertThat(Conditions.find(r.getStatus().conditions, Reasons.READY).getReason()).isEqualTo(Reasons.NO_AGENT_FLEET);
+            assertThat(r.getStatus().workloads).containsExactly("Deployment/web");
+            assertThat(r.getStatus().servedGeneration).isEqualTo(1L);
+        });
+
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: nodes, namespace: lpr-a}
+                spec: {mode: agent}
+                """, TelemetryCollector.class)).create();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            LogParserRule r = rule(ns, "access");
+            assertThat(Conditions.isTrue(r.getStatus().conditions, Reasons.READY)).as(Yaml.write(r.getStatus())).isTrue();
+            assertThat(r.getStatus().fleetNames).isEqualTo("lpr-a/nodes");
+            assertThat(r.getStatus().fleets).singleElement().satisfies(f -> assertThat(f.generation).isEqualTo(1L));
+            assertThat(served(ns, "nodes")).contains("id: lpr/lpr-a/access/step-1", "type: regex_parser",
+                    "type: severity_parser");
+            assertThat(condition(ns, "nodes", "lpr/lpr-a/access/step-1"))
+                    .startsWith("resource[\"k8s.namespace.name\"] == \"lpr-a\" and resource[\"k8s.pod.name\"] matches \"^web-");
+        });
+        String good = served(ns, "nodes");
+
+        // An edit whose sample no longer holds: not served, the agents keep generation 1.
+        client.resources(LogParserRule.class).inNamespace(ns).withName("access").edit(r -> {
+            r.getSpec().steps.get(0).regex.pattern = "^(?P<method>[A-Z]+) (?P<path>\\S+)";
+            return r;
+        });
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            LogParserRule r = rule(ns, "access");
+            Condition valid = Conditions.find(r.getStatus().conditions, Reasons.VALID);
+            assertThat(valid.getStatus()).isEqualTo("False");
+            assertThat(valid.getReason()).isEqualTo(Reasons.SAMPLE_MISMATCH);
+            assertThat(valid.getMessage()).contains("sample 1 \"GET /cart 503\"", "attribute status: expected \"503\", got none");
+            assertThat(Conditions.find(r.getStatus().conditions, Reasons.READY).getMessage())
+                    .contains("the agents keep generation 1");
+            assertThat(r.getStatus().servedGeneration).isEqualTo(1L);
+            assertThat(r.getStatus().observedGeneration).isEqualTo(2L);
+            assertThat(events(ns, Reasons.SAMPLE_MISMATCH)).singleElement()
+                    .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+        });
+        assertThat(served(ns, "nodes")).isEqualTo(good);
+
+        // Fixed: generation 3 is served.
+        client.resources(LogParserRule.class).inNamespace(ns).withName("access").edit(r -> {
+            r.getSpec().steps.get(0).regex.pattern = "^(?P<method>[A-Z]+) (?P<path>\\S+) (?P<status>[0-9]{3})$";
+            return r;
+        });
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            LogParserRule r = rule(ns, "access");
+            assertThat(Conditions.isTrue(r.getStatus().conditions, Reasons.READY)).as(Yaml.write(r.getStatus())).isTrue();
+            assertThat(r.getStatus().fleets).singleElement().satisfies(f -> assertThat(f.generation).isEqualTo(3L));
+            assertThat(served(ns, "nodes")).contains("(?P<status>[0-9]{3})");
+        });
+        assertThat(events(ns, Reasons.SAMPLE_MISMATCH)).hasSize(1);
+
+        client.resources(LogParserRule.class).inNamespace(ns).withName("access").delete();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(served(ns, "nodes")).doesNotContain("lpr/lpr-a/access").contains("type: container"));
+    }
+
+    @Test
+    void aPodSelectorResolvesToTheNamespacesWorkloadsAndAMissingServiceIsReported() {
+        String ns = "lpr-b";
+        var web = InstrumentedServiceOperatorTest.deployment(ns, "web");
+        web.getSpec().getTemplate().getMetadata().getLabels().put("logs", "json");
+        client.resource(web).create();
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "other")).create();
+        client.resource(InstrumentedServiceOperatorTest.deployment("lpr-c", "web")).create();
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: nodes, namespace: lpr-c}
+                spec: {mode: agent}
+                """, TelemetryCollector.class)).create();
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: LogParserRule
+                metadata: {name: json, namespace: lpr-b}
+                spec:
+                  podSelector: {matchLabels: {logs: json}}
+                  steps: [{json: {}}]
+                  samples: [{line: '{"a": 1}', attributes: {a: "1"}}]
+                """, LogParserRule.class)).create();
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: LogParserRule
+                metadata: {name: orphan, namespace: lpr-b}
+                spec:
+                  serviceRef: {name: nowhere}
+                  drops: [x]
+                """, LogParserRule.class)).create();
+
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            LogParserRule r = rule(ns, "json");
+            assertThat(r.getStatus().workloads).as(Yaml.write(r.getStatus())).containsExactly("Deployment/web");
+            assertThat(Conditions.isTrue(r.getStatus().conditions, Reasons.READY)).isTrue();
+            // Served by the agent fleet of another namespace, for this namespace's pods only.
+            assertThat(condition("lpr-c", "nodes", "lpr/lpr-b/json/step-1"))
+                    .startsWith("resource[\"k8s.namespace.name\"] == \"lpr-b\" and resource[\"k8s.pod.name\"] matches \"^web-");
+            LogParserRule o = rule(ns, "orphan");
+            assertThat(Conditions.find(o.getStatus().conditions, Reasons.READY).getReason()).isEqualTo(Reasons.SERVICE_NOT_FOUND);
+        });
+        assertThat(served("lpr-c", "nodes")).doesNotContain("lpr/lpr-b/orphan", "^other-");
+    }
+}
