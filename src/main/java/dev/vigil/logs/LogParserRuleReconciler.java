@@ -4,6 +4,7 @@ import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.LogParserRule;
 import dev.vigil.api.v1alpha1.LogParserRuleSpec;
 import dev.vigil.api.v1alpha1.LogParserRuleStatus;
+import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.kube.FieldManagers;
 import dev.vigil.reconcile.StatusPatch;
 import dev.vigil.status.Conditions;
@@ -28,6 +29,7 @@ import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -47,6 +49,12 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
     static final Duration ROLLING_RECHECK = Duration.ofSeconds(2);
     /** Otherwise: a fleet coming, going or dropping the rule shows in status within this. */
     static final Duration RECHECK = Duration.ofSeconds(30);
+    /**
+     * After a start (or a leader change), how long a rule's status waits for the agent fleets to publish what they
+     * serve before it reports them: without this, a restart would write every rule's status twice (no fleet, then
+     * the fleet again).
+     */
+    static final Duration WARM_UP = Duration.ofSeconds(60);
 
     @Inject
     RuleBook book;
@@ -56,6 +64,9 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
     EventRecorder events;
 
     Clock clock = Clock.systemUTC();
+    /** The first reconcile of this process (the controllers start reconciling once this replica leads). */
+    private volatile Instant started;
+    private InformerEventSource<TelemetryCollector, LogParserRule> fleets;
     private InformerEventSource<InstrumentedService, LogParserRule> services;
     private InformerEventSource<Deployment, LogParserRule> deployments;
     private InformerEventSource<StatefulSet, LogParserRule> statefulSets;
@@ -75,7 +86,13 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
                 .from(StatefulSet.class, LogParserRule.class).withName("rule-statefulsets")
                 .withSecondaryToPrimaryMapper(s -> rulesOf(context, s, r -> r.getSpec().podSelector != null))
                 .build(), context);
-        return List.of(services, deployments, statefulSets);
+        fleets = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(TelemetryCollector.class, LogParserRule.class).withName("rule-fleets")
+                .withSecondaryToPrimaryMapper(f -> f.getSpec().agent()
+                        ? context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet())
+                        : Set.of())
+                .build(), context);
+        return List.of(services, deployments, statefulSets, fleets);
     }
 
     private static Set<ResourceID> rulesOf(EventSourceContext<LogParserRule> context, HasMetadata about,
@@ -87,6 +104,10 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
     @Override
     public UpdateControl<LogParserRule> reconcile(LogParserRule rule, Context<LogParserRule> context) {
         LogParserRuleStatus old = rule.getStatus();
+        if (old != null && java.util.Objects.equals(old.observedGeneration, rule.getMetadata().getGeneration())
+                && warmingUp()) {
+            return UpdateControl.<LogParserRule>noUpdate().rescheduleAfter(ROLLING_RECHECK);
+        }
         Conditions conditions = new Conditions(old == null ? null : old.conditions, rule.getMetadata().getGeneration(), clock);
         LogParserRuleStatus next = new LogParserRuleStatus();
         next.observedGeneration = rule.getMetadata().getGeneration();
@@ -162,6 +183,16 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
         }
         next.conditions = conditions.build();
         return StatusPatch.of(rule, old, next, Optional.of(recheck));
+    }
+
+    /** Shortly after a start, while some agent fleet has not yet published what it serves on this replica. */
+    private boolean warmingUp() {
+        Instant now = clock.instant();
+        if (started == null) {
+            started = now;
+        }
+        return now.isBefore(started.plus(WARM_UP)) && fleets.list()
+                .anyMatch(f -> f.getSpec().agent() && agentRules.get(ResourceID.fromResource(f)).isEmpty());
     }
 
     /** The Deployments and StatefulSets of {@code namespace} whose pod template the rule's podSelector matches. */
