@@ -25,6 +25,9 @@ import java.util.Map;
  * </ol>
  */
 public final class AgentOperators {
+    /** Where every record goes after the last rule: the end of the operators, on to the receiver's output. */
+    static final String END = "end-of-rules";
+
     private AgentOperators() {
     }
 
@@ -53,8 +56,12 @@ public final class AgentOperators {
                     "field", "resource[\"" + (deployment ? "k8s.deployment.name" : "k8s.statefulset.name") + "\"]",
                     "value", w.name()));
         }
-        for (RuleOperators.Served rule : rules.stream().sorted().toList()) {
-            ops.addAll(rule.operators());
+        List<RuleOperators.Served> chain = rules.stream().filter(r -> !r.workloads().isEmpty()).sorted().toList();
+        for (int i = 0; i < chain.size(); i++) {
+            ops.addAll(chain.get(i).operators(i + 1 < chain.size() ? chain.get(i + 1).entry() : END));
+        }
+        if (!chain.isEmpty()) {
+            ops.add(op("type", "noop", "id", END));
         }
         return ops;
     }

@@ -67,11 +67,12 @@ class RandomRuleEditsValidateTest {
     }
 
     private static void validate(List<LogParserRuleSpec> rules, Path dir, int edit) throws Exception {
-        List<Map<String, Object>> ops = new ArrayList<>(AgentOperators.of(List.of()));
+        List<RuleOperators.Served> served = new ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
-            ops.addAll(RuleOperators.of("ns-" + i, "rule-" + i, rules.get(i),
+            served.add(new RuleOperators.Served("ns-" + i, "rule-" + i, 1, rules.get(i),
                     List.of(new Workload(i % 2 == 0 ? WorkloadRef.Kind.Deployment : WorkloadRef.Kind.StatefulSet, "w.a-" + i))));
         }
+        List<Map<String, Object>> ops = AgentOperators.of(List.of(), served);
         Map<String, Object> filelog = new LinkedHashMap<>();
         filelog.put("include", List.of("/nonexistent/*.log"));
         filelog.put("operators", ops);
@@ -91,6 +92,8 @@ class RandomRuleEditsValidateTest {
 
     static LogParserRuleSpec randomSpec(Random r) {
         LogParserRuleSpec s = new LogParserRuleSpec();
+        s.serviceRef = new LogParserRuleSpec.LocalRef();
+        s.serviceRef.name = "web";
         int steps = 1 + r.nextInt(4);
         for (int i = 0; i < steps; i++) {
             s.steps.add(step(r));

@@ -118,7 +118,7 @@ class RealCollectorAgreementTest {
     @Test
     void theEvaluatorAgreesWithTheCollectorOnEveryLine(@TempDir Path dir) throws Exception {
         List<Case> cases = cases();
-        List<Map<String, Object>> ops = new ArrayList<>(AgentOperators.of(List.of()));
+        List<RuleOperators.Served> rules = new ArrayList<>();
         Map<String, Case> byPod = new LinkedHashMap<>();
         int expectedRecords = 0;
         for (int i = 0; i < cases.size(); i++) {
@@ -126,7 +126,8 @@ class RealCollectorAgreementTest {
             String workload = "w" + i;
             String pod = workload + "-7c9f5b4d6-x2k9z";
             byPod.put(pod, c);
-            ops.addAll(RuleOperators.of("agree", c.name(), c.spec(), List.of(new Workload(WorkloadRef.Kind.Deployment, workload))));
+            rules.add(new RuleOperators.Served("agree", c.name(), 1, c.spec(),
+                    List.of(new Workload(WorkloadRef.Kind.Deployment, workload))));
             Path log = dir.resolve("pods").resolve("agree_" + pod + "_0f0e0d0c-0000-4000-8000-00000000000" + (i % 10))
                     .resolve("app").resolve("0.log");
             Files.createDirectories(log.getParent());
@@ -139,6 +140,7 @@ class RealCollectorAgreementTest {
             Files.writeString(log, cri.toString(), StandardCharsets.UTF_8);
             expectedRecords += c.records().size();
         }
+        List<Map<String, Object>> ops = AgentOperators.of(List.of(), rules);
         Path out = dir.resolve("out.jsonl");
         Map<String, Object> filelog = new LinkedHashMap<>();
         filelog.put("include", List.of(dir.resolve("pods") + "/*/*/*.log"));

@@ -16,9 +16,15 @@ final class Rules {
     private Rules() {
     }
 
+    /** A spec from YAML; without a selection, {@code serviceRef: {name: web}} (admission requires one). */
     static LogParserRuleSpec spec(String yaml) {
         try {
-            return Yaml.MAPPER.readValue(yaml, LogParserRuleSpec.class);
+            LogParserRuleSpec s = Yaml.MAPPER.readValue(yaml, LogParserRuleSpec.class);
+            if (s.serviceRef == null && s.podSelector == null) {
+                s.serviceRef = new LogParserRuleSpec.LocalRef();
+                s.serviceRef.name = "web";
+            }
+            return s;
         } catch (IOException e) {
             throw new IllegalArgumentException(e);
         }

@@ -62,11 +62,13 @@ class LogParserRuleOperatorTest {
         return agentRules.get(new ResourceID(fleet, ns)).map(AgentRules.Served::yaml).orElse("");
     }
 
-    /** The served operator with {@code id}'s condition ("if"), or null. */
+    /** The condition of a served rule's router (which records go through the rule), or null. */
     @SuppressWarnings("unchecked")
-    private String condition(String ns, String fleet, String id) throws Exception {
+    private String condition(String ns, String fleet, String router) throws Exception {
         List<java.util.Map<String, Object>> ops = Yaml.MAPPER.readValue(served(ns, fleet), List.class);
-        return ops.stream().filter(o -> id.equals(o.get("id"))).map(o -> (String) o.get("if")).findFirst().orElse(null);
+        return ops.stream().filter(o -> router.equals(o.get("id")))
+                .map(o -> (String) ((List<java.util.Map<String, Object>>) o.get("routes")).get(0).get("expr"))
+                .findFirst().orElse(null);
     }
 
     private List<Event> events(String ns, String reason) {
@@ -103,7 +105,7 @@ class LogParserRuleOperatorTest {
             assertThat(r.getStatus().fleets).singleElement().satisfies(f -> assertThat(f.generation).isEqualTo(1L));
             assertThat(served(ns, "nodes")).contains("id: lpr/lpr-a/access/step-1", "type: regex_parser",
                     "type: severity_parser");
-            assertThat(condition(ns, "nodes", "lpr/lpr-a/access/step-1"))
+            assertThat(condition(ns, "nodes", "lpr/lpr-a/access/route"))
                     .startsWith("resource[\"k8s.namespace.name\"] == \"lpr-a\" and resource[\"k8s.pod.name\"] matches \"^web-");
         });
         String good = served(ns, "nodes");
@@ -183,7 +185,7 @@ class LogParserRuleOperatorTest {
             assertThat(r.getStatus().workloads).as(Yaml.write(r.getStatus())).containsExactly("Deployment/web");
             assertThat(Conditions.isTrue(r.getStatus().conditions, Reasons.READY)).isTrue();
             // Served by the agent fleet of another namespace, for this namespace's pods only.
-            assertThat(condition("lpr-c", "nodes", "lpr/lpr-b/json/step-1"))
+            assertThat(condition("lpr-c", "nodes", "lpr/lpr-b/json/route"))
                     .startsWith("resource[\"k8s.namespace.name\"] == \"lpr-b\" and resource[\"k8s.pod.name\"] matches \"^web-");
             LogParserRule o = rule(ns, "orphan");
             assertThat(Conditions.find(o.getStatus().conditions, Reasons.READY).getReason()).isEqualTo(Reasons.SERVICE_NOT_FOUND);

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Node agent throughput with 0, 1, 5 and 20 LogParserRules (issue 15), measured in one run.
+
+    python3 bench/logs-throughput.py "$VIGIL_OTELCOL" /tmp/logs-bench [LINES]
+
+For each rule count, Vigil's collector distribution reads the same pod-log files (CRI lines, 200 bytes of app text
+each: key=value with a timestamp, a level and a trace context) with a filelog receiver whose operators are exactly
+what the operator would serve an agent fleet, taken from `bin/vigil-render --log-operators` over generated
+LogParserRules (no hand-written operators): the container parser, then the rules. With R rules the lines come from R
+pods of R Deployments (spread evenly), each rule parsing its own pods' lines with four steps (key=value, severity,
+epoch timestamp, trace context), so every line is parsed by one rule and passes the routers of the R-1 others. The
+baseline is the same agent over the same files without rules (the container parser only).
+
+Figure: lines per CPU-second of the collector process (utime+stime from /proc, between its first and its last
+accepted record; so per core), and the ratio to the baseline. Records go to the debug exporter at basic verbosity
+(no export cost worth the name), so this is the cost of reading and parsing. Each case runs twice; the better run
+counts (the machine has other work).
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.dirname(here)
+otelcol, work = sys.argv[1], sys.argv[2]
+LINES = int(sys.argv[3]) if len(sys.argv) > 3 else 400_000
+RULE_COUNTS = [0, 1, 5, 20]
+TICK = os.sysconf("SC_CLK_TCK")
+SAFE = "bcdfghjklmnpqrstvwxz2456789"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rule(i):
+    return f"""---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: w{i}, namespace: bench}}
+spec:
+  selector: {{matchLabels: {{app: w{i}}}}}
+  template:
+    metadata: {{labels: {{app: w{i}, bench: "yes"}}}}
+    spec: {{containers: [{{name: app, image: x}}]}}
+---
+apiVersion: vigil.dev/v1alpha1
+kind: LogParserRule
+metadata: {{name: r{i}, namespace: bench}}
+spec:
+  podSelector: {{matchLabels: {{app: w{i}}}}}
+  steps:
+    - keyValue: {{}}
+    - severity: {{from: level}}
+    - timestamp: {{from: ts, layoutType: epoch, layout: s.ms}}
+    - traceContext: {{traceId: trace_id, spanId: span_id}}
+  drops: [ts]
+  samples:
+    - line: 'ts=1764842400.123 level=warn trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7 msg="x"'
+      attributes: {{msg: x}}
+      severity: WARN
+      traceId: 4bf92f3577b34da6a3ce929d0e0e4736
+"""
+
+
+def operators(rules):
+    """What Vigil serves an agent fleet with these rules, from the offline render."""
+    inputs = os.path.join(work, f"rules-{rules}.yaml")
+    with open(inputs, "w") as f:
+        f.write("apiVersion: vigil.dev/v1alpha1\nkind: TelemetryCollector\nmetadata: {name: agents, namespace: bench}\n"
+                "spec: {mode: agent}\n")
+        for i in range(rules):
+            f.write(rule(i))
+    out = subprocess.run([os.path.join(root, "bin", "vigil-render"), "--log-operators", inputs],
+                         check=True, capture_output=True, text=True).stdout
+    import yaml  # PyYAML, as e2e/logs/reload.py uses (Debian python3-yaml)
+    # YAML 1.1 reads a plain "=" as its "value" tag; the collector (YAML 1.2) reads a string, as here.
+    yaml.SafeLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+    return yaml.safe_load(out)["bench/agents"]
+
+
+def write_logs(pods_dir, pods):
+    """LINES CRI lines spread over `pods` pods (one pod of each workload), 200 bytes of app text each."""
+    shutil.rmtree(pods_dir, ignore_errors=True)
+    files = []
+    for p in range(pods):
+        pod = f"w{p}-7c9f5b4d6-{SAFE[p % len(SAFE)]}x2k9"
+        d = os.path.join(pods_dir, f"bench_{pod}_0f0e0d0c-0000-4000-8000-{p:012d}", "app")
+        os.makedirs(d)
+        files.append(open(os.path.join(d, "0.log"), "w"))
+    for n in range(LINES):
+        text = (f"ts=1764842400.{n % 1000:03d} level={('info', 'warn', 'error', 'debug')[n % 4]} "
+                f"trace_id={n:032x} span_id={n:016x} msg=\"order placed\" user=u{n % 9973} path=/checkout/cart")
+        text += " pad=" + "x" * (200 - len(text) - 5)
+        files[n % pods].write(f"2026-12-04T08:00:00.000000000Z stdout F {text}\n")
+    for f in files:
+        f.close()
+
+
+def accepted(port):
+    try:
+        body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
+    except OSError:
+        return 0
+    total = 0
+    for line in body.splitlines():
+        if line.startswith("otelcol_receiver_accepted_log_records"):
+            total += int(float(line.rsplit(" ", 1)[1]))
+    return total
+
+
+def cpu(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def run(rules, ops):
+    pods_dir = os.path.join(work, "pods")
+    write_logs(pods_dir, max(rules, 1))
+    port = free_port()
+    config = {
+        "receivers": {"filelog": {"include": [pods_dir + "/*/*/*.log"], "start_at": "beginning",
+                                  "include_file_path": True, "operators": ops}},
+        "exporters": {"debug": {"verbosity": "basic"}},
+        "service": {"telemetry": {"logs": {"level": "warn"}, "metrics": {"level": "normal", "readers": [
+            {"pull": {"exporter": {"prometheus": {"host": "127.0.0.1", "port": port}}}}]}},
+                    "pipelines": {"logs": {"receivers": ["filelog"], "exporters": ["debug"]}}},
+    }
+    path = os.path.join(work, f"config-{rules}.json")
+    with open(path, "w") as f:
+        json.dump(config, f)
+    log = open(os.path.join(work, f"agent-{rules}.log"), "wb")
+    p = subprocess.Popen([otelcol, "--config=" + path], stdout=log, stderr=log)
+    try:
+        first = None
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            n = accepted(port)
+            if n > 0 and first is None:
+                first = (n, cpu(p.pid), time.time())
+            if n >= LINES:
+                last = (n, cpu(p.pid), time.time())
+                break
+            if p.poll() is not None:
+                sys.exit(f"the agent exited; see {log.name}")
+            time.sleep(0.05)
+        else:
+            sys.exit(f"only {accepted(port)} of {LINES} lines in 300 s; see {log.name}")
+    finally:
+        p.terminate()
+        p.wait()
+    lines = last[0] - first[0]
+    return lines / max(last[1] - first[1], 1e-9), lines / max(last[2] - first[2], 1e-9)
+
+
+def main():
+    os.makedirs(work, exist_ok=True)
+    results = {}
+    for rules in RULE_COUNTS:
+        ops = operators(rules)
+        steps = sum(1 for o in ops if str(o.get("id", "")).startswith("lpr/"))
+        best = max((run(rules, ops) for _ in range(2)), key=lambda r: r[0])
+        results[rules] = (steps, *best)
+        print(f"rules={rules} operators={len(ops)} rule-operators={steps} "
+              f"lines/cpu-s={best[0]:,.0f} lines/s-wall={best[1]:,.0f}", flush=True)
+    base = results[0][1]
+    print()
+    print("| rules | rule operators | lines per CPU-second | lines per second (wall) | slowdown vs no rules |")
+    print("|---:|---:|---:|---:|---:|")
+    for rules, (steps, per_cpu, wall) in results.items():
+        print(f"| {rules} | {steps} | {per_cpu:,.0f} | {wall:,.0f} | {base / per_cpu:.2f}× |")
+    twenty = results[20][1]
+    print()
+    print(f"RESULT 20 rules: {twenty:,.0f} lines per CPU-second (goal >= 10,000), "
+          f"{base / twenty:.2f}x the baseline's CPU per line (goal <= 1.3x)")
+
+
+if __name__ == "__main__":
+    main()
