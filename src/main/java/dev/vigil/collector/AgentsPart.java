@@ -1,5 +1,6 @@
 package dev.vigil.collector;
 
+import dev.vigil.api.v1alpha1.AgentSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.api.v1alpha1.LogParserRule;
 import dev.vigil.logs.AgentOperators;
@@ -55,7 +56,8 @@ final class AgentsPart implements Part<FleetContext> {
         List<RuleOperators.Served> served = FleetRules.of(planned.collected(), all, book);
         Map<ResourceID, Long> generations = new LinkedHashMap<>();
         served.forEach(r -> generations.put(new ResourceID(r.name(), r.namespace()), r.generation()));
-        ctx.decided(Operators.class, new Operators(AgentOperators.of(planned.collected(), served), generations));
+        ctx.decided(Operators.class, new Operators(AgentOperators.of(planned.collected(), served,
+                AgentSpec.defaultRules(ctx.fleet().getSpec().agent)), generations));
         return PartOutcome.NONE;
     }
 

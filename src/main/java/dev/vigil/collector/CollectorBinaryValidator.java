@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Optional second opinion on a configuration: the collector's own {@code validate} command, which knows every
@@ -33,7 +34,7 @@ public class CollectorBinaryValidator {
         return binary.isPresent();
     }
 
-    private static final java.util.regex.Pattern VIGIL_REFERENCE = java.util.regex.Pattern.compile("\"?\\$\\{vigil:[^}]*}\"?");
+    private static final Pattern VIGIL_REFERENCE = Pattern.compile("\"?\\$\\{vigil:[^}]*}\"?");
 
     /** Problems the real collector reports for the plan's config; empty when it accepts it or when disabled. */
     public List<String> validate(FleetPlan plan) {

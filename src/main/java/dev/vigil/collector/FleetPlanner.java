@@ -6,6 +6,7 @@ import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.MetricsSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.config.CollectorSettings;
+import dev.vigil.logs.DefaultRules;
 import dev.vigil.naming.Names;
 import dev.vigil.serialization.Yaml;
 import dev.vigil.sharding.ScrapeTarget;
@@ -39,7 +40,10 @@ public final class FleetPlanner {
         }
         Map<String, Object> config = CollectorConfig.merge(CollectorConfig.generate(fleet, settings),
                 fragment == null || fragment.isNull() ? null : Yaml.MAPPER.convertValue(fragment, FRAGMENT));
-        List<String> problems = CollectorConfigValidator.validate(config);
+        List<String> problems = new ArrayList<>(CollectorConfigValidator.validate(config));
+        if (fleet.getSpec().agent()) {
+            problems.addAll(DefaultRules.problems(fleet.getSpec().agent));
+        }
         if (!problems.isEmpty()) {
             return new Outcome(null, problems);
         }

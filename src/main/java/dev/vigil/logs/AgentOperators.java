@@ -1,5 +1,6 @@
 package dev.vigil.logs;
 
+import dev.vigil.api.v1alpha1.DefaultLogRule;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.WorkloadRef;
 
@@ -8,10 +9,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The filelog operators an agent fleet's collectors run, as the operator serves them ({@link LogRulesEndpoint}): a
- * pure function of the services the fleet collects.
+ * pure function of the services the fleet collects, the rules it runs and its default rules.
  *
  * <ol>
  * <li>The container parser: the CRI/Docker line format (partial lines recombined), and namespace, pod, pod UID,
@@ -22,11 +24,15 @@ import java.util.Map;
  * The rule depends on the workload, not on its pods, so pods coming and going never change what is served (every
  * change restarts the agents' filelog receivers).</li>
  * <li>The app teams' LogParserRules the fleet runs ({@link RuleOperators}), each guarded the same way.</li>
+ * <li>The platform team's default rules (spec.agent.defaultRules), each on the records that none of the app teams'
+ * rules here applies to.</li>
  * </ol>
  */
 public final class AgentOperators {
     /** Where every record goes after the last rule: the end of the operators, on to the receiver's output. */
     static final String END = "end-of-rules";
+    /** The start of a default rule's operator ids (an app team's start with lpr/). */
+    static final String DEFAULT_PREFIX = "default/";
 
     private AgentOperators() {
     }
@@ -37,6 +43,15 @@ public final class AgentOperators {
 
     /** The enrichment, then the app teams' rules (by namespace and name), each guarded by its namespace and workloads. */
     public static List<Map<String, Object>> of(List<InstrumentedService> services, List<RuleOperators.Served> rules) {
+        return of(services, rules, List.of());
+    }
+
+    /**
+     * The enrichment, the app teams' rules (by namespace and name), then the platform team's default rules (in their
+     * order), each on the records no app team's rule here applies to.
+     */
+    public static List<Map<String, Object>> of(List<InstrumentedService> services, List<RuleOperators.Served> rules,
+            List<DefaultLogRule> defaults) {
         List<Map<String, Object>> ops = new ArrayList<>();
         ops.add(op("type", "container", "id", "container", "add_metadata_from_filepath", true));
         List<InstrumentedService> sorted = services.stream()
@@ -56,9 +71,18 @@ public final class AgentOperators {
                     "field", "resource[\"" + (deployment ? "k8s.deployment.name" : "k8s.statefulset.name") + "\"]",
                     "value", w.name()));
         }
-        List<RuleOperators.Served> chain = rules.stream().filter(r -> !r.workloads().isEmpty()).sorted().toList();
+        List<RuleOperators.Served> apps = rules.stream().filter(r -> !r.workloads().isEmpty()).sorted().toList();
+        String uncovered = apps.isEmpty() ? "true"
+                : "not (" + String.join(" or ", apps.stream().map(r -> "(" + r.condition() + ")").toList()) + ")";
+        // Each rule as (its first operator's id, its operators given the id of what follows it).
+        List<Map.Entry<String, Function<String, List<Map<String, Object>>>>> chain = new ArrayList<>();
+        apps.forEach(r -> chain.add(Map.entry(r.entry(), r::operators)));
+        for (DefaultLogRule d : defaults) {
+            String id = DEFAULT_PREFIX + d.name + "/";
+            chain.add(Map.entry(id + "route", next -> RuleOperators.of(id, uncovered + RuleOperators.container(d), d, next)));
+        }
         for (int i = 0; i < chain.size(); i++) {
-            ops.addAll(chain.get(i).operators(i + 1 < chain.size() ? chain.get(i + 1).entry() : END));
+            ops.addAll(chain.get(i).getValue().apply(i + 1 < chain.size() ? chain.get(i + 1).getKey() : END));
         }
         if (!chain.isEmpty()) {
             ops.add(op("type", "noop", "id", END));

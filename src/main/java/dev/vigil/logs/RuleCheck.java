@@ -3,6 +3,7 @@ package dev.vigil.logs;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.vigil.api.v1alpha1.LogParserRuleSpec;
+import dev.vigil.api.v1alpha1.LogRule;
 import dev.vigil.api.v1alpha1.ParseStep;
 import dev.vigil.api.v1alpha1.Sample;
 
@@ -31,11 +32,14 @@ public final class RuleCheck {
     private RuleCheck() {
     }
 
-    public static Verdict check(LogParserRuleSpec spec) {
+    public static Verdict check(LogRule spec) {
         List<String> problems = new ArrayList<>();
         // Admission refuses these too (CEL); checked again so that nothing ambiguous is ever served.
-        if ((spec.serviceRef == null) == (spec.podSelector == null)) {
+        if (spec instanceof LogParserRuleSpec s && (s.serviceRef == null) == (s.podSelector == null)) {
             problems.add("set exactly one of serviceRef and podSelector");
+        }
+        if (spec.steps.isEmpty() && spec.renames.isEmpty() && spec.drops.isEmpty() && spec.multiline == null) {
+            problems.add("a rule needs at least one of steps, renames, drops or multiline");
         }
         if (spec.multiline != null) {
             pattern(spec.multiline.lineStartPattern, false).ifPresent(p -> problems.add("multiline.lineStartPattern: " + p));

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
-import dev.vigil.api.v1alpha1.LogParserRuleSpec;
+import dev.vigil.api.v1alpha1.LogRule;
 import dev.vigil.api.v1alpha1.ParseStep;
 
 import java.time.Instant;
@@ -44,7 +44,7 @@ final class RuleEvaluator {
     private RuleEvaluator() {
     }
 
-    static Record run(LogParserRuleSpec spec, String line) {
+    static Record run(LogRule spec, String line) {
         Record r = new Record();
         // The agents' reader drops each line's trailing whitespace (filelog's default), then the container parser
         // takes what the app wrote, and a multiline rule joins the lines with newlines.
@@ -58,7 +58,7 @@ final class RuleEvaluator {
                 r.notes.add("step " + i + " (" + kind(step) + ") did not apply: " + e.getMessage());
             }
         }
-        for (LogParserRuleSpec.Rename rename : spec.renames) {
+        for (LogRule.Rename rename : spec.renames) {
             if (r.attributes.containsKey(rename.from)) {
                 r.attributes.put(rename.to, r.attributes.remove(rename.from));
             }

@@ -1,6 +1,7 @@
 package dev.vigil.logs;
 
 import dev.vigil.api.v1alpha1.LogParserRuleSpec;
+import dev.vigil.api.v1alpha1.LogRule;
 import dev.vigil.api.v1alpha1.ParseStep;
 
 import java.util.ArrayList;
@@ -9,13 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A LogParserRule as the agents' filelog operators (pkg/stanza): a pure function of the rule's spec, its namespace,
- * the workloads it applies to and the operator after it. A router evaluates the rule's condition once per record (its
- * namespace and workloads' pods, {@link Workload#condition}, and its container): the rule's records go through its
- * operators, every other record straight to {@code next}, so a rule never touches another namespace's records and
- * costs the others one condition (evaluating the condition in each of a rule's operators made 20 rules 2.6 times
- * slower, docs/benchmarks.md). Parsers run with {@code on_error: send_quiet}: a line a step cannot parse goes on as
- * it was, never dropped.
+ * A log rule as the agents' filelog operators (pkg/stanza): a pure function of the rule, which records it applies to
+ * (its condition) and the operator after it. A router evaluates the condition once per record: the rule's records go
+ * through its operators, every other record straight to {@code next}, so a rule costs the records it does not apply
+ * to one condition (evaluating the condition in each of a rule's operators made 20 rules 2.6 times slower,
+ * docs/benchmarks.md). An app team's rule applies to its namespace's workloads' pods ({@link Workload#condition}) and
+ * container, so it never touches another namespace's records; a platform team's default rule applies to the records
+ * no app team's rule on the fleet applies to ({@link AgentOperators}). Parsers run with {@code on_error: send_quiet}:
+ * a line a step cannot parse goes on as it was, never dropped.
  */
 public final class RuleOperators {
     /** What one rule contributes to an agent fleet's operators: the generation, spec and workloads it is built from. */
@@ -23,12 +25,17 @@ public final class RuleOperators {
             implements Comparable<Served> {
         /** The rule's operators, sending every record on to the operator {@code next} when done. */
         public List<Map<String, Object>> operators(String next) {
-            return RuleOperators.of(namespace, name, spec, workloads, next);
+            return workloads.isEmpty() ? List.of() : RuleOperators.of(prefix(namespace, name), condition(), spec, next);
         }
 
         /** The id of the rule's first operator (its router). */
         public String entry() {
             return prefix(namespace, name) + "route";
+        }
+
+        /** Which records the rule applies to: its namespace's, its workloads' pods', its container's. */
+        public String condition() {
+            return Workload.condition(namespace, workloads) + container(spec);
         }
 
         @Override
@@ -45,28 +52,30 @@ public final class RuleOperators {
         return "lpr/" + namespace + "/" + name + "/";
     }
 
-    public static List<Map<String, Object>> of(String namespace, String name, LogParserRuleSpec spec,
-            List<Workload> workloads, String next) {
+    /** The condition's part that names the rule's container, if it names one. */
+    static String container(LogRule spec) {
+        return spec.container == null ? "" : " and resource[\"k8s.container.name\"] == " + AgentOperators.quote(spec.container);
+    }
+
+    /**
+     * The rule's operators, their ids starting with {@code id}: a router sending the records {@code condition} holds
+     * for through the rule, the others to {@code next}; the rule's last operator sends to {@code next} too.
+     */
+    static List<Map<String, Object>> of(String id, String condition, LogRule spec, String next) {
         List<Map<String, Object>> ops = new ArrayList<>();
-        if (workloads.isEmpty()) {
-            return ops;
-        }
-        String condition = Workload.condition(namespace, workloads) + (spec.container == null ? ""
-                : " and resource[\"k8s.container.name\"] == " + AgentOperators.quote(spec.container));
-        String id = prefix(namespace, name);
         if (spec.multiline != null) {
             ops.add(AgentOperators.op("type", "recombine", "id", id + "multiline",
                     "combine_field", "body", "combine_with", "\n",
                     "is_first_entry", "body matches " + AgentOperators.quote(spec.multiline.lineStartPattern),
                     "source_identifier", "attributes[\"log.file.path\"]",
-                    "max_log_size", LogParserRuleSpec.MAX_LINE * 8, "force_flush_period", "500ms"));
+                    "max_log_size", LogRule.MAX_LINE * 8, "force_flush_period", "500ms"));
         }
         int i = 0;
         for (ParseStep step : spec.steps) {
             i++;
             ops.add(step(id + "step-" + i, step));
         }
-        for (LogParserRuleSpec.Rename r : spec.renames) {
+        for (LogRule.Rename r : spec.renames) {
             ops.add(AgentOperators.op("type", "move", "id", id + "rename-" + r.from, "if", present(r.from),
                     "from", attr(r.from), "to", attr(r.to)));
         }

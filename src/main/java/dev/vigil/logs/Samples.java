@@ -1,7 +1,7 @@
 package dev.vigil.logs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.api.v1alpha1.LogParserRuleSpec;
+import dev.vigil.api.v1alpha1.LogRule;
 import dev.vigil.api.v1alpha1.Sample;
 
 import java.time.Instant;
@@ -21,7 +21,7 @@ final class Samples {
     }
 
     /** What differs for sample {@code index} (1-based), in words; empty when the sample gives what it says. */
-    static List<String> differences(LogParserRuleSpec spec, Sample sample, int index) {
+    static List<String> differences(LogRule spec, Sample sample, int index) {
         List<String> diffs = new ArrayList<>();
         String line = sample.line;
         if (spec.multiline != null) {

@@ -3,6 +3,7 @@ package dev.vigil.render;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import dev.vigil.api.v1alpha1.AgentSpec;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.LogParserRule;
 import dev.vigil.logs.AgentOperators;
@@ -181,7 +182,8 @@ public final class Render {
             objects.addAll(FleetPlanner.objects(fleet, outcome.plan()));
             if (fleet.getSpec().agent()) {
                 logOperators.put(fleet.getMetadata().getNamespace() + "/" + fleet.getMetadata().getName(),
-                        AgentOperators.of(agentServices, servedRules(validRules, agentServices, workloads)));
+                        AgentOperators.of(agentServices, servedRules(validRules, agentServices, workloads),
+                                AgentSpec.defaultRules(fleet.getSpec().agent)));
             }
         }
         services.sort(Comparator.comparing((InstrumentedService s) -> s.getMetadata().getNamespace())

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Which fleet collects which service. A fleet selects services through spec.serviceSelector; when several fleets
@@ -54,18 +55,22 @@ public final class FleetSelection {
      */
     public static Optional<TelemetryCollector> chooseFleet(InstrumentedService service, Collection<TelemetryCollector> fleets,
             Function<String, Map<String, String>> namespaceLabels, TelemetryCollectorSpec.Mode mode) {
-        return fleets.stream()
-                .filter(f -> f.getMetadata().getDeletionTimestamp() == null)
-                .filter(f -> f.getSpec().modeOrDefault() == mode)
-                .filter(f -> selects(f, service, namespaceLabels))
-                .min(PRECEDENCE);
+        return candidates(service, fleets, namespaceLabels, mode).min(PRECEDENCE);
     }
 
     /** How many metrics fleets select {@code service}. */
     public static long countSelecting(InstrumentedService service, Collection<TelemetryCollector> fleets,
             Function<String, Map<String, String>> namespaceLabels) {
-        return fleets.stream().filter(f -> f.getMetadata().getDeletionTimestamp() == null)
-                .filter(f -> f.getSpec().modeOrDefault() == TelemetryCollectorSpec.Mode.shards)
-                .filter(f -> selects(f, service, namespaceLabels)).count();
+        return candidates(service, fleets, namespaceLabels, TelemetryCollectorSpec.Mode.shards).count();
+    }
+
+    /** The fleets of {@code mode}, not being deleted, that select {@code service}. */
+    private static Stream<TelemetryCollector> candidates(InstrumentedService service,
+            Collection<TelemetryCollector> fleets, Function<String, Map<String, String>> namespaceLabels,
+            TelemetryCollectorSpec.Mode mode) {
+        return fleets.stream()
+                .filter(f -> f.getMetadata().getDeletionTimestamp() == null)
+                .filter(f -> f.getSpec().modeOrDefault() == mode)
+                .filter(f -> selects(f, service, namespaceLabels));
     }
 }

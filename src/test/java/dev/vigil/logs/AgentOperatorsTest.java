@@ -1,7 +1,9 @@
 package dev.vigil.logs;
 
+import dev.vigil.api.v1alpha1.DefaultLogRule;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.InstrumentedServiceSpec;
+import dev.vigil.api.v1alpha1.LogParserRuleSpec;
 import dev.vigil.api.v1alpha1.WorkloadRef;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +17,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The operators an agent fleet is served: the container parser first, then each service's enrichment. */
+/** The operators an agent fleet is served: the container parser first, then each service's enrichment, then the rules. */
 class AgentOperatorsTest {
     private static final Pattern POD_NAME = Pattern.compile("resource\\[\"k8s.pod.name\"] matches \"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -84,5 +86,36 @@ class AgentOperatorsTest {
     @Test
     void quotesAreEscapedForTheExpressionLanguage() {
         assertThat(AgentOperators.quote("a\"b\\c")).isEqualTo("\"a\\\"b\\\\c\"");
+    }
+
+    /** Every rule's router and last operator lead to the next rule's router; the last rule's to the end. */
+    @Test
+    void theRulesFormOneChainAppRulesFirst() throws Exception {
+        LogParserRuleSpec drop = Rules.spec("drops: [x]");
+        DefaultLogRule json = dev.vigil.serialization.Yaml.MAPPER.readValue(
+                "{name: json, steps: [{json: {}}], samples: [{line: '{\"a\": 1}', attributes: {a: '1'}}]}", DefaultLogRule.class);
+        List<RuleOperators.Served> apps = List.of(
+                new RuleOperators.Served("shop", "b", 1, drop, List.of(new Workload(WorkloadRef.Kind.Deployment, "web"))),
+                new RuleOperators.Served("shop", "a", 1, drop, List.of(new Workload(WorkloadRef.Kind.Deployment, "api"))));
+        List<Map<String, Object>> ops = AgentOperators.of(List.of(), apps, List.of(json));
+        assertThat(ops).extracting(o -> o.get("id")).containsExactly("container", "lpr/shop/a/route", "lpr/shop/a/drop-x",
+                "lpr/shop/b/route", "lpr/shop/b/drop-x", "default/json/route", "default/json/step-1", "end-of-rules");
+        assertThat(ops.get(1)).containsEntry("default", "lpr/shop/b/route");
+        assertThat(ops.get(2)).containsEntry("output", "lpr/shop/b/route");
+        assertThat(ops.get(3)).containsEntry("default", "default/json/route");
+        assertThat(ops.get(4)).containsEntry("output", "default/json/route");
+        assertThat(ops.get(5)).containsEntry("default", "end-of-rules");
+        assertThat(ops.get(6)).containsEntry("output", "end-of-rules");
+        assertThat(expr(ops.get(5))).isEqualTo("not ((" + apps.get(1).condition() + ") or (" + apps.get(0).condition() + "))");
+        // Without app rules, a default rule applies to every record (of its container, if it names one).
+        assertThat(expr(AgentOperators.of(List.of(), List.of(), List.of(json)).get(1))).isEqualTo("true");
+        json.container = "app";
+        assertThat(expr(AgentOperators.of(List.of(), List.of(), List.of(json)).get(1)))
+                .isEqualTo("true and resource[\"k8s.container.name\"] == \"app\"");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String expr(Map<String, Object> router) {
+        return (String) ((List<Map<String, Object>>) router.get("routes")).get(0).get("expr");
     }
 }

@@ -2,8 +2,11 @@ package dev.vigil.logs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.api.v1alpha1.AgentSpec;
+import dev.vigil.api.v1alpha1.DefaultLogRule;
 import dev.vigil.api.v1alpha1.LogParserRule;
 import dev.vigil.api.v1alpha1.LogParserRuleSpec;
+import dev.vigil.api.v1alpha1.LogRule;
 import dev.vigil.api.v1alpha1.Sample;
 import dev.vigil.api.v1alpha1.WorkloadRef;
 import dev.vigil.collector.RealCollector;
@@ -125,22 +128,130 @@ class RealCollectorAgreementTest {
             Case c = cases.get(i);
             String workload = "w" + i;
             String pod = workload + "-7c9f5b4d6-x2k9z";
-            byPod.put(pod, c);
+            byPod.put(pod + "/app", c);
             rules.add(new RuleOperators.Served("agree", c.name(), 1, c.spec(),
                     List.of(new Workload(WorkloadRef.Kind.Deployment, workload))));
-            Path log = dir.resolve("pods").resolve("agree_" + pod + "_0f0e0d0c-0000-4000-8000-00000000000" + (i % 10))
-                    .resolve("app").resolve("0.log");
-            Files.createDirectories(log.getParent());
-            StringBuilder cri = new StringBuilder();
-            for (String record : c.records()) {
-                for (String line : record.split("\n", -1)) {
-                    cri.append(CRI_TIME).append(" stdout F ").append(line).append('\n');
-                }
-            }
-            Files.writeString(log, cri.toString(), StandardCharsets.UTF_8);
+            write(dir, "agree", pod, i, "app", c.records());
             expectedRecords += c.records().size();
         }
-        List<Map<String, Object>> ops = AgentOperators.of(List.of(), rules);
+        Map<String, List<JsonNode>> records = collect(dir, AgentOperators.of(List.of(), rules), expectedRecords);
+
+        SoftAssertions soft = new SoftAssertions();
+        int compared = 0;
+        for (Map.Entry<String, Case> e : byPod.entrySet()) {
+            Case c = e.getValue();
+            List<JsonNode> got = records.getOrDefault(e.getKey(), List.of());
+            assertThat(got).as(c.name()).hasSize(c.records().size());
+            for (int i = 0; i < got.size(); i++) {
+                agree(soft, c.name(), c.spec(), c.records().get(i), got.get(i));
+                compared++;
+            }
+        }
+        soft.assertAll();
+        assertThat(compared).isEqualTo(expectedRecords);
+    }
+
+    /**
+     * A fleet's default rules parse the records no app team's rule applies to, and only those: not the records of the
+     * container an app rule parses (even the lines that rule's steps cannot parse), but the same pod's other
+     * container, a pod no rule selects and another namespace's pod of the same name; defaults run in order, a
+     * default rule's container restricts it too.
+     */
+    @Test
+    void defaultRulesParseTheRecordsNoRuleAppliesTo(@TempDir Path dir) throws Exception {
+        LogParserRuleSpec access = Rules.spec("""
+                container: app
+                steps:
+                  - regex: {pattern: '^(?P<method>[A-Z]+) (?P<path>\\S+)$'}
+                samples:
+                  - line: GET /cart
+                    attributes: {method: GET, path: /cart}
+                """);
+        DefaultLogRule json = Yaml.MAPPER.readValue("""
+                name: json-lines
+                steps:
+                  - json: {}
+                  - severity: {from: level}
+                samples:
+                  - line: '{"level":"warn","msg":"x"}'
+                    attributes: {level: warn, msg: x}
+                    severity: WARN
+                """, DefaultLogRule.class);
+        DefaultLogRule message = Yaml.MAPPER.readValue("""
+                name: message
+                container: app
+                renames: [{from: msg, to: message}]
+                """, DefaultLogRule.class);
+        assertThat(RuleCheck.check(access).problems()).isEmpty();
+        assertThat(DefaultRules.problems(agent(json, message))).isEmpty();
+        // Both defaults in one rule: what running json-lines, then message, does to a line.
+        LogRule both = new LogRule();
+        both.steps = json.steps;
+        both.renames = message.renames;
+
+        String w0 = "w0-7c9f5b4d6-x2k9z";
+        List<String> appLines = List.of("GET /cart", "{\"level\":\"warn\",\"msg\":\"covered\"}", "post /lower");
+        record Expect(String key, LogRule spec, List<String> lines) {
+        }
+        List<Expect> expects = List.of(
+                new Expect(w0 + "/app", access, appLines),                 // the app rule's records: no default
+                new Expect(w0 + "/proxy", json, jsonLines("proxy")),       // its pod's other container: json-lines only
+                new Expect("w1-5d8b9c7f6-q7r2m/app", both, jsonLines("w1")), // no rule selects the pod: both defaults
+                new Expect("other:" + w0 + "/app", both, jsonLines("other"))); // the same pod in another namespace
+        write(dir, "agree", w0, 0, "app", appLines);
+        write(dir, "agree", w0, 0, "proxy", expects.get(1).lines());
+        write(dir, "agree", "w1-5d8b9c7f6-q7r2m", 1, "app", expects.get(2).lines());
+        write(dir, "other", w0, 2, "app", expects.get(3).lines());
+
+        List<Map<String, Object>> ops = AgentOperators.of(List.of(), List.of(new RuleOperators.Served("agree", "access",
+                1, access, List.of(new Workload(WorkloadRef.Kind.Deployment, "w0")))), List.of(json, message));
+        Map<String, List<JsonNode>> records = collect(dir, ops, expects.stream().mapToInt(e -> e.lines().size()).sum());
+        SoftAssertions soft = new SoftAssertions();
+        for (Expect e : expects) {
+            List<JsonNode> got = records.getOrDefault(e.key(), List.of());
+            assertThat(got).as(e.key() + " in " + records.keySet()).hasSize(e.lines().size());
+            for (int i = 0; i < got.size(); i++) {
+                agree(soft, e.key(), e.spec(), e.lines().get(i), got.get(i));
+            }
+        }
+        soft.assertAll();
+        // The test means something: the defaults did parse (and the app rule's container kept its JSON line whole).
+        assertThat(RuleEvaluator.run(both, jsonLines("w1").get(0)).attributes).containsEntry("message", "hi w1");
+        assertThat(RuleEvaluator.run(access, appLines.get(1)).attributes).isEmpty();
+    }
+
+    /** Lines for a default rule, different in each file (the receiver takes files of equal content for one). */
+    private static List<String> jsonLines(String file) {
+        return List.of("{\"level\":\"error\",\"msg\":\"hi " + file + "\",\"n\":3}", "GET /cart " + file, "plain text");
+    }
+
+    private static AgentSpec agent(DefaultLogRule... rules) {
+        AgentSpec a = new AgentSpec();
+        a.defaultRules = List.of(rules);
+        return a;
+    }
+
+    /** A pod log file (CRI lines) of {@code records} under dir/pods, as the kubelet lays them out. */
+    private static void write(Path dir, String ns, String pod, int uid, String container, List<String> records)
+            throws Exception {
+        Path log = dir.resolve("pods").resolve(ns + "_" + pod + "_0f0e0d0c-0000-4000-8000-" + String.format("%012d", uid))
+                .resolve(container).resolve("0.log");
+        Files.createDirectories(log.getParent());
+        StringBuilder cri = new StringBuilder();
+        for (String record : records) {
+            for (String line : record.split("\n", -1)) {
+                cri.append(CRI_TIME).append(" stdout F ").append(line).append('\n');
+            }
+        }
+        Files.writeString(log, cri.toString(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs Vigil's collector with {@code ops} as its filelog operators over dir/pods until it exported
+     * {@code expected} records; returns them by [namespace:]pod/container (no namespace for "agree").
+     */
+    private static Map<String, List<JsonNode>> collect(Path dir, List<Map<String, Object>> ops, int expected)
+            throws Exception {
         Path out = dir.resolve("out.jsonl");
         Map<String, Object> filelog = new LinkedHashMap<>();
         filelog.put("include", List.of(dir.resolve("pods") + "/*/*/*.log"));
@@ -163,7 +274,7 @@ class RealCollectorAgreementTest {
             do {
                 Thread.sleep(300);
                 records = read(out);
-            } while (records.values().stream().mapToInt(List::size).sum() < expectedRecords && Instant.now().isBefore(deadline)
+            } while (records.values().stream().mapToInt(List::size).sum() < expected && Instant.now().isBefore(deadline)
                     && p.isAlive());
         } finally {
             p.destroy();
@@ -171,46 +282,36 @@ class RealCollectorAgreementTest {
         }
         assertThat(records.values().stream().mapToInt(List::size).sum())
                 .as("records exported (collector log: %s)", Files.readString(dir.resolve("collector.log")))
-                .isEqualTo(expectedRecords);
-
-        SoftAssertions soft = new SoftAssertions();
-        int compared = 0;
-        for (Map.Entry<String, Case> e : byPod.entrySet()) {
-            Case c = e.getValue();
-            List<JsonNode> got = records.getOrDefault(e.getKey(), List.of());
-            assertThat(got).as(c.name()).hasSize(c.records().size());
-            for (int i = 0; i < got.size(); i++) {
-                String line = c.records().get(i);
-                RuleEvaluator.Record want = RuleEvaluator.run(c.spec(), line);
-                String as = c.name() + ": " + line;
-                JsonNode rec = got.get(i);
-                soft.assertThat(value(rec.get("body"))).as(as + " body").isEqualTo(want.body);
-                Map<String, Object> attributes = new LinkedHashMap<>();
-                for (JsonNode kv : rec.path("attributes")) {
-                    if (!RECEIVER_ATTRIBUTES.contains(kv.get("key").asText())) {
-                        attributes.put(kv.get("key").asText(), value(kv.get("value")));
-                    }
-                }
-                soft.assertThat(attributes).as(as + " attributes").isEqualTo(normal(want.attributes));
-                int number = rec.path("severityNumber").asInt(0);
-                soft.assertThat(number == 0 ? null : SEVERITIES[(number - 1) / 4] + ((number - 1) % 4 == 0 ? "" : (number - 1) % 4 + 1))
-                        .as(as + " severity").isEqualTo(want.severity);
-                Instant time = Instant.EPOCH.plusNanos(Long.parseLong(rec.path("timeUnixNano").asText("0")));
-                if (want.timestamp == null) {
-                    soft.assertThat(time).as(as + " timestamp (the CRI line's)").isEqualTo(CRI_TIME);
-                } else if (want.timestamp.hasYear()) {
-                    soft.assertThat(time).as(as + " timestamp").isEqualTo(want.timestamp.instant());
-                }
-                soft.assertThat(rec.path("traceId").asText("")).as(as + " traceId").isEqualTo(hex(want.traceId, 16));
-                soft.assertThat(rec.path("spanId").asText("")).as(as + " spanId").isEqualTo(hex(want.spanId, 8));
-                compared++;
-            }
-        }
-        soft.assertAll();
-        assertThat(compared).isEqualTo(expectedRecords);
+                .isEqualTo(expected);
+        return records;
     }
 
-    /** OTLP JSON log records by pod name, in the order exported. */
+    /** The record the collector exported for {@code line} is what RuleEvaluator makes of it with {@code spec}. */
+    private static void agree(SoftAssertions soft, String name, LogRule spec, String line, JsonNode rec) {
+        RuleEvaluator.Record want = RuleEvaluator.run(spec, line);
+        String as = name + ": " + line;
+        soft.assertThat(value(rec.get("body"))).as(as + " body").isEqualTo(want.body);
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        for (JsonNode kv : rec.path("attributes")) {
+            if (!RECEIVER_ATTRIBUTES.contains(kv.get("key").asText())) {
+                attributes.put(kv.get("key").asText(), value(kv.get("value")));
+            }
+        }
+        soft.assertThat(attributes).as(as + " attributes").isEqualTo(normal(want.attributes));
+        int number = rec.path("severityNumber").asInt(0);
+        soft.assertThat(number == 0 ? null : SEVERITIES[(number - 1) / 4] + ((number - 1) % 4 == 0 ? "" : (number - 1) % 4 + 1))
+                .as(as + " severity").isEqualTo(want.severity);
+        Instant time = Instant.EPOCH.plusNanos(Long.parseLong(rec.path("timeUnixNano").asText("0")));
+        if (want.timestamp == null) {
+            soft.assertThat(time).as(as + " timestamp (the CRI line's)").isEqualTo(CRI_TIME);
+        } else if (want.timestamp.hasYear()) {
+            soft.assertThat(time).as(as + " timestamp").isEqualTo(want.timestamp.instant());
+        }
+        soft.assertThat(rec.path("traceId").asText("")).as(as + " traceId").isEqualTo(hex(want.traceId, 16));
+        soft.assertThat(rec.path("spanId").asText("")).as(as + " spanId").isEqualTo(hex(want.spanId, 8));
+    }
+
+    /** OTLP JSON log records by [namespace:]pod/container, in the order exported. */
     private static Map<String, List<JsonNode>> read(Path out) throws Exception {
         Map<String, List<JsonNode>> byPod = new LinkedHashMap<>();
         if (!Files.exists(out)) {
@@ -221,12 +322,13 @@ class RealCollectorAgreementTest {
                 continue;
             }
             for (JsonNode rl : JSON.readTree(line).path("resourceLogs")) {
-                String pod = "";
+                Map<String, String> resource = new LinkedHashMap<>();
                 for (JsonNode kv : rl.path("resource").path("attributes")) {
-                    if (kv.get("key").asText().equals("k8s.pod.name")) {
-                        pod = kv.get("value").path("stringValue").asText();
-                    }
+                    resource.put(kv.get("key").asText(), kv.get("value").path("stringValue").asText());
                 }
+                String ns = resource.getOrDefault("k8s.namespace.name", "");
+                String pod = (ns.equals("agree") ? "" : ns + ":") + resource.getOrDefault("k8s.pod.name", "")
+                        + "/" + resource.getOrDefault("k8s.container.name", "");
                 for (JsonNode sl : rl.path("scopeLogs")) {
                     for (JsonNode r : sl.path("logRecords")) {
                         byPod.computeIfAbsent(pod, k -> new ArrayList<>()).add(r);

@@ -67,6 +67,7 @@ class RuleCheckTest {
             strptime unknown directive | 'steps: [{timestamp: {from: t, layout: "%Y %Q"}}]' | %Q is not a supported strptime directive
             strptime lone percent | 'steps: [{timestamp: {from: t, layout: "%Y %"}}]' | the layout ends with a lone %
             fraction without point | 'steps: [{timestamp: {from: t, layout: "%S%L"}}]' | must follow . or ,
+            nothing to do | 'container: app' | a rule needs at least one of steps, renames, drops or multiline
             """)
     void refused(String what, String yaml, String expected) {
         RuleCheck.Verdict v = RuleCheck.check(Rules.spec(yaml + "\nsamples: [{line: x}]"));

@@ -2,6 +2,7 @@ package dev.vigil.operator;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.logs.AgentRules;
 import dev.vigil.render.GoldenFiles;
 import dev.vigil.render.Render;
 import dev.vigil.serialization.Yaml;
@@ -9,6 +10,7 @@ import dev.vigil.status.Conditions;
 import dev.vigil.status.Reasons;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -34,6 +36,8 @@ import static org.awaitility.Awaitility.await;
 class ExamplesTest {
     @Inject
     KubernetesClient client;
+    @Inject
+    AgentRules agentRules;
 
     @Test
     void everyExampleReachesReady() throws Exception {
@@ -70,6 +74,10 @@ class ExamplesTest {
                 assertThat(Conditions.isTrue(r.getStatus().conditions, Reasons.READY)).as(Yaml.write(r.getStatus())).isTrue();
                 assertThat(r.getStatus().fleetNames).isEqualTo("default/node-logs");
             }
+            // node-logs serves the app teams' rules, then its default rule.
+            String served = agentRules.get(new ResourceID("node-logs", "default")).orElseThrow().yaml();
+            assertThat(served).contains("id: lpr/default/cart-json/route", "id: lpr/default/checkout-access-log/route",
+                    "id: default/json-lines/route");
         });
         // The pools reach their apps: checkout's by the operator's ConfigMap, cart's as an env var on its container
         // (min, as no initial size is set), the rest of the StatefulSet untouched.

@@ -1,5 +1,6 @@
 package dev.vigil.operator;
 
+import dev.vigil.api.v1alpha1.DefaultLogRule;
 import dev.vigil.api.v1alpha1.LogParserRule;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.logs.AgentRules;
@@ -27,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * LogParserRules against the Fabric8 mock server: a valid rule is served to the agent fleet that collects its service
  * (status: Ready, the fleet and the generation it runs); an edit whose samples fail is not served, gets Ready=False
  * with the sample and what differed and a Warning event, and the agents keep the last valid generation; a pod selector
- * resolves to the namespace's workloads; a deleted rule leaves the served operators.
+ * resolves to the namespace's workloads; a deleted rule leaves the served operators; an agent fleet's default rules
+ * are served after the app rules, and one whose sample fails rejects the fleet while its agents keep what they run.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -191,5 +193,69 @@ class LogParserRuleOperatorTest {
             assertThat(Conditions.find(o.getStatus().conditions, Reasons.READY).getReason()).isEqualTo(Reasons.SERVICE_NOT_FOUND);
         });
         assertThat(served("lpr-c", "nodes")).doesNotContain("lpr/lpr-b/orphan", "^other-");
+    }
+
+    @Test
+    void aFleetsDefaultRulesFollowTheAppRulesAndABadOneRejectsTheFleetWhileTheAgentsKeepTheirs() throws Exception {
+        String ns = "lpr-d";
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: nodes, namespace: lpr-d}
+                spec:
+                  mode: agent
+                  agent:
+                    defaultRules:
+                      - name: json-lines
+                        steps: [{json: {}}, {severity: {from: level}}]
+                        samples: [{line: '{"level": "warn"}', attributes: {level: warn}, severity: WARN}]
+                """, TelemetryCollector.class)).create();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            TelemetryCollector f = client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes").get();
+            assertThat(Conditions.isTrue(f.getStatus().conditions, Reasons.CONFIG_VALID)).as(Yaml.write(f.getStatus())).isTrue();
+            String served = served(ns, "nodes");
+            assertThat(served).contains("id: default/json-lines/route", "id: default/json-lines/step-1",
+                    "type: json_parser", "id: default/json-lines/step-2", "id: end-of-rules");
+            // After every app rule (the other tests' pod-selector rules run on every agent fleet).
+            assertThat(served.indexOf("id: default/json-lines/route")).isGreaterThan(served.lastIndexOf("id: lpr/"));
+        });
+        String good = served(ns, "nodes");
+
+        // A default rule whose sample fails: the fleet is rejected, the agents keep what they are served.
+        client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes").edit(f -> {
+            f.getSpec().agent.defaultRules.get(0).samples.get(0).severity = "ERROR";
+            return f;
+        });
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            TelemetryCollector f = client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes").get();
+            Condition valid = Conditions.find(f.getStatus().conditions, Reasons.CONFIG_VALID);
+            assertThat(valid.getStatus()).as(Yaml.write(f.getStatus())).isEqualTo("False");
+            assertThat(valid.getMessage()).contains("spec.agent.defaultRules[json-lines]: sample 1",
+                    "severity: expected ERROR, got WARN");
+            assertThat(Conditions.isTrue(f.getStatus().conditions, Reasons.READY)).isFalse();
+            assertThat(events(ns, Reasons.INVALID_CONFIG)).singleElement()
+                    .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+        });
+        assertThat(served(ns, "nodes")).isEqualTo(good);
+
+        // Fixed, and a second default rule for one container: served in order.
+        DefaultLogRule message = Yaml.MAPPER.readValue("""
+                name: app-message
+                container: app
+                renames: [{from: msg, to: message}]
+                """, DefaultLogRule.class);
+        client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes").edit(f -> {
+            f.getSpec().agent.defaultRules.get(0).samples.get(0).severity = "WARN";
+            f.getSpec().agent.defaultRules.add(message);
+            return f;
+        });
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            TelemetryCollector f = client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes").get();
+            assertThat(Conditions.isTrue(f.getStatus().conditions, Reasons.CONFIG_VALID)).as(Yaml.write(f.getStatus())).isTrue();
+            String served = served(ns, "nodes");
+            assertThat(served.indexOf("id: default/app-message/route")).isGreaterThan(served.indexOf("id: default/json-lines/route"));
+            assertThat(condition(ns, "nodes", "default/app-message/route"))
+                    .endsWith(" and resource[\"k8s.container.name\"] == \"app\"");
+        });
     }
 }

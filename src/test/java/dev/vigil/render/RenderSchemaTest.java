@@ -30,14 +30,14 @@ class RenderSchemaTest {
             "is-pool-min-greater-than-max", "is-pool-initial-outside", "is-pool-interval-too-short",
             "is-pool-env-without-container", "is-sampling-fixed-without-ratio", "tc-agent-with-shards",
             "tc-agent-with-remote-write", "tc-agent-settings-on-shards", "tc-agent-statedir-dotdot",
-            "lpr-steps-without-samples", "lpr-nothing-to-do", "lpr-rename-and-drop", "lpr-rename-twice",
-            "lpr-trace-context-empty");
+            "lpr-steps-without-samples", "lpr-rename-and-drop", "lpr-rename-twice",
+            "lpr-trace-context-empty", "tc-agent-default-rule-without-samples");
 
     /** CEL-only cases about log parser rules that the offline render refuses too, as the operator would (RuleCheck). */
     static final Set<String> RULE_CHECKED = Set.of(
             "lpr-no-selection", "lpr-both-selections", "lpr-step-two-kinds", "lpr-step-empty",
             "lpr-regex-without-named-group", "lpr-epoch-bad-layout", "lpr-strptime-digits",
-            "lpr-strptime-unknown-directive", "lpr-same-delimiters");
+            "lpr-strptime-unknown-directive", "lpr-same-delimiters", "lpr-nothing-to-do");
 
     /** CEL-only cases about SLOs: the offline render refuses them too, as the operator would (InvalidSLO). */
     static final Set<String> SLO_SHAPE = Set.of(

@@ -6,6 +6,9 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Where an agent fleet's collectors find things on their nodes (spec.mode agent). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AgentSpec {
@@ -28,8 +31,21 @@ public class AgentSpec {
             + "where it stopped. Default /var/lib/vigil.")
     public String stateDir;
 
+    @Size(max = 16)
+    @ValidationRule(value = "self.all(x, self.filter(y, y.name == x.name).size() == 1)",
+            message = "each default rule needs a name of its own")
+    @JsonPropertyDescription("The platform team's default log rules: each applies to every record the agents read "
+            + "that no LogParserRule applies to (a pod's container that an app team's rule parses is that rule's "
+            + "alone), in this order. Checked like a LogParserRule, samples included; a fleet whose default rules "
+            + "fail is rejected (ConfigValid=False) and its agents keep what they run.")
+    public List<DefaultLogRule> defaultRules = new ArrayList<>();
+
     public static String podLogsDir(AgentSpec spec) {
         return spec == null || spec.podLogsDir == null ? DEFAULT_POD_LOGS_DIR : spec.podLogsDir;
+    }
+
+    public static List<DefaultLogRule> defaultRules(AgentSpec spec) {
+        return spec == null ? List.of() : spec.defaultRules;
     }
 
     public static String stateDir(AgentSpec spec) {

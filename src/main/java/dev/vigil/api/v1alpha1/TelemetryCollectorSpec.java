@@ -47,7 +47,7 @@ public class TelemetryCollectorSpec {
             + "the rules the operator serves (reloaded in place, no restart) and exports them over OTLP. Immutable.")
     public Mode mode;
 
-    @JsonPropertyDescription("Node agents' paths on their nodes (mode agent only).")
+    @JsonPropertyDescription("Node agents (mode agent only): their paths on the nodes and the platform team's default log rules.")
     public AgentSpec agent;
 
     @SpecReplicas
