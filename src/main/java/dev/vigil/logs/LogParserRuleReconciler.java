@@ -130,6 +130,7 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
             }
         }
         next.servedGeneration = good.map(RuleBook.Good::generation).orElse(null);
+        next.servedRule = good.map(RuleBook::servedRule).orElse(null);
 
         Optional<String> missing = Optional.empty();
         List<Workload> workloads = List.of();

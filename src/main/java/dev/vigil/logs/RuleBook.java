@@ -1,5 +1,6 @@
 package dev.vigil.logs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.api.v1alpha1.LogParserRule;
 import dev.vigil.api.v1alpha1.LogParserRuleSpec;
 import dev.vigil.api.v1alpha1.WorkloadRef;
@@ -25,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * ask (the rule's, for status; the fleets', to serve), and whichever asks first judges: a verdict is a pure function
  * of the spec (the checks, the samples, and the real collector's {@code validate} of the rule's operators when a
  * validator binary is configured), cached by uid and generation. A generation that fails leaves the last valid one
- * served. Held in memory: after an operator restart, a rule whose current generation is invalid is not served until
- * it is fixed (its agents meanwhile keep what they last received until their fleet's served operators change).
+ * served. The last valid generation is held in memory and, for a restart, in the rule's status (servedRule): a
+ * restarted operator goes on serving it while the current generation is invalid.
  */
 @ApplicationScoped
 public class RuleBook {
@@ -69,10 +70,43 @@ public class RuleBook {
         return j;
     }
 
-    /** The generation of {@code rule} the agents are to run: the current one if valid, else the last valid one. */
+    /**
+     * The generation of {@code rule} the agents are to run: the current one if valid, else the last valid one, from
+     * this process's memory or, after a restart, from the rule's status (status.servedRule, {@link #servedRule}).
+     */
     public Optional<Good> served(LogParserRule rule) {
         judge(rule);
-        return Optional.ofNullable(good.get(rule.getMetadata().getUid()));
+        String uid = rule.getMetadata().getUid();
+        Good g = good.get(uid);
+        if (g == null) {
+            Optional<Good> restored = restore(rule);
+            if (restored.isPresent()) {
+                g = good.merge(uid, restored.get(), (a, b) -> b.generation() >= a.generation() ? b : a);
+            }
+        }
+        return Optional.ofNullable(g);
+    }
+
+    /** What status.servedRule holds of a served generation: its spec without the samples (they were checked). */
+    public static JsonNode servedRule(Good good) {
+        LogParserRuleSpec copy = Yaml.MAPPER.convertValue(good.spec(), LogParserRuleSpec.class);
+        copy.samples = new ArrayList<>();
+        return Yaml.MAPPER.valueToTree(copy);
+    }
+
+    /** The served generation a status records, if it is an earlier generation's and still passes the checks. */
+    static Optional<Good> restore(LogParserRule rule) {
+        var status = rule.getStatus();
+        if (status == null || status.servedGeneration == null || status.servedRule == null
+                || status.servedGeneration > generation(rule)) {
+            return Optional.empty();
+        }
+        try {
+            LogParserRuleSpec spec = Yaml.MAPPER.convertValue(status.servedRule, LogParserRuleSpec.class);
+            return RuleCheck.check(spec).valid() ? Optional.of(new Good(status.servedGeneration, spec)) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** Forgets rules that no longer exist. */

@@ -103,6 +103,43 @@ class RuleCheckTest {
         assertThat(book.served(Rules.rule("ns", "r", 3, bad))).isEmpty();
     }
 
+    /** A restarted operator (an empty RuleBook) serves the last valid generation its status recorded, if it checks. */
+    @Test
+    void aRestartedOperatorServesTheLastValidGenerationFromStatus() {
+        String good = "steps: [{keyValue: {}}]\nsamples: [{line: \"a=1\", attributes: {a: \"1\"}}]";
+        String bad = "steps: [{keyValue: {}}]\nsamples: [{line: \"a=1\", attributes: {a: \"2\"}}]";
+        RuleBook before = new RuleBook(dev.vigil.config.Settings.defaults());
+        RuleBook.Good served = before.served(Rules.rule("ns", "r", 1, good)).orElseThrow();
+        com.fasterxml.jackson.databind.JsonNode recorded = RuleBook.servedRule(served);
+        assertThat(recorded.path("samples").size()).isZero();
+        assertThat(recorded.path("steps").size()).isEqualTo(1);
+
+        java.util.function.Function<Long, dev.vigil.api.v1alpha1.LogParserRule> badWithStatus = servedGeneration -> {
+            var r = Rules.rule("ns", "r", 2, bad);
+            r.setStatus(new dev.vigil.api.v1alpha1.LogParserRuleStatus());
+            r.getStatus().servedGeneration = servedGeneration;
+            r.getStatus().servedRule = recorded.deepCopy();
+            return r;
+        };
+        RuleBook after = new RuleBook(dev.vigil.config.Settings.defaults());
+        assertThat(after.served(badWithStatus.apply(1L))).hasValueSatisfying(g -> {
+            assertThat(g.generation()).isEqualTo(1);
+            assertThat(g.spec().steps).hasSize(1);
+            assertThat(g.spec().steps.get(0).keyValue).isNotNull();
+        });
+        // A status that names a later generation, or a rule that no longer passes the checks, is not served.
+        assertThat(new RuleBook(dev.vigil.config.Settings.defaults()).served(badWithStatus.apply(3L))).isEmpty();
+        var tampered = badWithStatus.apply(1L);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tampered.getStatus().servedRule.path("steps").get(0))
+                .set("keyValue", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                        .put("delimiter", " ").put("pairDelimiter", " "));
+        assertThat(new RuleBook(dev.vigil.config.Settings.defaults()).served(tampered)).isEmpty();
+        // Without a servedRule (a status from before it existed), nothing to restore.
+        var old = badWithStatus.apply(1L);
+        old.getStatus().servedRule = null;
+        assertThat(new RuleBook(dev.vigil.config.Settings.defaults()).served(old)).isEmpty();
+    }
+
     @Test
     void specDefaultsAreWhatTheSchemaSays() {
         LogParserRuleSpec s = Rules.spec("steps: [{timestamp: {from: t, layout: s}}]");

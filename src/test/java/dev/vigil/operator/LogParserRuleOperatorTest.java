@@ -126,6 +126,10 @@ class LogParserRuleOperatorTest {
             assertThat(Conditions.find(r.getStatus().conditions, Reasons.READY).getMessage())
                     .contains("the agents keep generation 1");
             assertThat(r.getStatus().servedGeneration).isEqualTo(1L);
+            // What a restarted operator would serve: generation 1's rule, recorded in status without its samples.
+            assertThat(r.getStatus().servedRule.path("steps").get(0).path("regex").path("pattern").asText())
+                    .isEqualTo("^(?P<method>[A-Z]+) (?P<path>\\S+) (?P<status>\\d{3})$");
+            assertThat(r.getStatus().servedRule.path("samples").size()).isZero();
             assertThat(r.getStatus().observedGeneration).isEqualTo(2L);
             assertThat(events(ns, Reasons.SAMPLE_MISMATCH)).singleElement()
                     .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));

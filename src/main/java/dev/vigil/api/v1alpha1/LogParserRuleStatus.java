@@ -2,6 +2,7 @@ package dev.vigil.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Condition;
 
 import java.util.ArrayList;
@@ -17,8 +18,12 @@ public class LogParserRuleStatus extends StatusValue {
     public List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The generation the agents are served: the current one, or while it is invalid the last "
-            + "valid one (this operator process's memory; absent after a restart until a valid generation).")
+            + "valid one.")
     public Long servedGeneration;
+
+    @JsonPropertyDescription("The rule the agents are served (servedGeneration's spec, without its samples): after an "
+            + "operator restart, a rule whose current generation is invalid goes on being served from here.")
+    public JsonNode servedRule;
 
     @JsonPropertyDescription("The workloads whose pods' logs the rule parses, as Kind/name.")
     public List<String> workloads = new ArrayList<>();
