@@ -27,7 +27,7 @@ kubectl version | grep Server
 
 say "Installing the CRDs (server-side apply)"
 kubectl apply --server-side --field-manager=vigil-demo -f crds/
-kubectl wait --for condition=Established --timeout=60s crd/telemetrycollectors.vigil.dev crd/instrumentedservices.vigil.dev crd/logparserrules.vigil.dev >/dev/null
+bash "$root/e2e/tools/wait-crds.sh"
 if [ "$from" = pod ]; then
   say "Bringing up the real node (e2e/node/up.sh) and installing the chart: the operator as a pod from its image"
   bash e2e/node/up.sh

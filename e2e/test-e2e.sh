@@ -39,7 +39,7 @@ trap cleanup EXIT
 
 phase "CRDs and operator"
 kubectl apply --server-side --field-manager=vigil-e2e -f crds/ >/dev/null
-kubectl wait --for condition=Established --timeout=60s crd/telemetrycollectors.vigil.dev crd/instrumentedservices.vigil.dev crd/logparserrules.vigil.dev
+bash e2e/tools/wait-crds.sh
 rm -f e2e/.work/operator.log
 bash e2e/operator.sh start
 export VIGIL_OPERATOR_LOG=$root/e2e/.work/operator.log
