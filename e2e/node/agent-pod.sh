@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Node agents for logs as real pods on the real node (issue 15; e2e/node/up.sh first):
 #
-#   the operator as a pod (the chart), Service 10.0.0.201  <-  ${vigil:...} polled by the agent (its projected token)
+#   the operator as a pod (the chart), Service 10.0.0.11   <-  ${vigil:...} polled by the agent (its projected token)
 #   agent fleet (mode agent): a DaemonSet pod of Vigil's collector image, root, reading the kubelet's pod logs
 #     (spec.agent.podLogsDir: this node's podLogsDir) read-only, offsets under spec.agent.stateDir
 #   "talker": a Deployment of Vigil's collector image that logs a line per second (its debug exporter)
@@ -15,7 +15,10 @@ set -euo pipefail
 ns=vigil-agent-op
 apps=vigil-agent
 source "$(dirname "$0")/lib.sh"
-svc_ip=10.0.0.201
+# A fixed ClusterIP from the lower band of the Service range (offsets below 16 of the /24): the apiserver hands out
+# dynamic addresses from the upper band first, so another suite's Service cannot already hold it (10.0.0.201 could:
+# CI once failed with "provided IP is already allocated").
+svc_ip=10.0.0.11
 sink=10.244.0.1:14317
 work=$root/e2e/.work/agent-pod
 rm -rf "$work"; mkdir -p "$work/state"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two operator replicas and a sharded fleet, all real pods on the real node (issue 14, part 3; e2e/node/up.sh first):
 #
-#   helm install (2 replicas, leader election)  ->  operator Service 10.0.0.200 (kube-proxy, nftables)
+#   helm install (2 replicas, leader election)  ->  operator Service 10.0.0.10 (kube-proxy, nftables)
 #   TelemetryCollector fleet: Vigil's collector image, 2 shards on the real node, targets from the operator's
 #     service discovery (TokenReview of each pod's projected token), remote write to a real Prometheus (Debian)
 #     on the node's bridge address
@@ -17,7 +17,7 @@ set -euo pipefail
 ns=vigil-ha
 apps=vigil-ha-apps
 source "$(dirname "$0")/lib.sh"
-svc_ip=10.0.0.200
+svc_ip=10.0.0.10   # the lower, static band of the Service range (see agent-pod.sh)
 prom=10.244.0.1:19191
 work=$root/e2e/.work/fleet-pods
 rm -rf "$work"; mkdir -p "$work"
