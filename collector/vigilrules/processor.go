@@ -1,0 +1,234 @@
+// Package vigilrules is a logs processor compiled into Vigil's collector distribution. It runs the log parsing
+// rules (stanza operators, as a filelog receiver would) that the Vigil operator serves an agent fleet, and swaps
+// them in place when the operator serves new ones: it polls the operator with If-None-Match and, on a new answer,
+// builds the new rules' operators beside the running ones and switches between two batches. Nothing restarts: not
+// the process, not the filelog receiver that reads the files (so no batch is read twice), not this processor.
+//
+// What it never does is drop its rules on an error: an unreachable or failing operator, or an answer that does
+// not build, leaves the current rules running. An agent that starts without the operator runs the copy of the
+// last rules kept on its node (cache_dir), else none (records pass unchanged).
+//
+// It counts the records each rule's operators failed on (failures.go) and reports the counts to the operator
+// with every poll.
+package vigilrules
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.uber.org/zap"
+
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/stanza/adapter"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/stanza/entry"
+)
+
+type rulesProcessor struct {
+	logger  *zap.Logger
+	next    consumer.Logs
+	cfg     *Config
+	fetcher *fetcher
+	opsSet  component.TelemetrySettings // the rules' operators' settings: their logger counts failures
+	sink    *sink
+	counts  *failureCounts
+
+	mu      sync.RWMutex // held for reading while a batch runs, for writing to swap the rules
+	current *ruleSet     // nil: no rules
+	etag    string
+
+	lateMu sync.Mutex
+	late   []*entry.Entry // emitted outside a ConsumeLogs call, forwarded by the background loop
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newRulesProcessor(set component.TelemetrySettings, cfg *Config, next consumer.Logs) *rulesProcessor {
+	p := &rulesProcessor{
+		logger:  set.Logger,
+		next:    next,
+		cfg:     cfg,
+		fetcher: newFetcher(cfg),
+		counts:  newFailureCounts(),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	p.opsSet = set
+	p.opsSet.Logger = zap.New(newCountingCore(set.Logger.Core(), p.counts))
+	p.sink = &sink{logger: set.Logger, late: p.addLate}
+	return p
+}
+
+func (p *rulesProcessor) Capabilities() consumer.Capabilities {
+	return consumer.Capabilities{MutatesData: true}
+}
+
+// Start takes the operator's rules if it answers now, else the node's copy, and never fails for want of either.
+func (p *rulesProcessor) Start(ctx context.Context, _ component.Host) error {
+	if s, err := p.fetcher.fetch(ctx, "", ""); err == nil {
+		p.apply(s, "the operator")
+	} else if body, ok := p.fetcher.saved(); ok {
+		p.logger.Warn("Vigil operator not reachable at start, running the node's copy of the last rules", zap.Error(err))
+		p.apply(served{body: body}, "the node's copy")
+	} else {
+		p.logger.Warn("Vigil operator not reachable at start and no copy on the node: no rules until it answers", zap.Error(err))
+	}
+	go p.loop()
+	return nil
+}
+
+func (p *rulesProcessor) Shutdown(ctx context.Context) error {
+	select {
+	case <-p.stop:
+	default:
+		close(p.stop)
+	}
+	select {
+	case <-p.done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	p.mu.Lock()
+	old := p.current
+	p.current = nil
+	p.mu.Unlock()
+	// Stopping flushes what the operators still hold (a multiline record in the making) into late.
+	err := old.stop()
+	return errors.Join(err, p.forwardLate(ctx))
+}
+
+// apply builds s and swaps it in, or keeps the current rules if it does not build. Returns whether it swapped.
+func (p *rulesProcessor) apply(s served, from string) bool {
+	next, err := buildRuleSet(s.body, p.opsSet, p.sink)
+	if err != nil {
+		p.logger.Error("the served rules do not build; keeping the current rules", zap.String("from", from), zap.Error(err))
+		p.mu.Lock()
+		p.etag = s.etag // the same answer would fail again: ask for the next one
+		p.mu.Unlock()
+		return false
+	}
+	p.mu.Lock()
+	old := p.current
+	p.current, p.etag = next, s.etag
+	p.mu.Unlock()
+	if err := old.stop(); err != nil {
+		p.logger.Warn("stopping the previous rules", zap.Error(err))
+	}
+	if from == "the operator" {
+		if err := p.fetcher.save(s.body); err != nil {
+			p.logger.Warn("cannot keep a copy of the rules on the node", zap.Error(err))
+		}
+	}
+	p.logger.Info("log rules swapped in place", zap.String("from", from), zap.String("etag", s.etag))
+	return true
+}
+
+func (p *rulesProcessor) currentBody() []byte {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.current == nil {
+		return nil
+	}
+	return p.current.body
+}
+
+// loop polls the operator (±20 % jitter, so the agents of a large cluster do not poll in step) and forwards the
+// records the rules emitted on their own.
+func (p *rulesProcessor) loop() {
+	defer close(p.done)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-p.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	flush := time.NewTicker(200 * time.Millisecond)
+	defer flush.Stop()
+	nextPoll := time.After(p.jittered())
+	failures := 0
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-flush.C:
+			if err := p.forwardLate(ctx); err != nil {
+				p.logger.Warn("forwarding flushed records", zap.Error(err))
+			}
+		case <-nextPoll:
+			nextPoll = time.After(p.jittered())
+			p.mu.RLock()
+			etag := p.etag
+			p.mu.RUnlock()
+			s, err := p.fetcher.fetch(ctx, etag, p.counts.report())
+			switch {
+			case errors.Is(err, errNotModified):
+				failures = 0
+			case err != nil:
+				failures++
+				if failures == 1 || failures%30 == 0 {
+					p.logger.Warn("polling the Vigil operator failed; keeping the current rules",
+						zap.Int("failures", failures), zap.Error(err))
+				}
+			default:
+				failures = 0
+				if string(s.body) == string(p.currentBody()) {
+					p.mu.Lock()
+					p.etag = s.etag
+					p.mu.Unlock()
+					continue
+				}
+				p.apply(s, "the operator")
+			}
+		}
+	}
+}
+
+func (p *rulesProcessor) jittered() time.Duration {
+	return time.Duration(float64(p.cfg.PollInterval) * (0.8 + 0.4*rand.Float64()))
+}
+
+// ConsumeLogs runs the batch through the current rules, all of it through the same generation.
+func (p *rulesProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
+	p.mu.RLock()
+	rules := p.current
+	if rules == nil {
+		p.mu.RUnlock()
+		return p.next.ConsumeLogs(ctx, ld)
+	}
+	b := &batch{entries: make([]*entry.Entry, 0, ld.LogRecordCount())}
+	bctx := context.WithValue(ctx, batchKey{}, b)
+	for _, e := range toEntries(ld) {
+		// A failing operator's error is counted by its logger; with on_error send the record goes on.
+		_ = rules.head.Process(bctx, e)
+	}
+	p.mu.RUnlock()
+	if len(b.entries) == 0 {
+		return nil
+	}
+	return p.next.ConsumeLogs(ctx, adapter.ConvertEntries(b.entries, "", ""))
+}
+
+func (p *rulesProcessor) addLate(e *entry.Entry) {
+	p.lateMu.Lock()
+	p.late = append(p.late, e)
+	p.lateMu.Unlock()
+}
+
+func (p *rulesProcessor) forwardLate(ctx context.Context) error {
+	p.lateMu.Lock()
+	late := p.late
+	p.late = nil
+	p.lateMu.Unlock()
+	if len(late) == 0 {
+		return nil
+	}
+	return p.next.ConsumeLogs(ctx, adapter.ConvertEntries(late, "", ""))
+}
