@@ -4,12 +4,13 @@
     python3 bench/logs-throughput.py "$VIGIL_OTELCOL" /tmp/logs-bench [LINES]
 
 For each rule count, Vigil's collector distribution reads the same pod-log files (CRI lines, 200 bytes of app text
-each: key=value with a timestamp, a level and a trace context) with a filelog receiver whose operators are exactly
-what the operator would serve an agent fleet, taken from `bin/vigil-render --log-operators` over generated
-LogParserRules (no hand-written operators): the container parser, then the rules. With R rules the lines come from R
+each: key=value with a timestamp, a level and a trace context) as an agent does: a filelog receiver with the
+container parser, then the vigilrules processor running exactly what the operator would serve an agent fleet, taken
+from `bin/vigil-render --log-operators` over generated LogParserRules (no hand-written operators), served to it
+here over HTTP. With R rules the lines come from R
 pods of R Deployments (spread evenly), each rule parsing its own pods' lines with four steps (key=value, severity,
 epoch timestamp, trace context), so every line is parsed by one rule and passes the routers of the R-1 others. The
-baseline is the same agent over the same files without rules (the container parser only). One more case adds a
+baseline is the same agent over the same files without rules (the processor is served an empty list). One more case adds a
 platform default rule (spec.agent.defaultRules) to the 20 rules: no line reaches it, so it measures the "no app
 rule applies" condition its router evaluates on every line.
 
@@ -18,6 +19,7 @@ accepted record; so per core), and the ratio to the baseline. Records go to the 
 (no export cost worth the name), so this is the cost of reading and parsing. Each case runs twice; the better run
 counts (the machine has other work).
 """
+import http.server
 import json
 import os
 import re
@@ -25,6 +27,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -132,17 +135,36 @@ def cpu(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def run(rules, ops):
+class Served(http.server.BaseHTTPRequestHandler):
+    """The operator's /logs/v1 endpoint, reduced to the one answer of the case being measured."""
+    body = b"[]"
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(Served.body)))
+        self.end_headers()
+        self.wfile.write(Served.body)
+
+    def log_message(self, *args):
+        pass
+
+
+def run(rules, ops, rules_url):
     pods_dir = os.path.join(work, "pods")
     write_logs(pods_dir, max(rules, 1))
+    Served.body = json.dumps(ops).encode()
     port = free_port()
     config = {
         "receivers": {"filelog": {"include": [pods_dir + "/*/*/*.log"], "start_at": "beginning",
-                                  "include_file_path": True, "operators": ops}},
+                                  "include_file_path": True,
+                                  "operators": [{"type": "container", "id": "container",
+                                                 "add_metadata_from_filepath": True}]}},
+        "processors": {"vigilrules": {"endpoint": rules_url, "token_file": ""}},
         "exporters": {"debug": {"verbosity": "basic"}},
         "service": {"telemetry": {"logs": {"level": "warn"}, "metrics": {"level": "normal", "readers": [
             {"pull": {"exporter": {"prometheus": {"host": "127.0.0.1", "port": port}}}}]}},
-                    "pipelines": {"logs": {"receivers": ["filelog"], "exporters": ["debug"]}}},
+                    "pipelines": {"logs": {"receivers": ["filelog"], "processors": ["vigilrules"],
+                                           "exporters": ["debug"]}}},
     }
     path = os.path.join(work, f"config-{rules}.json")
     with open(path, "w") as f:
@@ -173,11 +195,14 @@ def run(rules, ops):
 
 def main():
     os.makedirs(work, exist_ok=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Served)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rules_url = f"http://127.0.0.1:{server.server_address[1]}/logs/v1/bench/agents"
     results = {}
     for rules, defaults in CASES:
         ops = operators(rules, defaults)
         steps = sum(1 for o in ops if str(o.get("id", "")).startswith(("lpr/", "default/")))
-        best = max((run(rules, ops) for _ in range(2)), key=lambda r: r[0])
+        best = max((run(rules, ops, rules_url) for _ in range(2)), key=lambda r: r[0])
         results[(rules, defaults)] = (steps, *best)
         print(f"rules={rules} defaults={defaults} operators={len(ops)} rule-operators={steps} "
               f"lines/cpu-s={best[0]:,.0f} lines/s-wall={best[1]:,.0f}", flush=True)

@@ -18,6 +18,9 @@ type Config struct {
 	// CacheDir keeps a copy of the last rules the operator served (a hostPath on an agent's node), so an agent
 	// that starts while the operator is unreachable runs its node's last rules rather than none. Empty: no copy.
 	CacheDir string `mapstructure:"cache_dir"`
+	// Agent names this agent in its parse-failure reports (the node's name: one agent per node and fleet), so the
+	// operator can tell the reports of different agents apart.
+	Agent string `mapstructure:"agent"`
 }
 
 const defaultTokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token"

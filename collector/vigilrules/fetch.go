@@ -21,6 +21,8 @@ const (
 	requestTimeout = 5 * time.Second
 	// HeaderParseFailures carries the agent's parse-failure counts by rule to the operator (see failures.go).
 	HeaderParseFailures = "X-Vigil-Parse-Failures"
+	// HeaderAgent names the agent the report is from (Config.Agent).
+	HeaderAgent = "X-Vigil-Agent"
 )
 
 var errNotModified = errors.New("not modified")
@@ -34,13 +36,14 @@ type served struct {
 // fetcher asks the operator for the fleet's rules, with the pod's token and the last ETag.
 type fetcher struct {
 	url       string
+	agent     string
 	tokenFile string
 	cacheDir  string
 	client    *http.Client
 }
 
 func newFetcher(cfg *Config) *fetcher {
-	return &fetcher{url: cfg.Endpoint, tokenFile: cfg.TokenFile, cacheDir: cfg.CacheDir,
+	return &fetcher{url: cfg.Endpoint, agent: cfg.Agent, tokenFile: cfg.TokenFile, cacheDir: cfg.CacheDir,
 		client: &http.Client{Timeout: requestTimeout}}
 }
 
@@ -64,6 +67,9 @@ func (f *fetcher) fetch(ctx context.Context, etag, report string) (served, error
 	}
 	if report != "" {
 		req.Header.Set(HeaderParseFailures, report)
+		if f.agent != "" {
+			req.Header.Set(HeaderAgent, f.agent)
+		}
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {

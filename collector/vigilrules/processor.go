@@ -17,6 +17,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -39,10 +40,13 @@ type rulesProcessor struct {
 
 	mu      sync.RWMutex // held for reading while a batch runs, for writing to swap the rules
 	current *ruleSet     // nil: no rules
+	body    []byte       // the answer current was built from (nil before the first)
 	etag    string
 
 	lateMu sync.Mutex
 	late   []*entry.Entry // emitted outside a ConsumeLogs call, forwarded by the background loop
+
+	swaps atomic.Int64 // rule sets swapped in, since start
 
 	stop chan struct{}
 	done chan struct{}
@@ -65,7 +69,8 @@ func newRulesProcessor(set component.TelemetrySettings, cfg *Config, next consum
 }
 
 func (p *rulesProcessor) Capabilities() consumer.Capabilities {
-	return consumer.Capabilities{MutatesData: true}
+	// Records are read and new ones built: the batch handed in is not changed.
+	return consumer.Capabilities{MutatesData: false}
 }
 
 // Start takes the operator's rules if it answers now, else the node's copy, and never fails for want of either.
@@ -114,7 +119,7 @@ func (p *rulesProcessor) apply(s served, from string) bool {
 	}
 	p.mu.Lock()
 	old := p.current
-	p.current, p.etag = next, s.etag
+	p.current, p.body, p.etag = next, s.body, s.etag
 	p.mu.Unlock()
 	if err := old.stop(); err != nil {
 		p.logger.Warn("stopping the previous rules", zap.Error(err))
@@ -124,6 +129,7 @@ func (p *rulesProcessor) apply(s served, from string) bool {
 			p.logger.Warn("cannot keep a copy of the rules on the node", zap.Error(err))
 		}
 	}
+	p.swaps.Add(1)
 	p.logger.Info("log rules swapped in place", zap.String("from", from), zap.String("etag", s.etag))
 	return true
 }
@@ -131,10 +137,7 @@ func (p *rulesProcessor) apply(s served, from string) bool {
 func (p *rulesProcessor) currentBody() []byte {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	if p.current == nil {
-		return nil
-	}
-	return p.current.body
+	return p.body
 }
 
 // loop polls the operator (±20 % jitter, so the agents of a large cluster do not poll in step) and forwards the

@@ -23,7 +23,6 @@ import (
 // ruleSet is one generation of served rules, built into a running pipeline of stanza operators (the same operators,
 // with the same semantics, as a filelog receiver's): records enter at head and leave through a sink.
 type ruleSet struct {
-	body     []byte
 	pipeline *pipeline.DirectedPipeline
 	head     operator.Operator
 }
@@ -61,7 +60,7 @@ func buildRuleSet(body []byte, set component.TelemetrySettings, sink operator.Op
 	if err := p.Start(noPersister{}); err != nil {
 		return nil, fmt.Errorf("starting the rules' operators: %w", err)
 	}
-	return &ruleSet{body: body, pipeline: p, head: head}, nil
+	return &ruleSet{pipeline: p, head: head}, nil
 }
 
 func (r *ruleSet) stop() error {

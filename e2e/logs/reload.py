@@ -3,27 +3,28 @@
 
 Usage: reload.py <otelcol binary> <work dir> [changes]
 
-  writer.py ──CRI lines, rotated──> pods/**/0.log ──filelog──> agent ──OTLP──> sink ──file──> sink.jsonl
-                                                                 ▲
-                                 ${vigil:http://127.0.0.1:P/...} │ polled by collector/vigilprovider
+  writer.py ──CRI lines, rotated──> pods/**/0.log ──filelog──> agent [vigilrules] ──OTLP──> sink ──file──> sink.jsonl
+                                                                          ▲
+                                      http://127.0.0.1:P/logs/v1/...      │ polled by collector/vigilrules
                                                          rules server (this script)
 
 The agent is one collector process running the config and flags Vigil generates for an agent fleet (the golden
 agent case), with only the node's paths, ports and addresses changed: a filelog receiver over pod-log-shaped files
-(container parser, file_storage offsets) whose `operators` are `${vigil:URL}`, served here. The script serves 50 rule
-generations (add, edit, remove steps; every generation stamps its records with attributes["vigil.rules"])
+(container parser, file_storage offsets) and the vigilrules processor, whose rules are served here. The script
+serves 50 rule generations (add, edit, remove steps; every generation stamps its records with attributes["vigil.rules"])
 while the writer appends numbered lines at >= 2,000 lines/s and rotates files, and in between serves
 bad answers (a body that is not YAML, HTTP 500 for 5 s) that must never be applied. Then it restarts the
 agent once (offsets kept in file_storage), stops the writer and checks the sink:
 
-  - every written sequence number arrived (0 lost), and exactly once except for what filelog's at-least-once
-    checkpointing re-reads: a read batch (<= 100 lines of one file) whose emit a receiver stop interrupted, at
-    most one per restart (docs/logs.md says why, and what would remove it);
+  - every written sequence number arrived (0 lost), and exactly once up to the restart (0 duplicated during the
+    changes: the rules are swapped in the processor, the receiver never stops); the restart itself may re-read
+    what filelog's at-least-once checkpointing re-reads, a read batch (<= 100 lines of one file) whose emit the
+    stop interrupted (docs/logs.md says why);
   - every record carries the generation that parsed it, and is parsed as that generation says;
   - after each change, a record of the new generation reached the sink (the reload latency, p50/p95 <= 10 s);
   - no record after a generation's first one carries an older generation more than 10 s after its apply;
-  - the agent's PID never changed during the 50 changes, and each change restarted only the filelog receiver
-    (one "partial receiver reload" each, no service restart).
+  - the agent's PID never changed during the 50 changes, each change was one in-place swap of the processor's
+    rules ("log rules swapped in place"), and nothing restarted: no receiver reload, no service restart.
 Prints the figures as JSON on the last line.
 """
 import hashlib
@@ -109,8 +110,7 @@ API = 'resource["k8s.pod.name"] == "api"'
 
 def operators(gen):
     v = gen % 5
-    ops = [{"type": "container", "id": "container", "add_metadata_from_filepath": True},
-           {"type": "add", "id": "generation", "field": 'attributes["vigil.rules"]', "value": f"gen-{gen}"}]
+    ops = [{"type": "add", "id": "generation", "field": 'attributes["vigil.rules"]', "value": f"gen-{gen}"}]
     if v in (0, 3):
         ops.append({"type": "key_value_parser", "id": "web-kv", "if": WEB})
     if v in (1, 4):
@@ -131,7 +131,7 @@ def operators(gen):
 
 
 def to_yaml(value):
-    # JSON is YAML; the collector's resolver reads either.
+    # JSON is YAML; the processor reads either.
     return json.dumps(value, indent=1)
 
 
@@ -183,8 +183,10 @@ def rendered_agent():
     node_logs = "/var/log/pods"
     fl["include"] = [p.replace(node_logs, pods_dir) for p in fl["include"]]
     fl["exclude"] = [p.replace(node_logs, pods_dir) for p in fl["exclude"]]
-    assert fl["operators"].startswith("${vigil:http"), fl["operators"]
-    fl["operators"] = "${vigil:" + rules_url + "}"
+    assert [o["type"] for o in fl["operators"]] == ["container"], fl["operators"]
+    rules = cfg["processors"]["vigilrules"]
+    assert rules["endpoint"].startswith("http") and "/logs/v1/" in rules["endpoint"], rules
+    rules.update(endpoint=rules_url, token_file="", cache_dir=os.path.join(work, "rules-cache"))
     cfg["extensions"]["file_storage"]["directory"] = storage
     cfg["extensions"]["health_check"]["endpoint"] = f"127.0.0.1:{free_port()}"
     cfg["extensions"].pop("bearertokenauth/otlp", None)
@@ -227,8 +229,7 @@ def stop_all():
             p.kill()
 
 
-agent_env = dict(os.environ, K8S_NODE_NAME="node-a", VIGIL_PROVIDER_TOKEN_FILE="",
-                 VIGIL_PROVIDER_CACHE_DIR=os.path.join(work, "provider-cache"))
+agent_env = dict(os.environ, K8S_NODE_NAME="node-a")
 
 
 def start_agent():
@@ -314,8 +315,14 @@ def main():
     if agent.poll() is not None or agent.pid != agent_pid:
         fail("the agent process did not survive the changes")
     log = open(os.path.join(work, "agent.log"), errors="replace").read()
-    reloads = {"partial": log.count("Performing partial receiver reload"),
+    reloads = {"swaps": log.count("log rules swapped in place"),
+               "partial": log.count("Config updated"),  # a receiver reload or a service restart
                "full": log.count("Starting otelcol") - 1}
+    # Everything the agent exported during the changes has reached the sink after the batch timeout and the
+    # sink's flush; what is in the sink's file now must hold no duplicate.
+    time.sleep(4)
+    sink.poll()
+    before_restart = sink.offset
     # A restart of the agent process (a pod restart): offsets come back from file_storage.
     agent.send_signal(signal.SIGTERM)
     agent.wait(20)
@@ -333,17 +340,20 @@ def main():
     time.sleep(2)
     stop_all()
     server.shutdown()
-    return analyze(summary, applied, latencies, agent_pid, reloads)
+    return analyze(summary, applied, latencies, agent_pid, reloads, before_restart)
 
 
-def analyze(summary, applied, latencies, agent_pid, reloads):
+def analyze(summary, applied, latencies, agent_pid, reloads, before_restart):
     seen = {}
+    seen_before_restart = {}
+    read = 0
     mismatches = []
     late_old = []
     rotated_records = 0
     by_gen = {}
     with open(sink_file) as f:
         for line in f:
+            read += len(line.encode())
             for rl in json.loads(line).get("resourceLogs", []):
                 res = {a["key"]: a["value"].get("stringValue") for a in rl.get("resource", {}).get("attributes", [])}
                 pod = res.get("k8s.pod.name")
@@ -357,6 +367,8 @@ def analyze(summary, applied, latencies, agent_pid, reloads):
                             continue
                         rec["seq"] = m.group(1)
                         seen[rec["seq"]] = seen.get(rec["seq"], 0) + 1
+                        if read <= before_restart:
+                            seen_before_restart[rec["seq"]] = seen_before_restart.get(rec["seq"], 0) + 1
                         if attrs.get("log.file.path", "").split("/")[-1] != "0.log":
                             rotated_records += 1
                         gen = int(attrs.get("vigil.rules", "gen--1")[4:])
@@ -373,6 +385,7 @@ def analyze(summary, applied, latencies, agent_pid, reloads):
     expected = {f"{pod}-{n:07d}" for pod, count in summary["lines"].items() for n in range(1, count + 1)}
     lost = len(expected - seen.keys())
     duplicated = sum(c - 1 for c in seen.values() if c > 1)
+    duplicated_during_changes = sum(c - 1 for c in seen_before_restart.values() if c > 1)
     # Runs of consecutive duplicated sequence numbers per pod: filelog re-reads, after a restart, a read batch
     # (at most READ_BATCH lines of one file) whose emit the stop interrupted (at-least-once by upstream design).
     runs = []
@@ -383,37 +396,44 @@ def analyze(summary, applied, latencies, agent_pid, reloads):
                 runs[-1][2] = n
             else:
                 runs.append([pod, n, n])
-    restarts = len(applied) - 1 + 1  # one receiver restart per change, and the agent process restart
+    restarts = 1  # the agent process restart; a rule change restarts nothing
     unexpected = len(seen.keys() - expected)
     lat = sorted(latencies)
     p95 = lat[max(0, int(round(0.95 * len(lat))) - 1)]
     result = {
         "lines_written": len(expected), "write_rate_per_s": round(summary["rate"]),
-        "records_received": sum(seen.values()), "lost": lost, "duplicated": duplicated, "unexpected": unexpected,
+        "records_received": sum(seen.values()), "lost": lost, "duplicated_during_changes": duplicated_during_changes,
+        "records_before_restart": sum(seen_before_restart.values()),
+        "duplicated_by_the_restart": duplicated - duplicated_during_changes, "unexpected": unexpected,
         "duplicate_runs": [f"{pod} {lo}-{hi}" for pod, lo, hi in runs],
         "records_from_rotated_files": rotated_records, "generations": len(applied),
         "reload_latency_s": {"p50": round(statistics.median(lat), 2), "p95": round(p95, 2),
                              "max": round(lat[-1], 2)},
         "mismatched_records": len(mismatches), "old_generation_after_10s": len(late_old),
-        "agent_pid_during_changes": agent_pid, "partial_receiver_reloads": reloads["partial"],
+        "agent_pid_during_changes": agent_pid, "rule_swaps": reloads["swaps"],
+        "config_reloads": reloads["partial"],
         "full_service_restarts": reloads["full"],
     }
     print(json.dumps(result), flush=True)
     problems = []
     if lost or unexpected:
         problems.append(f"{lost} lost, {unexpected} unexpected sequence numbers")
-    if any(c > 2 for c in seen.values()) or len(runs) > restarts \
+    if duplicated_during_changes:
+        problems.append(f"{duplicated_during_changes} records duplicated during the rule changes (want 0)")
+    if any(c > 2 for c in seen.values()) or len(runs) > restarts * len(summary["lines"]) \
             or any(hi - lo + 1 > READ_BATCH for _, lo, hi in runs):
-        problems.append(f"duplicates beyond one interrupted read batch per receiver restart: {runs[:5]}")
+        problems.append(f"duplicates beyond one interrupted read batch per file at the restart: {runs[:5]}")
     if mismatches:
         problems.append(f"{len(mismatches)} records not parsed as their generation says, e.g. {mismatches[:3]}")
     if late_old:
         problems.append(f"{len(late_old)} records parsed by an old generation too late, e.g. {late_old[:3]}")
     if p95 > LATENCY_TARGET:
         problems.append(f"reload latency p95 {p95:.2f} s > {LATENCY_TARGET} s")
-    if reloads["partial"] != len(applied) - 1 or reloads["full"] != 0:
-        problems.append(f"{len(applied) - 1} changes made {reloads['partial']} partial receiver reloads and "
-                        f"{reloads['full']} full service restarts (want one partial reload each, no restart)")
+    # One swap at start (generation 0) and one per change.
+    if reloads["swaps"] != len(applied) or reloads["partial"] != 0 or reloads["full"] != 0:
+        problems.append(f"{len(applied) - 1} changes made {reloads['swaps']} rule swaps (with the first), "
+                        f"{reloads['partial']} config reloads and {reloads['full']} service restarts "
+                        f"(want one swap each, nothing restarted)")
     if rotated_records == 0:
         problems.append("no record came from a rotated file: the rotation path was not exercised")
     if summary["rate"] < 2000:

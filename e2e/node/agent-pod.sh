@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Node agents for logs as real pods on the real node (issue 15; e2e/node/up.sh first):
 #
-#   the operator as a pod (the chart), Service 10.0.0.11   <-  ${vigil:...} polled by the agent (its projected token)
+#   the operator as a pod (the chart), Service 10.0.0.11   <-  /logs/v1/... polled by the agent's vigilrules processor
+#     (its projected token)
 #   agent fleet (mode agent): a DaemonSet pod of Vigil's collector image, root, reading the kubelet's pod logs
 #     (spec.agent.podLogsDir: this node's podLogsDir) read-only, offsets under spec.agent.stateDir
 #   "talker": a Deployment of Vigil's collector image that logs a line per second (its debug exporter)
@@ -10,7 +11,7 @@
 # The talker's lines must reach the sink with the path's and the agent's attributes (namespace, pod, container,
 # node, fleet) and without the agent's own lines; then an InstrumentedService for the talker is applied and its
 # lines must gain service.name and k8s.deployment.name within 10 s, served by the operator and reloaded in place:
-# the agent pod neither restarts nor is replaced, and the DaemonSet is not rolled. Prints the figures.
+# the agent pod neither restarts nor is replaced, the DaemonSet is not rolled, and no receiver restarts. Prints the figures.
 set -euo pipefail
 ns=vigil-agent-op
 apps=vigil-agent
@@ -152,6 +153,10 @@ now_pod=$(k -n $apps get pods -l app.kubernetes.io/instance=agents -o jsonpath='
 [ "$(k -n $apps get ds agents-agent -o jsonpath='{.metadata.generation}')" = "$ds_generation" ] || fail "the DaemonSet was rolled"
 # The agent's own log, from the kubelet's pod log directory (kubectl logs would need the kubelet's name to resolve).
 cat "$root"/e2e/.work/node/pod-logs/${apps}_agents-agent-*/otelcol/*.log > "$work/agent.log"
-grep -q "Performing partial receiver reload" "$work/agent.log" || fail "the agent did not reload its filelog receiver in place"
+grep -q "log rules swapped in place" "$work/agent.log" || fail "the agent's vigilrules processor did not swap its rules in place"
+if grep -q "Config updated" "$work/agent.log"; then
+  fail "the agent restarted a receiver or its service for a rule change"
+fi
 grep -rq . "$work/state/$apps/agents/offsets" || fail "no offsets under spec.agent.stateDir"
-echo "agent pod unchanged (uid/restarts $now_pod; a partial receiver reload in its log), DaemonSet generation $ds_generation unchanged, offsets on the node"
+grep -rq . "$work/state/$apps/agents/rules" || fail "no copy of the served rules under spec.agent.stateDir"
+echo "agent pod unchanged (uid/restarts $now_pod; its rules swapped in place, no receiver or service restart), DaemonSet generation $ds_generation unchanged, offsets and the rules' copy on the node"

@@ -4,7 +4,6 @@ import dev.vigil.api.v1alpha1.AgentSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -41,10 +40,8 @@ public class CollectorDaemonSet extends CRUDKubernetesDependentResource<DaemonSe
         String name = fleet.getMetadata().getName();
         String nodeState = AgentSpec.stateDir(fleet.getSpec().agent) + "/" + fleet.getMetadata().getNamespace() + "/" + name;
         CollectorPodTemplate.Shape shape = new CollectorPodTemplate.Shape(
-                List.of(NodeLogsContribution.PARTIAL_RELOAD_FLAG),
-                List.of(CollectorPodTemplate.fieldRef(CollectorConfig.NODE_NAME_ENV, "spec.nodeName"),
-                        new EnvVarBuilder().withName("VIGIL_PROVIDER_CACHE_DIR")
-                                .withValue(NodeLogsContribution.RULES_CACHE_DIR).build()),
+                List.of(),
+                List.of(CollectorPodTemplate.fieldRef(CollectorConfig.NODE_NAME_ENV, "spec.nodeName")),
                 List.of(),
                 new PodSecurityContextBuilder()
                         .withRunAsNonRoot(false)

@@ -13,7 +13,7 @@ import static dev.vigil.collector.CollectorConfig.map;
 
 /**
  * The processors every pipeline runs, in this order: memory_limiter first (refuse data before the pod runs out of
- * memory), the fleet and shard (a shard fleet: the dashboards' "scraped by shard" panel reads {@code vigil.shard}) or
+ * memory), then those of capabilities (an agent's log rules, {@link NodeLogsContribution}), the fleet and shard (a shard fleet: the dashboards' "scraped by shard" panel reads {@code vigil.shard}) or
  * node (an agent fleet) as resource attributes, batch last. An agent's batches are bounded (at most
  * {@value #AGENT_BATCH_MAX} log records), so one export stays under the 4 MiB an OTLP/gRPC receiver takes by default.
  */
@@ -43,7 +43,8 @@ final class PipelineProcessorsContribution implements ConfigContribution {
                 : map("send_batch_size", 8192, "timeout", "1s"));
         // Every pipeline the receivers opened (contributions before this one).
         Signal[] signals = config.signals().toArray(Signal[]::new);
-        for (String id : List.of("memory_limiter", "resource", "batch")) {
+        config.processFirst("memory_limiter", signals);
+        for (String id : List.of("resource", "batch")) {
             config.process(id, signals);
         }
     }

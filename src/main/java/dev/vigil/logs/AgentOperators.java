@@ -12,21 +12,22 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The filelog operators an agent fleet's collectors run, as the operator serves them ({@link LogRulesEndpoint}): a
- * pure function of the services the fleet collects, the rules it runs and its default rules.
+ * The log operators (pkg/stanza) an agent fleet's collectors run in their {@code vigilrules} processor, as the
+ * operator serves them ({@link LogRulesEndpoint}): a pure function of the services the fleet collects, the rules it
+ * runs and its default rules. They see each record as the filelog receiver's container parser left it (the CRI or
+ * Docker line format undone, partial lines recombined, namespace, pod, pod UID, container and restart count from the
+ * file's path).
  *
  * <ol>
- * <li>The container parser: the CRI/Docker line format (partial lines recombined), and namespace, pod, pod UID,
- * container and restart count from the file's path.</li>
  * <li>For each selected InstrumentedService, resource attributes {@code service.name} (the service's name) and
  * {@code k8s.deployment.name} or {@code k8s.statefulset.name}, on the records of its workload's pods, recognised by
  * name: a Deployment's pods are {@code <name>-<pod-template-hash>-<5>}, a StatefulSet's {@code <name>-<ordinal>}.
- * The rule depends on the workload, not on its pods, so pods coming and going never change what is served (every
- * change restarts the agents' filelog receivers).</li>
+ * The rule depends on the workload, not on its pods, so pods coming and going never change what is served.</li>
  * <li>The app teams' LogParserRules the fleet runs ({@link RuleOperators}), each guarded the same way.</li>
  * <li>The platform team's default rules (spec.agent.defaultRules), each on the records that none of the app teams'
  * rules here applies to.</li>
  * </ol>
+ * With none of these the list is empty and the agents pass records on as the container parser left them.
  */
 public final class AgentOperators {
     /** Where every record goes after the last rule: the end of the operators, on to the receiver's output. */
@@ -35,6 +36,14 @@ public final class AgentOperators {
     static final String DEFAULT_PREFIX = "default/";
 
     private AgentOperators() {
+    }
+
+    /**
+     * The one operator of the agents' filelog receiver, which never changes: the CRI/Docker line format, partial lines
+     * recombined, and namespace, pod, pod UID, container and restart count from the file's path.
+     */
+    public static Map<String, Object> containerParser() {
+        return op("type", "container", "id", "container", "add_metadata_from_filepath", true);
     }
 
     public static List<Map<String, Object>> of(List<InstrumentedService> services) {
@@ -53,7 +62,6 @@ public final class AgentOperators {
     public static List<Map<String, Object>> of(List<InstrumentedService> services, List<RuleOperators.Served> rules,
             List<DefaultLogRule> defaults) {
         List<Map<String, Object>> ops = new ArrayList<>();
-        ops.add(op("type", "container", "id", "container", "add_metadata_from_filepath", true));
         List<InstrumentedService> sorted = services.stream()
                 .filter(s -> s.getSpec().workloadRef != null && s.getSpec().workloadRef.name != null)
                 .sorted(Comparator.comparing((InstrumentedService s) -> s.getMetadata().getNamespace())

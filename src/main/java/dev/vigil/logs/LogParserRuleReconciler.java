@@ -62,6 +62,8 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
     AgentRules agentRules;
     @Inject
     EventRecorder events;
+    @Inject
+    ParseFailures failures;
 
     Clock clock = Clock.systemUTC();
     /** The first reconcile of this process (the controllers start reconciling once this replica leads). */
@@ -131,6 +133,9 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
         }
         next.servedGeneration = good.map(RuleBook.Good::generation).orElse(null);
         next.servedRule = good.map(RuleBook::servedRule).orElse(null);
+        if (next.servedGeneration != null) {
+            failuresOf(rule, old, next);
+        }
 
         Optional<String> missing = Optional.empty();
         List<Workload> workloads = List.of();
@@ -184,6 +189,27 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
         }
         next.conditions = conditions.build();
         return StatusPatch.of(rule, old, next, Optional.of(recheck));
+    }
+
+    /**
+     * The served generation's parse failures as the agents report them ({@link ParseFailures}), going on from what the
+     * status holds for the same generation (after a restart); a Warning event when a generation's first are reported.
+     */
+    private void failuresOf(LogParserRule rule, LogParserRuleStatus old, LogParserRuleStatus next) {
+        boolean same = old != null && java.util.Objects.equals(old.servedGeneration, next.servedGeneration);
+        long seed = same && old.parseFailures != null ? old.parseFailures : 0;
+        Instant seedLast = same && old.lastParseFailureTime != null ? Instant.parse(old.lastParseFailureTime) : null;
+        ParseFailures.Tally tally = failures.tally(ResourceID.fromResource(rule), next.servedGeneration, seed, seedLast);
+        if (tally.records() == 0) {
+            return;
+        }
+        next.parseFailures = tally.records();
+        next.lastParseFailureTime = tally.last() == null ? null
+                : tally.last().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        if (seed == 0) {
+            events.warning(rule, Reasons.PARSE_FAILURES, "the agents report " + tally.records() + " record(s) that "
+                    + "generation " + next.servedGeneration + " could not parse (they went on unparsed)");
+        }
     }
 
     /** Shortly after a start, while some agent fleet has not yet published what it serves on this replica. */

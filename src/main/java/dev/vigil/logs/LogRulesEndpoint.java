@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * The log operators of an agent fleet: {@code GET /logs/v1/<namespace>/<fleet>} answers the YAML list the agents'
- * filelog receiver runs (see {@link AgentOperators}), with an ETag; {@code If-None-Match} with the current ETag gets
- * 304. Vigil's confmap provider (collector/vigilprovider) polls it and reloads the receiver when the answer changes.
+ * vigilrules processor runs (see {@link AgentOperators}), with an ETag; {@code If-None-Match} with the current ETag
+ * gets 304. The processor (collector/vigilrules) polls it and swaps its rules in place when the answer changes; each
+ * poll carries the agent's parse-failure counts ({@link ParseFailures}).
  * Only the fleet's own collectors may ask; a standby relays to the leader ({@link CollectorCallers}). Nothing
  * published yet (a leader that just took over) is a 503: the agents keep what they run.
  */
@@ -22,10 +23,12 @@ public class LogRulesEndpoint {
 
     private final AgentRules rules;
     private final CollectorCallers callers;
+    private final ParseFailures failures;
 
-    public LogRulesEndpoint(AgentRules rules, CollectorCallers callers) {
+    public LogRulesEndpoint(AgentRules rules, CollectorCallers callers, ParseFailures failures) {
         this.rules = rules;
         this.callers = callers;
+        this.failures = failures;
     }
 
     void routes(@Observes Router router) {
@@ -43,6 +46,8 @@ public class LogRulesEndpoint {
             CollectorCallers.reply(rc, 503, "no log rules for agent fleet " + namespace + "/" + fleet + " (yet)");
             return;
         }
+        failures.report(new ResourceID(fleet, namespace), rc.request().getHeader(ParseFailures.AGENT_HEADER),
+                rc.request().getHeader(ParseFailures.HEADER));
         String etag = served.get().etag();
         rc.response().putHeader("ETag", etag);
         if (etag.equals(rc.request().getHeader("If-None-Match"))) {

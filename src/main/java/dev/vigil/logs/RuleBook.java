@@ -146,8 +146,9 @@ public class RuleBook {
 
     /** A config whose only filelog receiver runs the container parser and the rule (for a stand-in workload). */
     public static String checkConfig(LogParserRuleSpec spec) {
-        List<Map<String, Object>> ops = AgentOperators.of(List.of(), List.of(new RuleOperators.Served("rule-check", "rule",
-                1, spec, List.of(new Workload(WorkloadRef.Kind.Deployment, "rule-check")))));
+        List<Map<String, Object>> ops = new ArrayList<>(List.of(AgentOperators.containerParser()));
+        ops.addAll(AgentOperators.of(List.of(), List.of(new RuleOperators.Served("rule-check", "rule",
+                1, spec, List.of(new Workload(WorkloadRef.Kind.Deployment, "rule-check"))))));
         Map<String, Object> filelog = new LinkedHashMap<>();
         filelog.put("include", List.of("/nonexistent/vigil-rule-check/*.log"));
         filelog.put("operators", ops);

@@ -45,7 +45,7 @@ public final class Render {
 
     /**
      * The objects, the inputs the operator would refuse, notes, and by agent fleet ({@code namespace/name}) the log
-     * operators its agents would be served (the container parser, the enrichment, the valid rules).
+     * operators its agents would be served (the enrichment, the valid rules; their vigilrules processor runs them).
      */
     public record Result(List<HasMetadata> objects, List<String> errors, List<String> notes,
             Map<String, List<Map<String, Object>>> logOperators) {

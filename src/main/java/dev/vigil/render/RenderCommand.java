@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  * --crds, each resource is first checked against its CRD's schema as the apiserver would (CEL rules excepted). With
  * --settings, the operator's settings come from that properties file of {@code vigil.*} keys (application.properties'
  * syntax; the environment variables the chart sets are the same keys), else every setting has its default. With
- * --log-operators, prints instead what each agent fleet's agents would be served (the filelog operators, by fleet),
- * which shows what each LogParserRule becomes. LogParserRules are checked as the operator does (RE2, limits, their
+ * --log-operators, prints instead what each agent fleet's agents would be served (the stanza operators of their
+ * vigilrules processor, by fleet), which shows what each LogParserRule becomes. LogParserRules are checked as the operator does (RE2, limits, their
  * samples); a bad one is an error. Exit 0 when everything
  * renders, 1 when an input is invalid (messages on stderr), 2 on usage or read errors.
  */

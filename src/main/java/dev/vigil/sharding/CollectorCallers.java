@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * sends its ServiceAccount token as a bearer token; the apiserver's TokenReview says whose it is, and only the
  * fleet's own collector ServiceAccount ({@code <fleet>-collector} in the fleet's namespace) may read what is served
  * for the fleet. Verdicts for a token are cached for a minute. A standby relays the request to the leader
- * ({@link LeaderProxy}), whose state it is. Every 503 carries Retry-After: a failed poll, the collectors keep what
+ * ({@link LeaderProxy}), whose state it is, with the caller's X-Vigil-* headers (an agent's parse-failure report). Every 503 carries Retry-After: a failed poll, the collectors keep what
  * they have.
  */
 @ApplicationScoped
@@ -56,7 +57,13 @@ public class CollectorCallers {
         Optional<String> other = leader.leaderToAsk(rc.request().getHeader(LeaderProxy.FORWARDED_BY));
         if (other.isPresent()) {
             // A standby: the state is the leader's; it checks the token itself.
-            LeaderProxy.Reply r = leader.forward(other.get(), rc.request().path(), auth);
+            Map<String, String> own = new TreeMap<>();
+            rc.request().headers().forEach((name, value) -> {
+                if (name.regionMatches(true, 0, "X-Vigil-", 0, 8) && !name.equalsIgnoreCase(LeaderProxy.FORWARDED_BY)) {
+                    own.put(name, value);
+                }
+            });
+            LeaderProxy.Reply r = leader.forward(other.get(), rc.request().path(), auth, own);
             send(rc, r.status(), r.contentType(), r.body());
             return false;
         }

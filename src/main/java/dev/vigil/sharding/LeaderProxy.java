@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -68,6 +69,11 @@ public class LeaderProxy {
 
     /** Sends {@code GET path} to the leader's pod with the caller's Authorization header and returns its answer. */
     public Reply forward(String leader, String path, String authorization) {
+        return forward(leader, path, authorization, Map.of());
+    }
+
+    /** As {@link #forward(String, String, String)}, with {@code headers} (the caller's own X-Vigil-* headers) too. */
+    public Reply forward(String leader, String path, String authorization, Map<String, String> headers) {
         Optional<String> ip;
         try {
             ip = leaderIp(leader);
@@ -77,9 +83,11 @@ public class LeaderProxy {
         if (ip.isEmpty()) {
             return new Reply(503, "text/plain", "the leader " + leader + " has no pod IP (yet)\n");
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + hostPort(ip.get()) + path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + hostPort(ip.get()) + path))
                 .timeout(TIMEOUT).header("Authorization", authorization)
-                .header(FORWARDED_BY, leadership.identity()).GET().build();
+                .header(FORWARDED_BY, leadership.identity());
+        headers.forEach(builder::header);
+        HttpRequest request = builder.GET().build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (response.body().length > MAX_BODY) {

@@ -29,6 +29,8 @@ public final class Reasons {
     public static final String NO_WORKLOADS = "NoWorkloads";
     public static final String NO_AGENT_FLEET = "NoAgentFleet";
     public static final String RULE_SERVED = "RuleServed";
+    /** Warning event: the agents report records a rule could not parse. */
+    public static final String PARSE_FAILURES = "ParseFailures";
     public static final String RULE_ROLLING_OUT = "RollingOut";
     public static final String ROLLING_OUT = "RollingOut";
     public static final String CONFIG_ACCEPTED = "ConfigAccepted";

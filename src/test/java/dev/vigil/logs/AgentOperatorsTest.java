@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The operators an agent fleet is served: the container parser first, then each service's enrichment, then the rules. */
+/** The operators an agent fleet is served: each service's enrichment, then the rules; nothing when there are none. */
 class AgentOperatorsTest {
     private static final Pattern POD_NAME = Pattern.compile("resource\\[\"k8s.pod.name\"] matches \"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -40,17 +40,17 @@ class AgentOperatorsTest {
     }
 
     @Test
-    void theContainerParserComesFirstAndServicesFollowSorted() {
+    void servicesComeSortedAndNothingIsServedWithoutThem() {
+        assertThat(AgentOperators.of(List.of())).isEmpty();
         List<Map<String, Object>> ops = AgentOperators.of(List.of(
                 service("shop", "web", WorkloadRef.Kind.Deployment, "web"),
                 service("bank", "ledger", WorkloadRef.Kind.StatefulSet, "ledger")));
-        assertThat(ops.get(0)).containsEntry("type", "container").containsEntry("add_metadata_from_filepath", true);
-        assertThat(ops).extracting(o -> o.get("id")).containsExactly("container", "svc-bank-ledger",
+        assertThat(ops).extracting(o -> o.get("id")).containsExactly("svc-bank-ledger",
                 "svc-bank-ledger-workload", "svc-shop-web", "svc-shop-web-workload");
-        assertThat(ops.get(1)).containsEntry("field", "resource[\"service.name\"]").containsEntry("value", "ledger");
-        assertThat(ops.get(2)).containsEntry("field", "resource[\"k8s.statefulset.name\"]").containsEntry("value", "ledger");
-        assertThat(ops.get(4)).containsEntry("field", "resource[\"k8s.deployment.name\"]").containsEntry("value", "web");
-        assertThat((String) ops.get(3).get("if")).startsWith("resource[\"k8s.namespace.name\"] == \"shop\" and ");
+        assertThat(ops.get(0)).containsEntry("field", "resource[\"service.name\"]").containsEntry("value", "ledger");
+        assertThat(ops.get(1)).containsEntry("field", "resource[\"k8s.statefulset.name\"]").containsEntry("value", "ledger");
+        assertThat(ops.get(3)).containsEntry("field", "resource[\"k8s.deployment.name\"]").containsEntry("value", "web");
+        assertThat((String) ops.get(2).get("if")).startsWith("resource[\"k8s.namespace.name\"] == \"shop\" and ");
     }
 
     @Test
@@ -58,7 +58,7 @@ class AgentOperatorsTest {
         var a = service("shop", "web", WorkloadRef.Kind.Deployment, "web");
         var b = service("shop", "api", WorkloadRef.Kind.Deployment, "api");
         assertThat(AgentOperators.of(List.of(a, b))).isEqualTo(AgentOperators.of(List.of(b, a)));
-        assertThat(AgentOperators.of(List.of())).hasSize(1);
+        assertThat(AgentOperators.of(List.of(a, b))).hasSize(4);
     }
 
     @ParameterizedTest(name = "{0} {1}: {2} -> {3}")
@@ -98,19 +98,19 @@ class AgentOperatorsTest {
                 new RuleOperators.Served("shop", "b", 1, drop, List.of(new Workload(WorkloadRef.Kind.Deployment, "web"))),
                 new RuleOperators.Served("shop", "a", 1, drop, List.of(new Workload(WorkloadRef.Kind.Deployment, "api"))));
         List<Map<String, Object>> ops = AgentOperators.of(List.of(), apps, List.of(json));
-        assertThat(ops).extracting(o -> o.get("id")).containsExactly("container", "lpr/shop/a/route", "lpr/shop/a/drop-x",
+        assertThat(ops).extracting(o -> o.get("id")).containsExactly("lpr/shop/a/route", "lpr/shop/a/drop-x",
                 "lpr/shop/b/route", "lpr/shop/b/drop-x", "default/json/route", "default/json/step-1", "end-of-rules");
-        assertThat(ops.get(1)).containsEntry("default", "lpr/shop/b/route");
-        assertThat(ops.get(2)).containsEntry("output", "lpr/shop/b/route");
-        assertThat(ops.get(3)).containsEntry("default", "default/json/route");
-        assertThat(ops.get(4)).containsEntry("output", "default/json/route");
-        assertThat(ops.get(5)).containsEntry("default", "end-of-rules");
-        assertThat(ops.get(6)).containsEntry("output", "end-of-rules");
-        assertThat(expr(ops.get(5))).isEqualTo("not ((" + apps.get(1).condition() + ") or (" + apps.get(0).condition() + "))");
+        assertThat(ops.get(0)).containsEntry("default", "lpr/shop/b/route");
+        assertThat(ops.get(1)).containsEntry("output", "lpr/shop/b/route");
+        assertThat(ops.get(2)).containsEntry("default", "default/json/route");
+        assertThat(ops.get(3)).containsEntry("output", "default/json/route");
+        assertThat(ops.get(4)).containsEntry("default", "end-of-rules");
+        assertThat(ops.get(5)).containsEntry("output", "end-of-rules");
+        assertThat(expr(ops.get(4))).isEqualTo("not ((" + apps.get(1).condition() + ") or (" + apps.get(0).condition() + "))");
         // Without app rules, a default rule applies to every record (of its container, if it names one).
-        assertThat(expr(AgentOperators.of(List.of(), List.of(), List.of(json)).get(1))).isEqualTo("true");
+        assertThat(expr(AgentOperators.of(List.of(), List.of(), List.of(json)).get(0))).isEqualTo("true");
         json.container = "app";
-        assertThat(expr(AgentOperators.of(List.of(), List.of(), List.of(json)).get(1)))
+        assertThat(expr(AgentOperators.of(List.of(), List.of(), List.of(json)).get(0)))
                 .isEqualTo("true and resource[\"k8s.container.name\"] == \"app\"");
     }
 

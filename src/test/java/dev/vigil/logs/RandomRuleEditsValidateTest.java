@@ -72,7 +72,10 @@ class RandomRuleEditsValidateTest {
             served.add(new RuleOperators.Served("ns-" + i, "rule-" + i, 1, rules.get(i),
                     List.of(new Workload(i % 2 == 0 ? WorkloadRef.Kind.Deployment : WorkloadRef.Kind.StatefulSet, "w.a-" + i))));
         }
-        List<Map<String, Object>> ops = AgentOperators.of(List.of(), served);
+        // The agents build the served operators with the same stanza pipeline builder as a filelog receiver's, so the
+        // collector's verdict on them in a filelog receiver (behind the container parser, as on the agents) is theirs.
+        List<Map<String, Object>> ops = new ArrayList<>(List.of(AgentOperators.containerParser()));
+        ops.addAll(AgentOperators.of(List.of(), served));
         Map<String, Object> filelog = new LinkedHashMap<>();
         filelog.put("include", List.of("/nonexistent/*.log"));
         filelog.put("operators", ops);

@@ -2,6 +2,7 @@ package dev.vigil.logs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.vigil.api.v1alpha1.AgentSpec;
 import dev.vigil.api.v1alpha1.DefaultLogRule;
 import dev.vigil.api.v1alpha1.LogParserRule;
@@ -15,6 +16,8 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Java evaluation a rule's samples are judged by gives what the agents give: Vigil's collector distribution runs
- * the operators RuleOperators makes, over pod-log-shaped files (CRI lines) of the samples and of lines made to fail
+ * the operators RuleOperators makes (served to its vigilrules processor, as on the agents), over pod-log-shaped files (CRI lines) of the samples and of lines made to fail
  * each step, and every record it exports (attributes, body, severity, timestamp, trace and span id) must equal what
  * RuleEvaluator says of the same line. If the evaluator drifted from the collector, a rule could pass its samples in
  * the operator and parse differently on the nodes; this test is what stops that.
@@ -247,22 +250,35 @@ class RealCollectorAgreementTest {
     }
 
     /**
-     * Runs Vigil's collector with {@code ops} as its filelog operators over dir/pods until it exported
-     * {@code expected} records; returns them by [namespace:]pod/container (no namespace for "agree").
+     * Runs Vigil's collector as an agent runs it, over dir/pods until it exported {@code expected} records: filelog with
+     * the container parser only, and {@code ops} served to its vigilrules processor by a stand-in for the operator's
+     * endpoint. Returns the records by [namespace:]pod/container (no namespace for "agree").
      */
     private static Map<String, List<JsonNode>> collect(Path dir, List<Map<String, Object>> ops, int expected)
             throws Exception {
         Path out = dir.resolve("out.jsonl");
+        byte[] served = Yaml.write(ops).getBytes(StandardCharsets.UTF_8);
+        HttpServer operator = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        operator.createContext("/logs/v1/agree/agents", exchange -> {
+            exchange.getResponseHeaders().add("ETag", "\"1\"");
+            exchange.sendResponseHeaders(200, served.length);
+            exchange.getResponseBody().write(served);
+            exchange.close();
+        });
+        operator.start();
         Map<String, Object> filelog = new LinkedHashMap<>();
         filelog.put("include", List.of(dir.resolve("pods") + "/*/*/*.log"));
         filelog.put("start_at", "beginning");
         filelog.put("include_file_path", true);
-        filelog.put("operators", ops);
+        filelog.put("operators", List.of(AgentOperators.containerParser()));
         String config = Yaml.write(Map.of(
                 "receivers", Map.of("filelog", filelog),
+                "processors", Map.of("vigilrules", Map.of("endpoint", "http://127.0.0.1:" + operator.getAddress().getPort()
+                        + "/logs/v1/agree/agents", "token_file", "")),
                 "exporters", Map.of("file", Map.of("path", out.toString(), "format", "json", "flush_interval", "100ms")),
                 "service", Map.of("telemetry", Map.of("metrics", Map.of("level", "none")),
-                        "pipelines", Map.of("logs", Map.of("receivers", List.of("filelog"), "exporters", List.of("file"))))));
+                        "pipelines", Map.of("logs", Map.of("receivers", List.of("filelog"), "processors", List.of("vigilrules"),
+                                "exporters", List.of("file"))))));
         Path configFile = dir.resolve("config.yaml");
         Files.writeString(configFile, config);
 
@@ -279,6 +295,7 @@ class RealCollectorAgreementTest {
         } finally {
             p.destroy();
             p.waitFor();
+            operator.stop(0);
         }
         assertThat(records.values().stream().mapToInt(List::size).sum())
                 .as("records exported (collector log: %s)", Files.readString(dir.resolve("collector.log")))

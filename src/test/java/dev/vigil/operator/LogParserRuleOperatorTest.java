@@ -4,6 +4,7 @@ import dev.vigil.api.v1alpha1.DefaultLogRule;
 import dev.vigil.api.v1alpha1.LogParserRule;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.logs.AgentRules;
+import dev.vigil.logs.ParseFailures;
 import dev.vigil.serialization.Yaml;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.Reasons;
@@ -40,6 +41,8 @@ class LogParserRuleOperatorTest {
     KubernetesClient client;
     @Inject
     AgentRules agentRules;
+    @Inject
+    ParseFailures parseFailures;
 
     static final String RULE = """
             apiVersion: vigil.dev/v1alpha1
@@ -112,6 +115,23 @@ class LogParserRuleOperatorTest {
         });
         String good = served(ns, "nodes");
 
+        // The agents report records the rule could not parse with their polls: a baseline, then 5 more (of two agents).
+        ResourceID fleet = new ResourceID("nodes", ns);
+        parseFailures.report(fleet, "node-a", "{\"lpr/lpr-a/access\":40}");
+        parseFailures.report(fleet, "node-b", "{}");
+        parseFailures.report(fleet, "node-a", "{\"lpr/lpr-a/access\":43}");
+        parseFailures.report(fleet, "node-b", "{\"lpr/lpr-a/access\":2}");
+        // (the rule's status follows within its 30 s recheck; a change of the fleet reconciles it now)
+        client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes")
+                .edit(f -> { f.getMetadata().setLabels(java.util.Map.of("touched", "1")); return f; });
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            LogParserRule r = rule(ns, "access");
+            assertThat(r.getStatus().parseFailures).as(Yaml.write(r.getStatus())).isEqualTo(5L);
+            assertThat(r.getStatus().lastParseFailureTime).isNotNull();
+            assertThat(events(ns, Reasons.PARSE_FAILURES)).singleElement()
+                    .satisfies(e -> assertThat(e.getMessage()).contains("5 record(s)", "generation 1"));
+        });
+
         // An edit whose sample no longer holds: not served, the agents keep generation 1.
         client.resources(LogParserRule.class).inNamespace(ns).withName("access").edit(r -> {
             r.getSpec().steps.get(0).regex.pattern = "^(?P<method>[A-Z]+) (?P<path>\\S+)";
@@ -146,12 +166,14 @@ class LogParserRuleOperatorTest {
             assertThat(Conditions.isTrue(r.getStatus().conditions, Reasons.READY)).as(Yaml.write(r.getStatus())).isTrue();
             assertThat(r.getStatus().fleets).singleElement().satisfies(f -> assertThat(f.generation).isEqualTo(3L));
             assertThat(served(ns, "nodes")).contains("(?P<status>[0-9]{3})");
+            // A new generation's failures are counted from zero.
+            assertThat(r.getStatus().parseFailures).isNull();
         });
         assertThat(events(ns, Reasons.SAMPLE_MISMATCH)).hasSize(1);
 
         client.resources(LogParserRule.class).inNamespace(ns).withName("access").delete();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(served(ns, "nodes")).doesNotContain("lpr/lpr-a/access").contains("type: container"));
+                assertThat(served(ns, "nodes")).doesNotContain("lpr/lpr-a/access").contains("id: svc-lpr-a-web"));
     }
 
     @Test

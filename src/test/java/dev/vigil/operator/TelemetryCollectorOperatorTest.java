@@ -114,13 +114,11 @@ class TelemetryCollectorOperatorTest {
         var ds = client.apps().daemonSets().inNamespace("fleet-g").withName("nodes-agent").get();
         assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(agents.getMetadata().getUid()));
-        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
-                .contains("--feature-gates=service.partialReload");
         // A shard fleet's objects are not an agent fleet's.
         assertThat(client.apps().statefulSets().inNamespace("fleet-g").withName("nodes-collector").get()).isNull();
         assertThat(client.services().inNamespace("fleet-g").withName("nodes-collector").get()).isNull();
         assertThat(client.configMaps().inNamespace("fleet-g").withName("nodes-collector-config").get().getData()
-                .get("collector.yaml")).contains("filelog:", "${vigil:", "file_storage:").doesNotContain("scrape_configs", "otlp:\n    protocols");
+                .get("collector.yaml")).contains("filelog:", "vigilrules:", "/logs/v1/fleet-g/nodes", "file_storage:").doesNotContain("scrape_configs", "otlp:\n    protocols");
 
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                 assertThat(Conditions.find(get("fleet-g", "nodes").getStatus().conditions, Reasons.READY).getReason())
@@ -139,7 +137,7 @@ class TelemetryCollectorOperatorTest {
             assertThat(web.getStatus().logsCollector.name).isEqualTo("nodes");
             assertThat(get("fleet-g", "metrics").getStatus().services).isEqualTo(1);
             String served = agentRules.get(ResourceID.fromResource(f)).orElseThrow().yaml();
-            assertThat(served).contains("type: container", "id: svc-fleet-g-web", "k8s.deployment.name");
+            assertThat(served).contains("id: svc-fleet-g-web", "k8s.deployment.name").doesNotContain("type: container");
         });
     }
 

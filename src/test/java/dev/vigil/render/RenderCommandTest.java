@@ -54,7 +54,7 @@ class RenderCommandTest {
     void logOperatorsShowWhatEachRuleBecomesOnTheAgents() {
         assertThat(run("--log-operators", GoldenFiles.repoRoot().resolve("examples").toString())).isZero();
         String yaml = out.toString(StandardCharsets.UTF_8);
-        assertThat(yaml).startsWith("default/node-logs:").contains("type: container", "id: svc-default-checkout",
+        assertThat(yaml).startsWith("default/node-logs:").contains("id: svc-default-checkout",
                 "id: lpr/default/checkout-access-log/step-1", "type: regex_parser", "type: time_parser",
                 "type: trace_parser", "id: lpr/default/cart-json/step-1", "type: json_parser",
                 "id: lpr/default/checkout-access-log/rename-client", "type: move",

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Served", jsonPath = ".status.servedGeneration", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Fleets", jsonPath = ".status.fleetNames", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Failures", jsonPath = ".status.parseFailures", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class LogParserRule extends CustomResource<LogParserRuleSpec, LogParserRuleStatus> implements Namespaced {

@@ -25,6 +25,14 @@ public class LogParserRuleStatus extends StatusValue {
             + "operator restart, a rule whose current generation is invalid goes on being served from here.")
     public JsonNode servedRule;
 
+    @JsonPropertyDescription("Records a step of the served generation could not parse (each went on unparsed), summed "
+            + "over the agents as they report with their polls, since that generation was served; absent while there "
+            + "is none.")
+    public Long parseFailures;
+
+    @JsonPropertyDescription("When an agent last reported a record the served generation could not parse (RFC 3339).")
+    public String lastParseFailureTime;
+
     @JsonPropertyDescription("The workloads whose pods' logs the rule parses, as Kind/name.")
     public List<String> workloads = new ArrayList<>();
 

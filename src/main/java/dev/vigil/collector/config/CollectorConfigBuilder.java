@@ -76,6 +76,17 @@ public final class CollectorConfigBuilder {
         return join(ComponentKind.PROCESSOR, id, signals);
     }
 
+    /** Puts processor {@code id} first in the pipelines of {@code signals}, before those other contributions put there. */
+    public CollectorConfigBuilder processFirst(String id, Signal... signals) {
+        join(ComponentKind.PROCESSOR, id, signals);
+        for (Signal s : signals) {
+            List<String> members = pipeline(s).processors;
+            members.remove(id);
+            members.add(0, id);
+        }
+        return this;
+    }
+
     public CollectorConfigBuilder export(String id, Signal... signals) {
         return join(ComponentKind.EXPORTER, id, signals);
     }

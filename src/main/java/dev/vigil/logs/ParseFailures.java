@@ -1,0 +1,123 @@
+package dev.vigil.logs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * How many records each LogParserRule's operators failed on, as the agents report it. An agent's vigilrules processor
+ * counts, by rule, the records a step of the rule could not parse (the record goes on unparsed) since the process
+ * started, and sends the counts with every poll ({@value #HEADER}, with its node in {@value #AGENT_HEADER}). This keeps
+ * what each agent last said and adds up what it reports on top: an agent whose counts went down restarted and counts
+ * from zero again. An agent's first report after this replica started (or took the lead) is its baseline, so nothing
+ * is counted twice; what failed between the two is not counted. The tally of a rule starts again when the generation
+ * it is served changes ({@link #tally}). What is kept is a few numbers per rule and per agent (node) of each fleet; a
+ * deleted rule's or node's stay until the process ends.
+ */
+@ApplicationScoped
+public class ParseFailures {
+    public static final String HEADER = "X-Vigil-Parse-Failures";
+    public static final String AGENT_HEADER = "X-Vigil-Agent";
+    /** A report is a few dozen bytes a rule; anything larger than this is not an agent's. */
+    static final int MAX_REPORT = 64 * 1024;
+    private static final Pattern RULE_KEY = Pattern.compile("lpr/[a-z0-9.-]{1,63}/[a-z0-9.-]{1,253}");
+    private static final Logger LOG = Logger.getLogger(ParseFailures.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A rule's failures counted since {@code generation} was served, and when the last one was reported. */
+    public record Tally(long generation, long records, Instant last) {
+    }
+
+    /** By fleet and agent: the counts it last reported. */
+    private final Map<ResourceID, Map<String, Map<String, Long>>> reported = new ConcurrentHashMap<>();
+    /** By rule. */
+    private final Map<ResourceID, Tally> tallies = new ConcurrentHashMap<>();
+    Clock clock = Clock.systemUTC();
+
+    /** Takes one poll's report of {@code agent} in {@code fleet}; a malformed report is ignored whole. */
+    public void report(ResourceID fleet, String agent, String header) {
+        if (header == null || header.isEmpty()) {
+            return;
+        }
+        Optional<Map<String, Long>> counts = parse(header);
+        if (counts.isEmpty()) {
+            LOG.debugf("ignoring a malformed parse-failure report from an agent of %s", fleet);
+            return;
+        }
+        String who = agent == null || agent.isBlank() ? "" : agent.strip();
+        Map<String, Map<String, Long>> agents = reported.computeIfAbsent(fleet, f -> new ConcurrentHashMap<>());
+        Map<String, Long> before = agents.put(who, counts.get());
+        if (before == null) {
+            return; // the baseline
+        }
+        Instant now = clock.instant();
+        counts.get().forEach((key, now_) -> {
+            long was = before.getOrDefault(key, 0L);
+            long added = now_ >= was ? now_ - was : now_;
+            if (added > 0) {
+                String[] parts = key.split("/", 3);
+                tallies.compute(new ResourceID(parts[2], parts[1]), (rule, t) -> t == null
+                        ? new Tally(-1, added, now) : new Tally(t.generation(), t.records() + added, now));
+            }
+        });
+    }
+
+    /**
+     * The rule's failures since {@code generation} was served. A tally of another generation (or one this replica
+     * began before it knew the generation) starts again from {@code seed}, the count the rule's status holds for this
+     * generation (0 when it holds none), so a restarted operator goes on from its status.
+     */
+    public Tally tally(ResourceID rule, long generation, long seed, Instant seedLast) {
+        return tallies.compute(rule, (r, t) -> {
+            if (t == null) {
+                return new Tally(generation, seed, seedLast);
+            }
+            if (t.generation() == generation) {
+                return t;
+            }
+            // Counted before this replica knew the generation: they belong to it (a restart), else to an older one.
+            return t.generation() == -1 ? new Tally(generation, seed + t.records(), t.last())
+                    : new Tally(generation, 0, null);
+        });
+    }
+
+    static Optional<Map<String, Long>> parse(String header) {
+        if (header.length() > MAX_REPORT) {
+            return Optional.empty();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(header);
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+        if (node == null || !node.isObject()) {
+            return Optional.empty();
+        }
+        Map<String, Long> counts = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().canConvertToLong() || !e.getValue().isIntegralNumber() || e.getValue().asLong() < 0) {
+                return Optional.empty();
+            }
+            // Only app teams' rules have a status to show it in; the platform's default rules are counted by the agents
+            // but not shown yet.
+            if (RULE_KEY.matcher(e.getKey()).matches()) {
+                counts.put(e.getKey(), e.getValue().asLong());
+            }
+        }
+        return Optional.of(counts);
+    }
+}
