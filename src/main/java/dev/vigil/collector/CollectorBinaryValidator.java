@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Optional second opinion on a configuration: the collector's own {@code validate} command, which knows every
@@ -34,17 +33,15 @@ public class CollectorBinaryValidator {
         return binary.isPresent();
     }
 
-    private static final Pattern VIGIL_REFERENCE = Pattern.compile("\"?\\$\\{vigil:[^}]*}\"?");
-
     /** Problems the real collector reports for the plan's config; empty when it accepts it or when disabled. */
     public List<String> validate(FleetPlan plan) {
         if (binary.isEmpty()) {
             return List.of();
         }
         return check.verdict(plan.configHash(), () -> {
-            // The environment a collector pod has, so that ${env:...} references resolve as they will there. An
-            // agent's ${vigil:URL} operators are checked as the empty list: what is served is checked where it is made.
-            ExternalCheck.Run run = check.run(VIGIL_REFERENCE.matcher(plan.configYaml()).replaceAll("[]"), ".yaml",
+            // The environment a collector pod has, so that ${env:...} references resolve as they will there. (What an
+            // agent's vigilrules processor will be served is checked where it is made, RuleBook.)
+            ExternalCheck.Run run = check.run(plan.configYaml(), ".yaml",
                     file -> List.of(binary.get().toString(), "validate", "--config=" + file),
                     Map.of(CollectorConfig.SHARD_ENV, "0", CollectorConfig.NODE_NAME_ENV, "validation",
                             CollectorConfig.OTLP_TOKEN_ENV, "validation", CollectorConfig.REMOTE_WRITE_TOKEN_ENV, "validation"));
