@@ -33,7 +33,7 @@ type operatorServer struct {
 	srv      *httptest.Server
 }
 
-func newOperatorServer(t *testing.T, body string) *operatorServer {
+func newOperatorServer(t testing.TB, body string) *operatorServer {
 	s := &operatorServer{body: body, status: http.StatusOK}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.requests.Add(1)

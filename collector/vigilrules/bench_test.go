@@ -1,0 +1,68 @@
+package vigilrules
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.uber.org/zap"
+)
+
+// The processor's own cost per record: no rules (the baseline), the conversion alone (one noop operator), and a
+// rule like bench/logs-throughput.py's (key=value, severity, epoch time, trace context, a drop).
+// go test -run '^$' -bench . -benchmem -benchtime 2000x (docs/benchmarks.md)
+func BenchmarkConsume(b *testing.B) {
+	rule := `
+- {type: router, id: lpr/bench/r0/route, routes: [{expr: 'resource["k8s.namespace.name"] == "shop" and resource["k8s.pod.name"] matches "^web-"', output: lpr/bench/r0/step-1}], default: end-of-rules}
+- {type: key_value_parser, id: lpr/bench/r0/step-1, parse_from: body, on_error: send_quiet}
+- {type: severity_parser, id: lpr/bench/r0/step-2, parse_from: attributes.level, on_error: send_quiet}
+- {type: time_parser, id: lpr/bench/r0/step-3, parse_from: attributes.ts, layout_type: epoch, layout: s.ms, on_error: send_quiet}
+- {type: trace_parser, id: lpr/bench/r0/step-4, trace_id: {parse_from: attributes.trace_id}, span_id: {parse_from: attributes.span_id}, on_error: send_quiet}
+- {type: remove, id: lpr/bench/r0/drop-ts, field: attributes.ts, output: end-of-rules}
+- {type: noop, id: end-of-rules}
+`
+	perRecord := map[string]float64{}
+	for _, c := range []struct{ name, body string }{
+		{"no-rules", "[]"},
+		{"conversion-only", "- {type: noop, id: end-of-rules}"},
+		{"one-rule", rule},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			srv := newOperatorServer(b, c.body)
+			cfg := createDefaultConfig()
+			cfg.Endpoint, cfg.TokenFile = srv.srv.URL, ""
+			set := componenttest.NewNopTelemetrySettings()
+			set.Logger = zap.NewNop()
+			p := newRulesProcessor(set, cfg, consumertest.NewNop())
+			if err := p.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+				b.Fatal(err)
+			}
+			defer func() { _ = p.Shutdown(context.Background()) }()
+			bodies := make([]string, 100)
+			for i := range bodies {
+				bodies[i] = fmt.Sprintf(`ts=1764842400.%03d level=warn trace_id=%032x span_id=%016x msg="order placed" user=u%d path=/checkout/cart pad=xxxxxxxxxxxxxxxxxxxx`, i, i, i, i)
+			}
+			batches := make([]plog.Logs, 64)
+			for i := range batches {
+				batches[i] = lines("web-1", bodies...)
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := p.ConsumeLogs(context.Background(), batches[i%len(batches)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N*100)
+			perRecord[c.name] = ns
+			b.ReportMetric(ns, "ns/record")
+			// The ratio to the baseline measured in this run: a rule's operators against converting alone (no-rules
+			// hands the batch on untouched, so it is no baseline for a cost per record).
+			if base, ok := perRecord["conversion-only"]; ok && c.name == "one-rule" {
+				b.ReportMetric(ns/base, "x-conversion-only")
+			}
+		})
+	}
+}
