@@ -1,20 +1,29 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.AgentSpec;
+import dev.vigil.api.v1alpha1.DefaultLogRule;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.api.v1alpha1.LogParserRule;
+import dev.vigil.api.v1alpha1.TelemetryCollectorStatus;
 import dev.vigil.logs.AgentOperators;
 import dev.vigil.logs.AgentRules;
 import dev.vigil.logs.FleetRules;
+import dev.vigil.logs.ParseFailures;
 import dev.vigil.logs.RuleBook;
 import dev.vigil.logs.RuleOperators;
 import dev.vigil.reconcile.Part;
 import dev.vigil.reconcile.PartOutcome;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -29,14 +38,20 @@ final class AgentsPart implements Part<FleetContext> {
     record Operators(List<Map<String, Object>> list, Map<ResourceID, Long> rules) {
     }
 
+    /** How often an agent fleet with default rules looks at their parse failures again. */
+    static final long FAILURES_SECONDS = 30;
+    static final Duration FAILURES_RECHECK = Duration.ofSeconds(FAILURES_SECONDS);
+
     private final AgentRules rules;
     private final Supplier<List<LogParserRule>> parserRules;
     private final RuleBook book;
+    private final ParseFailures failures;
 
-    AgentsPart(AgentRules rules, Supplier<List<LogParserRule>> parserRules, RuleBook book) {
+    AgentsPart(AgentRules rules, Supplier<List<LogParserRule>> parserRules, RuleBook book, ParseFailures failures) {
         this.rules = rules;
         this.parserRules = parserRules;
         this.book = book;
+        this.failures = failures;
     }
 
     @Override
@@ -74,7 +89,37 @@ final class AgentsPart implements Part<FleetContext> {
         if (fleet.getSpec().agent()) {
             Operators ops = ctx.requireDecision(Operators.class);
             rules.publish(ResourceID.fromResource(fleet), ops.list(), ops.rules());
+            return defaultRuleFailures(ctx);
         }
         return PartOutcome.NONE;
+    }
+
+    /**
+     * The default rules' parse failures as the agents report them (dev.vigil.logs.ParseFailures), since the fleet's
+     * generation, going on from the status after a restart; looked at again every {@value #FAILURES_SECONDS} s.
+     */
+    private PartOutcome defaultRuleFailures(FleetContext ctx) {
+        TelemetryCollector fleet = ctx.fleet();
+        List<DefaultLogRule> defaults = AgentSpec.defaultRules(fleet.getSpec().agent);
+        if (defaults.isEmpty()) {
+            return PartOutcome.NONE;
+        }
+        long generation = fleet.getMetadata().getGeneration();
+        TelemetryCollectorStatus old = ctx.old();
+        boolean same = old != null && Objects.equals(old.observedGeneration, generation) && old.defaultRuleParseFailures != null;
+        List<TelemetryCollectorStatus.DefaultRuleFailures> counted = new ArrayList<>();
+        for (DefaultLogRule d : defaults) {
+            Optional<TelemetryCollectorStatus.DefaultRuleFailures> was = same ? old.defaultRuleParseFailures.stream()
+                    .filter(f -> d.name.equals(f.name)).findFirst() : Optional.empty();
+            ParseFailures.Tally tally = failures.tallyDefault(ResourceID.fromResource(fleet), d.name, generation,
+                    was.map(f -> f.parseFailures == null ? 0L : f.parseFailures).orElse(0L),
+                    was.map(f -> f.lastParseFailureTime).map(Instant::parse).orElse(null));
+            if (tally.records() > 0) {
+                counted.add(new TelemetryCollectorStatus.DefaultRuleFailures(d.name, tally.records(),
+                        tally.last() == null ? null : tally.last().truncatedTo(ChronoUnit.SECONDS).toString()));
+            }
+        }
+        ctx.next().defaultRuleParseFailures = counted.isEmpty() ? null : counted;
+        return PartOutcome.recheck(Optional.of(FAILURES_RECHECK));
     }
 }

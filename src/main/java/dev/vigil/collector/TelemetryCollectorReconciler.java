@@ -10,6 +10,7 @@ import dev.vigil.dashboard.FleetDashboardConfigMap;
 import dev.vigil.kube.CrdPresence;
 import dev.vigil.kube.FieldManagers;
 import dev.vigil.logs.AgentRules;
+import dev.vigil.logs.ParseFailures;
 import dev.vigil.logs.RuleBook;
 import dev.vigil.naming.Labels;
 import dev.vigil.reconcile.NotReady;
@@ -96,6 +97,8 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     @Inject
     AgentRules agentRules;
     @Inject
+    ParseFailures parseFailures;
+    @Inject
     RuleBook ruleBook;
 
     Clock clock = Clock.systemUTC();
@@ -111,7 +114,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 new ConfigPart(() -> services.list().toList(), this::namespaceLabels, binaryValidator, settings.collector(),
                         events),
                 new ShardsPart(shardPlans, gauges, events, ns -> pods.list(ns).toList(), clock),
-                new AgentsPart(agentRules, () -> parserRules.list().toList(), ruleBook),
+                new AgentsPart(agentRules, () -> parserRules.list().toList(), ruleBook, parseFailures),
                 DashboardPart.forFleets(crds, settings.dashboards()));
     }
 

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * what each agent last said and adds up what it reports on top: an agent whose counts went down restarted and counts
  * from zero again. An agent's first report after this replica started (or took the lead) is its baseline, so nothing
  * is counted twice; what failed between the two is not counted. The tally of a rule starts again when the generation
- * it is served changes ({@link #tally}). What is kept is a few numbers per rule and per agent (node) of each fleet; a
+ * it is served changes ({@link #tally}); a platform default rule's when its fleet's generation does
+ * ({@link #tallyDefault}). What is kept is a few numbers per rule and per agent (node) of each fleet; a
  * deleted rule's or node's stay until the process ends.
  */
 @ApplicationScoped
@@ -33,6 +34,7 @@ public class ParseFailures {
     /** A report is a few dozen bytes a rule; anything larger than this is not an agent's. */
     static final int MAX_REPORT = 64 * 1024;
     private static final Pattern RULE_KEY = Pattern.compile("lpr/[a-z0-9.-]{1,63}/[a-z0-9.-]{1,253}");
+    private static final Pattern DEFAULT_KEY = Pattern.compile("default/[a-z0-9-]{1,63}");
     private static final Logger LOG = Logger.getLogger(ParseFailures.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,6 +46,8 @@ public class ParseFailures {
     private final Map<ResourceID, Map<String, Map<String, Long>>> reported = new ConcurrentHashMap<>();
     /** By rule. */
     private final Map<ResourceID, Tally> tallies = new ConcurrentHashMap<>();
+    /** The platform's default rules, by fleet and rule name. */
+    private final Map<ResourceID, Map<String, Tally>> defaults = new ConcurrentHashMap<>();
     Clock clock = Clock.systemUTC();
 
     /** Takes one poll's report of {@code agent} in {@code fleet}; a malformed report is ignored whole. */
@@ -68,8 +72,12 @@ public class ParseFailures {
             long added = now_ >= was ? now_ - was : now_;
             if (added > 0) {
                 String[] parts = key.split("/", 3);
-                tallies.compute(new ResourceID(parts[2], parts[1]), (rule, t) -> t == null
-                        ? new Tally(-1, added, now) : new Tally(t.generation(), t.records() + added, now));
+                if (parts[0].equals("default")) {
+                    defaults.computeIfAbsent(fleet, f -> new ConcurrentHashMap<>())
+                            .compute(parts[1], (name, t) -> add(t, added, now));
+                } else {
+                    tallies.compute(new ResourceID(parts[2], parts[1]), (rule, t) -> add(t, added, now));
+                }
             }
         });
     }
@@ -80,17 +88,31 @@ public class ParseFailures {
      * generation (0 when it holds none), so a restarted operator goes on from its status.
      */
     public Tally tally(ResourceID rule, long generation, long seed, Instant seedLast) {
-        return tallies.compute(rule, (r, t) -> {
-            if (t == null) {
-                return new Tally(generation, seed, seedLast);
-            }
-            if (t.generation() == generation) {
-                return t;
-            }
-            // Counted before this replica knew the generation: they belong to it (a restart), else to an older one.
-            return t.generation() == -1 ? new Tally(generation, seed + t.records(), t.last())
-                    : new Tally(generation, 0, null);
-        });
+        return tallies.compute(rule, (r, t) -> at(t, generation, seed, seedLast));
+    }
+
+    /**
+     * A default rule of {@code fleet}: its failures since the fleet's {@code generation} (its default rules are part of
+     * its spec), as {@link #tally}.
+     */
+    public Tally tallyDefault(ResourceID fleet, String name, long generation, long seed, Instant seedLast) {
+        return defaults.computeIfAbsent(fleet, f -> new ConcurrentHashMap<>())
+                .compute(name, (n, t) -> at(t, generation, seed, seedLast));
+    }
+
+    private static Tally add(Tally t, long added, Instant now) {
+        return t == null ? new Tally(-1, added, now) : new Tally(t.generation(), t.records() + added, now);
+    }
+
+    private static Tally at(Tally t, long generation, long seed, Instant seedLast) {
+        if (t == null) {
+            return new Tally(generation, seed, seedLast);
+        }
+        if (t.generation() == generation) {
+            return t;
+        }
+        // Counted before this replica knew the generation: they belong to it (a restart), else to an older one.
+        return t.generation() == -1 ? new Tally(generation, seed + t.records(), t.last()) : new Tally(generation, 0, null);
     }
 
     static Optional<Map<String, Long>> parse(String header) {
@@ -112,9 +134,8 @@ public class ParseFailures {
             if (!e.getValue().canConvertToLong() || !e.getValue().isIntegralNumber() || e.getValue().asLong() < 0) {
                 return Optional.empty();
             }
-            // Only app teams' rules have a status to show it in; the platform's default rules are counted by the agents
-            // but not shown yet.
-            if (RULE_KEY.matcher(e.getKey()).matches()) {
+            // Rules only (the enrichment is no rule).
+            if (RULE_KEY.matcher(e.getKey()).matches() || DEFAULT_KEY.matcher(e.getKey()).matches()) {
                 counts.put(e.getKey(), e.getValue().asLong());
             }
         }

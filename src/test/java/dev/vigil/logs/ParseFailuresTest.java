@@ -58,6 +58,21 @@ class ParseFailuresTest {
         assertThat(restarted.tally(WEB, 4, 1, T)).isEqualTo(new ParseFailures.Tally(4, 1, T));
     }
 
+    @Test
+    void defaultRulesAreCountedByFleetAndStartAgainWithTheFleetsGeneration() {
+        ParseFailures f = failures();
+        ResourceID other = new ResourceID("agents", "other");
+        f.report(FLEET, "node-a", "{\"default/json\":1}");
+        f.report(other, "node-a", "{\"default/json\":1}");
+        f.report(FLEET, "node-a", "{\"default/json\":5}");
+        f.report(other, "node-a", "{\"default/json\":2}");
+        assertThat(f.tallyDefault(FLEET, "json", 2, 0, null).records()).isEqualTo(4);
+        assertThat(f.tallyDefault(other, "json", 1, 0, null).records()).isEqualTo(1);
+        assertThat(f.tallyDefault(FLEET, "json", 3, 0, null).records()).isZero();
+        // A default rule's counts are not an app rule's.
+        assertThat(f.tally(new ResourceID("json", "default"), 1, 0, null).records()).isZero();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"not json", "[1,2]", "{\"lpr/shop/web\":-1}", "{\"lpr/shop/web\":\"7\"}",
             "{\"lpr/shop/web\":1.5}", "{\"lpr/shop/web\":{}}"})
@@ -70,9 +85,9 @@ class ParseFailuresTest {
     }
 
     @Test
-    void onlyAppTeamsRulesAreKeptAndOversizedReportsRefused() {
+    void onlyRulesAreKeptAndOversizedReportsRefused() {
         assertThat(ParseFailures.parse("{\"default/json\":3,\"lpr/shop/web\":1,\"svc-x\":2,\"lpr/Shop/x\":1}"))
-                .hasValueSatisfying(m -> assertThat(m).containsOnlyKeys("lpr/shop/web"));
+                .hasValueSatisfying(m -> assertThat(m).containsOnlyKeys("default/json", "lpr/shop/web"));
         assertThat(ParseFailures.parse("{\"lpr/shop/w\":1" + " ".repeat(ParseFailures.MAX_REPORT) + "}")).isEmpty();
         ParseFailures f = failures();
         f.report(FLEET, null, null);

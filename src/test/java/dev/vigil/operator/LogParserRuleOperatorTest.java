@@ -283,5 +283,22 @@ class LogParserRuleOperatorTest {
             assertThat(condition(ns, "nodes", "default/app-message/route"))
                     .endsWith(" and resource[\"k8s.container.name\"] == \"app\"");
         });
+
+        // The agents report lines a default rule could not parse: the fleet's status shows them by rule (after its
+        // generation's baseline; the status follows within the fleet's 30 s recheck, its DaemonSet's status change
+        // reconciles it now).
+        ResourceID fleet = new ResourceID("nodes", ns);
+        parseFailures.report(fleet, "node-a", "{\"default/json-lines\":3}");
+        parseFailures.report(fleet, "node-a", "{\"default/json-lines\":10,\"default/app-message\":0}");
+        OperatorTestSupport.markDaemonSetReady(client, ns, "nodes-agent", 1);
+        await().atMost(Duration.ofSeconds(40)).ignoreExceptions().untilAsserted(() -> {
+            TelemetryCollector f = client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes").get();
+            assertThat(f.getStatus().defaultRuleParseFailures).as(Yaml.write(f.getStatus())).singleElement()
+                    .satisfies(d -> {
+                        assertThat(d.name).isEqualTo("json-lines");
+                        assertThat(d.parseFailures).isEqualTo(7L);
+                        assertThat(d.lastParseFailureTime).isNotNull();
+                    });
+        });
     }
 }

@@ -49,4 +49,28 @@ public class TelemetryCollectorStatus extends StatusValue {
 
     @JsonPropertyDescription("Targets being handed off between shards right now (scraped by both until the overlap ends).")
     public Integer handoffs;
+
+    @JsonPropertyDescription("The default rules (spec.agent.defaultRules) whose records the agents report a step could "
+            + "not parse (each went on unparsed), since the fleet's observedGeneration (mode agent); absent while there "
+            + "is none.")
+    public List<DefaultRuleFailures> defaultRuleParseFailures;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class DefaultRuleFailures extends StatusValue {
+        @JsonPropertyDescription("The default rule's name.")
+        public String name;
+        @JsonPropertyDescription("Records a step of the rule could not parse, summed over the agents.")
+        public Long parseFailures;
+        @JsonPropertyDescription("When an agent last reported one (RFC 3339).")
+        public String lastParseFailureTime;
+
+        public DefaultRuleFailures() {
+        }
+
+        public DefaultRuleFailures(String name, Long parseFailures, String lastParseFailureTime) {
+            this.name = name;
+            this.parseFailures = parseFailures;
+            this.lastParseFailureTime = lastParseFailureTime;
+        }
+    }
 }
