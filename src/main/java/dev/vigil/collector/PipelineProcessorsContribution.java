@@ -13,8 +13,9 @@ import static dev.vigil.collector.CollectorConfig.map;
 
 /**
  * The processors every pipeline runs, in this order: memory_limiter first (refuse data before the pod runs out of
- * memory), then those of capabilities (an agent's log rules, {@link NodeLogsContribution}), the fleet and shard (a shard fleet: the dashboards' "scraped by shard" panel reads {@code vigil.shard}) or
- * node (an agent fleet) as resource attributes, batch last. An agent's batches are bounded (at most
+ * memory), then those of capabilities (an agent's log rules, {@link NodeLogsContribution}), the fleet and shard (a
+ * shard fleet: the dashboards' "scraped by shard" panel reads {@code vigil.shard}) or node (an agent fleet) as
+ * resource attributes, batch last. An agent's batches are bounded (at most
  * {@value #AGENT_BATCH_MAX} log records), so one export stays under the 4 MiB an OTLP/gRPC receiver takes by default.
  */
 final class PipelineProcessorsContribution implements ConfigContribution {
