@@ -62,6 +62,14 @@ class StandbyRelayTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        leader.createContext("/logs/v1/", exchange -> {
+            seen.add(exchange.getRequestURI().getPath() + " report=" + exchange.getRequestHeaders().getFirst("X-Vigil-Parse-Failures")
+                    + " agent=" + exchange.getRequestHeaders().getFirst("X-Vigil-Agent"));
+            byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
         leader.start();
         proxy.port = leader.getAddress().getPort();
         String ns = client.getNamespace();
@@ -97,6 +105,14 @@ class StandbyRelayTest {
         // Without a token nothing is relayed.
         assertThat(given().when().get("/sd/v1/relay/platform/1").statusCode()).isEqualTo(401);
         assertThat(seen).hasSize(1);
+    }
+
+    @Test
+    void anAgentsParseFailureReportGoesToTheLeaderWithItsPoll() {
+        var r = given().header("Authorization", "Bearer fleet-token").header("X-Vigil-Parse-Failures", "{\"lpr/shop/web\":3}")
+                .header("X-Vigil-Agent", "node-a").when().get("/logs/v1/relay/agents");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(seen).containsExactly("/logs/v1/relay/agents report={\"lpr/shop/web\":3} agent=node-a");
     }
 
     @Test
