@@ -39,9 +39,11 @@ type rulesProcessor struct {
 	counts  *failureCounts
 
 	mu      sync.RWMutex // held for reading while a batch runs, for writing to swap the rules
-	current *ruleSet     // nil: no rules
-	body    []byte       // the answer current was built from (nil before the first)
-	etag    string
+	current  *ruleSet     // nil: no rules
+	body     []byte       // the answer current was built from (nil before the first)
+	rejected []byte       // the last answer that did not build (not tried again)
+	etag     string
+	started  bool
 
 	lateMu sync.Mutex
 	late   []*entry.Entry // emitted outside a ConsumeLogs call, forwarded by the background loop
@@ -75,14 +77,18 @@ func (p *rulesProcessor) Capabilities() consumer.Capabilities {
 
 // Start takes the operator's rules if it answers now, else the node's copy, and never fails for want of either.
 func (p *rulesProcessor) Start(ctx context.Context, _ component.Host) error {
-	if s, err := p.fetcher.fetch(ctx, "", ""); err == nil {
-		p.apply(s, "the operator")
+	s, err := p.fetcher.fetch(ctx, "", "")
+	if err == nil && p.apply(s, "the operator") {
+		// running the operator's rules
 	} else if body, ok := p.fetcher.saved(); ok {
-		p.logger.Warn("Vigil operator not reachable at start, running the node's copy of the last rules", zap.Error(err))
+		p.logger.Warn("no usable answer from the Vigil operator at start, running the node's copy of the last rules", zap.Error(err))
 		p.apply(served{body: body}, "the node's copy")
 	} else {
-		p.logger.Warn("Vigil operator not reachable at start and no copy on the node: no rules until it answers", zap.Error(err))
+		p.logger.Warn("no usable answer from the Vigil operator at start and no copy on the node: no rules until it answers", zap.Error(err))
 	}
+	p.mu.Lock()
+	p.started = true
+	p.mu.Unlock()
 	go p.loop()
 	return nil
 }
@@ -93,10 +99,15 @@ func (p *rulesProcessor) Shutdown(ctx context.Context) error {
 	default:
 		close(p.stop)
 	}
-	select {
-	case <-p.done:
-	case <-ctx.Done():
-		return ctx.Err()
+	p.mu.RLock()
+	started := p.started
+	p.mu.RUnlock()
+	if started {
+		select {
+		case <-p.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	p.mu.Lock()
 	old := p.current
@@ -113,7 +124,7 @@ func (p *rulesProcessor) apply(s served, from string) bool {
 	if err != nil {
 		p.logger.Error("the served rules do not build; keeping the current rules", zap.String("from", from), zap.Error(err))
 		p.mu.Lock()
-		p.etag = s.etag // the same answer would fail again: ask for the next one
+		p.etag, p.rejected = s.etag, s.body // the same answer would fail again: wait for the next one
 		p.mu.Unlock()
 		return false
 	}
@@ -138,6 +149,13 @@ func (p *rulesProcessor) currentBody() []byte {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return p.body
+}
+
+// known: the answer is what runs, or what was refused already.
+func (p *rulesProcessor) known(body []byte) bool {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return string(body) == string(p.body) || (p.rejected != nil && string(body) == string(p.rejected))
 }
 
 // loop polls the operator (±20 % jitter, so the agents of a large cluster do not poll in step) and forwards the
@@ -182,7 +200,7 @@ func (p *rulesProcessor) loop() {
 				}
 			default:
 				failures = 0
-				if string(s.body) == string(p.currentBody()) {
+				if p.known(s.body) {
 					p.mu.Lock()
 					p.etag = s.etag
 					p.mu.Unlock()

@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 )
 
 // operatorServer stands in for the Vigil operator's /logs/v1 endpoint: one mutable body with an ETag, 304 on a
@@ -370,5 +371,58 @@ func TestTokenIsSent(t *testing.T) {
 	defer srv.mu.Unlock()
 	if srv.auth != "Bearer t0ken" {
 		t.Fatalf("Authorization: %q", srv.auth)
+	}
+}
+
+// A bad answer is refused once: polled again (through a relay, without an ETag) it is not built and logged again.
+func TestARefusedAnswerIsNotTriedAgain(t *testing.T) {
+	srv := newOperatorServer(t, kvRule)
+	srv.noETag = true
+	cfg := createDefaultConfig()
+	cfg.Endpoint, cfg.PollInterval, cfg.TokenFile = srv.srv.URL, 100*time.Millisecond, ""
+	core, logs := observer.New(zap.InfoLevel)
+	set := componenttest.NewNopTelemetrySettings()
+	set.Logger = zap.New(core)
+	p := newRulesProcessor(set, cfg, new(consumertest.LogsSink))
+	if err := p.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
+	srv.set("- {type: no_such_operator, id: x}", http.StatusOK)
+	before := srv.requests.Load()
+	eventually(t, "five more polls", func() bool { return srv.requests.Load() >= before+5 })
+	if n := logs.FilterMessageSnippet("do not build").Len(); n != 1 {
+		t.Fatalf("the refused answer was built %d times, want once", n)
+	}
+	if p.swaps.Load() != 1 {
+		t.Fatalf("swaps: %d", p.swaps.Load())
+	}
+}
+
+// An answer at start that does not build: the node's copy runs instead.
+func TestAnUnusableAnswerAtStartFallsBackToTheNodesCopy(t *testing.T) {
+	dir := t.TempDir()
+	srv := newOperatorServer(t, kvRule)
+	first, _ := startProcessor(t, srv.srv.URL, dir)
+	if err := first.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv.set("- {type: no_such_operator, id: x}", http.StatusOK)
+	p, next := startProcessor(t, srv.srv.URL, dir)
+	_ = p.ConsumeLogs(context.Background(), lines("web-1", "msg=copy"))
+	if records(next)[0]["msg"] != "copy" {
+		t.Fatalf("the node's copy is not running: %v", records(next))
+	}
+}
+
+// A processor the collector never started shuts down at once.
+func TestShutdownWithoutStart(t *testing.T) {
+	cfg := createDefaultConfig()
+	cfg.Endpoint = "http://127.0.0.1:1/logs/v1/x/y"
+	p := newRulesProcessor(componenttest.NewNopTelemetrySettings(), cfg, new(consumertest.LogsSink))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := p.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown without start: %v", err)
 	}
 }
