@@ -145,12 +145,6 @@ func (p *rulesProcessor) apply(s served, from string) bool {
 	return true
 }
 
-func (p *rulesProcessor) currentBody() []byte {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	return p.body
-}
-
 // known: the answer is what runs, or what was refused already.
 func (p *rulesProcessor) known(body []byte) bool {
 	p.mu.RLock()

@@ -80,6 +80,12 @@ func (s *operatorServer) lastReport() string {
 
 func startProcessor(t *testing.T, url, cacheDir string) (*rulesProcessor, *consumertest.LogsSink) {
 	t.Helper()
+	return startLogging(t, url, cacheDir, zap.NewNop())
+}
+
+// startLogging is startProcessor with the processor's own log going to logger.
+func startLogging(t *testing.T, url, cacheDir string, logger *zap.Logger) (*rulesProcessor, *consumertest.LogsSink) {
+	t.Helper()
 	cfg := createDefaultConfig()
 	cfg.Endpoint, cfg.PollInterval, cfg.TokenFile, cfg.CacheDir, cfg.Agent = url, 100*time.Millisecond, "", cacheDir, "node-a"
 	if err := cfg.Validate(); err != nil {
@@ -87,13 +93,28 @@ func startProcessor(t *testing.T, url, cacheDir string) (*rulesProcessor, *consu
 	}
 	next := new(consumertest.LogsSink)
 	set := componenttest.NewNopTelemetrySettings()
-	set.Logger = zap.NewNop()
+	set.Logger = logger
 	p := newRulesProcessor(set, cfg, next)
 	if err := p.Start(context.Background(), componenttest.NewNopHost()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
 	return p, next
+}
+
+// leaveNodeCopy runs a processor against url until it has kept a copy of the rules in dir, and stops it.
+func leaveNodeCopy(t *testing.T, url, dir string) {
+	t.Helper()
+	p, _ := startProcessor(t, url, dir)
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (p *rulesProcessor) currentBody() []byte {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.body
 }
 
 // lines makes one batch of records as filelog's container parser leaves them: body = the app's line, the pod's
@@ -298,10 +319,7 @@ func TestSwapsLoseAndDuplicateNothing(t *testing.T) {
 func TestStartWithoutTheOperatorRunsTheNodesCopy(t *testing.T) {
 	dir := t.TempDir()
 	srv := newOperatorServer(t, kvRule)
-	p, _ := startProcessor(t, srv.srv.URL, dir)
-	if err := p.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	leaveNodeCopy(t, srv.srv.URL, dir)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if len(files) != 1 {
 		t.Fatalf("want the node's copy, found %v", files)
@@ -378,16 +396,8 @@ func TestTokenIsSent(t *testing.T) {
 func TestARefusedAnswerIsNotTriedAgain(t *testing.T) {
 	srv := newOperatorServer(t, kvRule)
 	srv.noETag = true
-	cfg := createDefaultConfig()
-	cfg.Endpoint, cfg.PollInterval, cfg.TokenFile = srv.srv.URL, 100*time.Millisecond, ""
 	core, logs := observer.New(zap.InfoLevel)
-	set := componenttest.NewNopTelemetrySettings()
-	set.Logger = zap.New(core)
-	p := newRulesProcessor(set, cfg, new(consumertest.LogsSink))
-	if err := p.Start(context.Background(), componenttest.NewNopHost()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
+	p, _ := startLogging(t, srv.srv.URL, "", zap.New(core))
 	srv.set("- {type: no_such_operator, id: x}", http.StatusOK)
 	before := srv.requests.Load()
 	eventually(t, "five more polls", func() bool { return srv.requests.Load() >= before+5 })
@@ -403,10 +413,7 @@ func TestARefusedAnswerIsNotTriedAgain(t *testing.T) {
 func TestAnUnusableAnswerAtStartFallsBackToTheNodesCopy(t *testing.T) {
 	dir := t.TempDir()
 	srv := newOperatorServer(t, kvRule)
-	first, _ := startProcessor(t, srv.srv.URL, dir)
-	if err := first.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	leaveNodeCopy(t, srv.srv.URL, dir)
 	srv.set("- {type: no_such_operator, id: x}", http.StatusOK)
 	p, next := startProcessor(t, srv.srv.URL, dir)
 	_ = p.ConsumeLogs(context.Background(), lines("web-1", "msg=copy"))

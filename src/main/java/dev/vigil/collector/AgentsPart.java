@@ -16,8 +16,6 @@ import dev.vigil.reconcile.PartOutcome;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,10 +111,9 @@ final class AgentsPart implements Part<FleetContext> {
                     .filter(f -> d.name.equals(f.name)).findFirst() : Optional.empty();
             ParseFailures.Tally tally = failures.tallyDefault(ResourceID.fromResource(fleet), d.name, generation,
                     was.map(f -> f.parseFailures == null ? 0L : f.parseFailures).orElse(0L),
-                    was.map(f -> f.lastParseFailureTime).map(Instant::parse).orElse(null));
+                    was.map(f -> ParseFailures.time(f.lastParseFailureTime)).orElse(null));
             if (tally.records() > 0) {
-                counted.add(new TelemetryCollectorStatus.DefaultRuleFailures(d.name, tally.records(),
-                        tally.last() == null ? null : tally.last().truncatedTo(ChronoUnit.SECONDS).toString()));
+                counted.add(new TelemetryCollectorStatus.DefaultRuleFailures(d.name, tally.records(), tally.lastTime()));
             }
         }
         ctx.next().defaultRuleParseFailures = counted.isEmpty() ? null : counted;

@@ -198,14 +198,13 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
     private void failuresOf(LogParserRule rule, LogParserRuleStatus old, LogParserRuleStatus next) {
         boolean same = old != null && java.util.Objects.equals(old.servedGeneration, next.servedGeneration);
         long seed = same && old.parseFailures != null ? old.parseFailures : 0;
-        Instant seedLast = same && old.lastParseFailureTime != null ? Instant.parse(old.lastParseFailureTime) : null;
+        Instant seedLast = same ? ParseFailures.time(old.lastParseFailureTime) : null;
         ParseFailures.Tally tally = failures.tally(ResourceID.fromResource(rule), next.servedGeneration, seed, seedLast);
         if (tally.records() == 0) {
             return;
         }
         next.parseFailures = tally.records();
-        next.lastParseFailureTime = tally.last() == null ? null
-                : tally.last().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        next.lastParseFailureTime = tally.lastTime();
         if (seed == 0) {
             events.warning(rule, Reasons.PARSE_FAILURES, "the agents report " + tally.records() + " record(s) that "
                     + "generation " + next.servedGeneration + " could not parse (they went on unparsed)");

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -40,6 +41,15 @@ public class ParseFailures {
 
     /** A rule's failures counted since {@code generation} was served, and when the last one was reported. */
     public record Tally(long generation, long records, Instant last) {
+        /** {@link #last} as a status holds it (RFC 3339, whole seconds), or null. */
+        public String lastTime() {
+            return last == null ? null : last.truncatedTo(ChronoUnit.SECONDS).toString();
+        }
+    }
+
+    /** A status's last failure time ({@link Tally#lastTime}) back as an instant, or null. */
+    public static Instant time(String statusTime) {
+        return statusTime == null ? null : Instant.parse(statusTime);
     }
 
     /** By fleet and agent: the counts it last reported. */
