@@ -50,6 +50,8 @@ type rulesProcessor struct {
 
 	swaps atomic.Int64 // rule sets swapped in, since start
 
+	stanzaOnly bool // tests and benchmarks: every record through the stanza operators (no fast path)
+
 	stop chan struct{}
 	done chan struct{}
 }
@@ -71,8 +73,8 @@ func newRulesProcessor(set component.TelemetrySettings, cfg *Config, next consum
 }
 
 func (p *rulesProcessor) Capabilities() consumer.Capabilities {
-	// Records are read and new ones built: the batch handed in is not changed.
-	return consumer.Capabilities{MutatesData: false}
+	// The fast path parses records in place.
+	return consumer.Capabilities{MutatesData: true}
 }
 
 // Start takes the operator's rules if it answers now, else the node's copy, and never fails for want of either.
@@ -121,6 +123,9 @@ func (p *rulesProcessor) Shutdown(ctx context.Context) error {
 // apply builds s and swaps it in, or keeps the current rules if it does not build. Returns whether it swapped.
 func (p *rulesProcessor) apply(s served, from string) bool {
 	next, err := buildRuleSet(s.body, p.opsSet, p.sink)
+	if err == nil && next != nil && p.stanzaOnly {
+		next.fast = nil
+	}
 	if err != nil {
 		p.logger.Error("the served rules do not build; keeping the current rules", zap.String("from", from), zap.Error(err))
 		p.mu.Lock()
@@ -210,7 +215,8 @@ func (p *rulesProcessor) jittered() time.Duration {
 	return time.Duration(float64(p.cfg.PollInterval) * (0.8 + 0.4*rand.Float64()))
 }
 
-// ConsumeLogs runs the batch through the current rules, all of it through the same generation.
+// ConsumeLogs runs the batch through the current rules, all of it through the same generation: in place on the
+// fast path (fast.go), through the stanza operators for what it leaves to them.
 func (p *rulesProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
 	p.mu.RLock()
 	rules := p.current
@@ -218,17 +224,16 @@ func (p *rulesProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
 		p.mu.RUnlock()
 		return p.next.ConsumeLogs(ctx, ld)
 	}
-	b := &batch{entries: make([]*entry.Entry, 0, ld.LogRecordCount())}
-	bctx := context.WithValue(ctx, batchKey{}, b)
-	for _, e := range toEntries(ld) {
-		// A failing operator's error is counted by its logger; with on_error send the record goes on.
-		_ = rules.head.Process(bctx, e)
-	}
+	b := &batch{}
+	rules.run(context.WithValue(ctx, batchKey{}, b), ld, p.counts)
 	p.mu.RUnlock()
-	if len(b.entries) == 0 {
+	if len(b.entries) > 0 {
+		adapter.ConvertEntries(b.entries, "", "").ResourceLogs().MoveAndAppendTo(ld.ResourceLogs())
+	}
+	if ld.LogRecordCount() == 0 {
 		return nil
 	}
-	return p.next.ConsumeLogs(ctx, adapter.ConvertEntries(b.entries, "", ""))
+	return p.next.ConsumeLogs(ctx, ld)
 }
 
 func (p *rulesProcessor) addLate(e *entry.Entry) {

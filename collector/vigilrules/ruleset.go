@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/extension/xextension/storage"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
 	"go.yaml.in/yaml/v3"
@@ -25,6 +26,7 @@ import (
 type ruleSet struct {
 	pipeline *pipeline.DirectedPipeline
 	head     operator.Operator
+	fast     *fastPath // the same operators read for the fast path (fast.go)
 }
 
 // buildRuleSet parses the operator's answer (a YAML or JSON list of stanza operator configs) and starts their
@@ -48,19 +50,18 @@ func buildRuleSet(body []byte, set component.TelemetrySettings, sink operator.Op
 	if err != nil {
 		return nil, fmt.Errorf("building the rules' operators: %w", err)
 	}
-	var head operator.Operator
+	byID := map[string]operator.Operator{}
 	for _, op := range p.Operators() {
-		if op.ID() == headID {
-			head = op
-		}
+		byID[op.ID()] = op
 	}
+	head := byID[headID]
 	if head == nil {
 		return nil, fmt.Errorf("the rules' first operator %q is not in their pipeline", headID)
 	}
 	if err := p.Start(noPersister{}); err != nil {
 		return nil, fmt.Errorf("starting the rules' operators: %w", err)
 	}
-	return &ruleSet{pipeline: p, head: head}, nil
+	return &ruleSet{pipeline: p, head: head, fast: newFastPath(cfg.Operators, byID, headID, set)}, nil
 }
 
 func (r *ruleSet) stop() error {
@@ -122,43 +123,32 @@ func (s *sink) ProcessBatch(ctx context.Context, es []*entry.Entry) error {
 	return nil
 }
 
-// toEntries turns records into stanza entries, as filelog's operators would have seen them.
-func toEntries(ld plog.Logs) []*entry.Entry {
-	out := make([]*entry.Entry, 0, ld.LogRecordCount())
-	for i := 0; i < ld.ResourceLogs().Len(); i++ {
-		rl := ld.ResourceLogs().At(i)
-		for j := 0; j < rl.ScopeLogs().Len(); j++ {
-			sl := rl.ScopeLogs().At(j)
-			for k := 0; k < sl.LogRecords().Len(); k++ {
-				r := sl.LogRecords().At(k)
-				e := &entry.Entry{
-					Resource:     rl.Resource().Attributes().AsRaw(),
-					ScopeName:    sl.Scope().Name(),
-					Attributes:   r.Attributes().AsRaw(),
-					Body:         r.Body().AsRaw(),
-					Severity:     entry.Severity(r.SeverityNumber()),
-					SeverityText: r.SeverityText(),
-				}
-				if r.Timestamp() != 0 {
-					e.Timestamp = r.Timestamp().AsTime()
-				}
-				if r.ObservedTimestamp() != 0 {
-					e.ObservedTimestamp = r.ObservedTimestamp().AsTime()
-				} else {
-					e.ObservedTimestamp = time.Now()
-				}
-				if id := r.TraceID(); !id.IsEmpty() {
-					e.TraceID = append([]byte(nil), id[:]...)
-				}
-				if id := r.SpanID(); !id.IsEmpty() {
-					e.SpanID = append([]byte(nil), id[:]...)
-				}
-				if f := r.Flags(); f != 0 {
-					e.TraceFlags = []byte{byte(f)}
-				}
-				out = append(out, e)
-			}
-		}
+// toEntry turns a record into a stanza entry, as filelog's operators would have seen it.
+func toEntry(res pcommon.Resource, scope pcommon.InstrumentationScope, r plog.LogRecord) *entry.Entry {
+	e := &entry.Entry{
+		Resource:     res.Attributes().AsRaw(),
+		ScopeName:    scope.Name(),
+		Attributes:   r.Attributes().AsRaw(),
+		Body:         r.Body().AsRaw(),
+		Severity:     entry.Severity(r.SeverityNumber()),
+		SeverityText: r.SeverityText(),
 	}
-	return out
+	if r.Timestamp() != 0 {
+		e.Timestamp = r.Timestamp().AsTime()
+	}
+	if r.ObservedTimestamp() != 0 {
+		e.ObservedTimestamp = r.ObservedTimestamp().AsTime()
+	} else {
+		e.ObservedTimestamp = time.Now()
+	}
+	if id := r.TraceID(); !id.IsEmpty() {
+		e.TraceID = append([]byte(nil), id[:]...)
+	}
+	if id := r.SpanID(); !id.IsEmpty() {
+		e.SpanID = append([]byte(nil), id[:]...)
+	}
+	if f := r.Flags(); f != 0 {
+		e.TraceFlags = []byte{byte(f)}
+	}
+	return e
 }
