@@ -3,7 +3,6 @@ package vigilrules
 import (
 	"context"
 	"encoding/binary"
-	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -538,12 +537,21 @@ func holds(prog *vm.Program, e *entry.Entry) bool {
 	return b
 }
 
-func (fp *fastPath) String() string {
-	counts := map[nodeKind]int{}
-	for _, n := range fp.nodes {
-		counts[n.kind]++
+// leftToStanza counts the operators the fast path hands to stanza (all of them when it has none).
+func (r *ruleSet) leftToStanza() int {
+	if r == nil {
+		return 0
 	}
-	return fmt.Sprintf("fast path: %d operators, %d left to stanza", len(fp.nodes)-1, counts[kindStanza])
+	if r.fast == nil {
+		return len(r.pipeline.Operators()) - 1 // without the sink
+	}
+	n := 0
+	for _, node := range r.fast.nodes {
+		if node.kind == kindStanza {
+			n++
+		}
+	}
+	return n
 }
 
 // run processes ld in place. A record the fast path takes through to the end stays where it is; one it leaves to

@@ -482,3 +482,36 @@ func TestSeverityAgreesWithStanza(t *testing.T) {
 		agree(t, `[{"type":"severity_parser","id":"lpr/shop/r/step-1","on_error":"send_quiet","parse_from":"attributes.level"`+mapping+`}]`, ld)
 	}
 }
+
+// What Vigil's operator serves (AgentOperators, RuleOperators: enrichment, routers on the workload's pods, every
+// step kind but json and multiline, renames, drops) runs entirely on the fast path; json and multiline go to stanza.
+func TestServedRulesRunOnTheFastPath(t *testing.T) {
+	served := `
+- {type: add, id: svc-shop-checkout, if: 'resource["k8s.namespace.name"] == "shop" and resource["k8s.pod.name"] matches "^web-[a-z0-9]{1,10}-[a-z0-9]{5}$"', field: 'resource["service.name"]', value: checkout}
+- {type: add, id: svc-shop-checkout-workload, if: 'resource["k8s.namespace.name"] == "shop" and resource["k8s.pod.name"] matches "^web-[a-z0-9]{1,10}-[a-z0-9]{5}$"', field: 'resource["k8s.deployment.name"]', value: web}
+- {type: router, id: lpr/shop/web/route, routes: [{expr: 'resource["k8s.namespace.name"] == "shop" and resource["k8s.pod.name"] matches "^web-" and resource["k8s.container.name"] == "app"', output: lpr/shop/web/step-1}], default: default/base/route}
+- {type: regex_parser, id: lpr/shop/web/step-1, on_error: send_quiet, regex: '^(?P<time>\S+) (?P<rest>.*)$'}
+- {type: key_value_parser, id: lpr/shop/web/step-2, if: 'attributes["rest"] != nil', parse_from: 'attributes["rest"]', on_error: send_quiet, delimiter: '=', pair_delimiter: ' '}
+- {type: severity_parser, id: lpr/shop/web/step-3, if: 'attributes["level"] != nil', parse_from: 'attributes["level"]', on_error: send_quiet, mapping: {warn: [warning]}}
+- {type: time_parser, id: lpr/shop/web/step-4, if: 'attributes["time"] != nil', parse_from: 'attributes["time"]', on_error: send_quiet, layout_type: strptime, layout: '%Y-%m-%dT%H:%M:%S', location: UTC}
+- {type: trace_parser, id: lpr/shop/web/step-5, trace_id: {parse_from: 'attributes["trace_id"]'}, span_id: {parse_from: 'attributes["span_id"]'}, on_error: send_quiet}
+- {type: move, id: lpr/shop/web/rename-user, if: 'attributes["user"] != nil', from: 'attributes["user"]', to: 'attributes["enduser.id"]'}
+- {type: remove, id: lpr/shop/web/drop-rest, if: 'attributes["rest"] != nil', field: 'attributes["rest"]', output: default/base/route}
+- {type: router, id: default/base/route, routes: [{expr: 'not ((resource["k8s.namespace.name"] == "shop" and resource["k8s.pod.name"] matches "^web-"))', output: default/base/step-1}], default: end-of-rules}
+- {type: severity_parser, id: default/base/step-1, if: 'attributes["level"] != nil', parse_from: 'attributes["level"]', on_error: send_quiet, output: end-of-rules}
+- {type: noop, id: end-of-rules}
+`
+	p, _ := fixedProcessor(t, served, false)
+	if n := p.current.leftToStanza(); n != 0 {
+		t.Fatalf("%d of the served operators are left to stanza", n)
+	}
+	for _, other := range []string{
+		`- {type: json_parser, id: lpr/shop/web/step-1, on_error: send_quiet}`,
+		`- {type: recombine, id: lpr/shop/web/multiline, combine_field: body, is_first_entry: 'body matches "^\\d"', source_identifier: 'attributes["log.file.path"]'}`,
+	} {
+		p, _ := fixedProcessor(t, other+"\n- {type: noop, id: end-of-rules}", false)
+		if n := p.current.leftToStanza(); n != 1 {
+			t.Fatalf("%d operators left to stanza in\n%s", n, other)
+		}
+	}
+}

@@ -146,7 +146,8 @@ func (p *rulesProcessor) apply(s served, from string) bool {
 		}
 	}
 	p.swaps.Add(1)
-	p.logger.Info("log rules swapped in place", zap.String("from", from), zap.String("etag", s.etag))
+	p.logger.Info("log rules swapped in place", zap.String("from", from), zap.String("etag", s.etag),
+		zap.Int("operators_left_to_stanza", next.leftToStanza()))
 	return true
 }
 
