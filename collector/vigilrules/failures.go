@@ -77,7 +77,7 @@ func ruleOf(operatorID string) string {
 
 type countingCore struct {
 	zapcore.Core
-	rule   string
+	rule string
 	// router: a router says "Failed to process entry" again for the error its output returned (non-quiet
 	// on_error); the failing operator has counted it already.
 	router bool

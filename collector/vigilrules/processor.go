@@ -38,7 +38,7 @@ type rulesProcessor struct {
 	sink    *sink
 	counts  *failureCounts
 
-	mu      sync.RWMutex // held for reading while a batch runs, for writing to swap the rules
+	mu       sync.RWMutex // held for reading while a batch runs, for writing to swap the rules
 	current  *ruleSet     // nil: no rules
 	body     []byte       // the answer current was built from (nil before the first)
 	rejected []byte       // the last answer that did not build (not tried again)

@@ -95,17 +95,19 @@ type sink struct {
 
 const sinkID = "vigil-rules-out"
 
-func (*sink) ID() string                        { return sinkID }
-func (*sink) Type() string                      { return "vigil_rules_out" }
-func (*sink) Start(operator.Persister) error    { return nil }
-func (*sink) Stop() error                       { return nil }
-func (*sink) CanOutput() bool                   { return false }
-func (*sink) Outputs() []operator.Operator      { return nil }
-func (*sink) GetOutputIDs() []string            { return nil }
-func (*sink) SetOutputs([]operator.Operator) error { return errors.New("the rules' sink has no outputs") }
-func (*sink) SetOutputIDs([]string)             {}
-func (*sink) CanProcess() bool                  { return true }
-func (s *sink) Logger() *zap.Logger             { return s.logger }
+func (*sink) ID() string                     { return sinkID }
+func (*sink) Type() string                   { return "vigil_rules_out" }
+func (*sink) Start(operator.Persister) error { return nil }
+func (*sink) Stop() error                    { return nil }
+func (*sink) CanOutput() bool                { return false }
+func (*sink) Outputs() []operator.Operator   { return nil }
+func (*sink) GetOutputIDs() []string         { return nil }
+func (*sink) SetOutputs([]operator.Operator) error {
+	return errors.New("the rules' sink has no outputs")
+}
+func (*sink) SetOutputIDs([]string) {}
+func (*sink) CanProcess() bool      { return true }
+func (s *sink) Logger() *zap.Logger { return s.logger }
 
 func (s *sink) Process(ctx context.Context, e *entry.Entry) error {
 	if b, ok := ctx.Value(batchKey{}).(*batch); ok {
