@@ -17,8 +17,10 @@ bash e2e/tools/build-tools.sh
 eval "$(bash e2e/tools/bin-path.sh)"
 echo "tools ready in $((SECONDS - t)) s: $VIGIL_HELM, $VIGIL_OTELCOL"
 
-phase "Vigil's log rules processor in the collector distribution (collector/vigilrules: go test)"
-(cd collector/vigilrules && GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false go test -count=1 ./...)
+phase "Vigil's own collector components (collector/vigilrules, vigilsampling, operatorpoll: go test)"
+for m in operatorpoll vigilrules vigilsampling; do
+  (cd "collector/$m" && GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false go test -count=1 ./...)
+done
 
 phase "build and test the operator (mvn verify)"
 t=$SECONDS

@@ -2,8 +2,9 @@ package vigilrules // import "vigil.dev/collector/vigilrules"
 
 import (
 	"errors"
-	"strings"
 	"time"
+
+	"vigil.dev/collector/operatorpoll"
 )
 
 // Config is the processor's configuration: where the operator serves the fleet's rules, and how to ask.
@@ -23,16 +24,14 @@ type Config struct {
 	Agent string `mapstructure:"agent"`
 }
 
-const defaultTokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token"
-
 func createDefaultConfig() *Config {
-	return &Config{PollInterval: 2 * time.Second, TokenFile: defaultTokenFile}
+	return &Config{PollInterval: 2 * time.Second, TokenFile: operatorpoll.DefaultTokenFile}
 }
 
 // Validate refuses what would make the processor useless rather than failing later.
 func (c *Config) Validate() error {
-	if !strings.HasPrefix(c.Endpoint, "http://") && !strings.HasPrefix(c.Endpoint, "https://") {
-		return errors.New("endpoint must be an http(s) URL of the Vigil operator's log rules")
+	if err := operatorpoll.ValidURL(c.Endpoint, "the Vigil operator's log rules"); err != nil {
+		return err
 	}
 	if c.PollInterval < 100*time.Millisecond {
 		return errors.New("poll_interval must be at least 100ms")

@@ -15,6 +15,7 @@ require (
 	go.opentelemetry.io/collector/processor v1.71.0
 	go.uber.org/zap v1.28.0
 	go.yaml.in/yaml/v3 v3.0.6
+	vigil.dev/collector/operatorpoll v0.0.0
 )
 
 require (
@@ -69,3 +70,6 @@ require (
 	google.golang.org/grpc v1.85.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+// Vigil's own shared module, in this repository (the Collector Builder manifest replaces it the same way).
+replace vigil.dev/collector/operatorpoll => ../operatorpoll

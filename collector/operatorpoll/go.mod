@@ -1,0 +1,3 @@
+module vigil.dev/collector/operatorpoll
+
+go 1.26.0
