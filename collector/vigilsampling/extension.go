@@ -36,8 +36,9 @@ type samplingExtension struct {
 
 	current  atomic.Pointer[strategies] // nil before the first good answer
 	etag     atomic.Pointer[string]
-	updates  atomic.Int64 // answers taken, since start
-	failures atomic.Int64 // polls failed in a row
+	lastBody atomic.Pointer[[]byte] // the last answer taken or refused
+	updates  atomic.Int64           // answers taken, since start
+	failures atomic.Int64           // polls failed in a row
 
 	grpcAddr, httpAddr net.Addr // where they listen (an address with port 0 gets one)
 	grpcServer         *grpc.Server
@@ -159,8 +160,12 @@ func (e *samplingExtension) refresh(ctx context.Context) {
 		return
 	}
 	e.failures.Store(0)
-	s, err := parseStrategies(a.Body)
 	e.etag.Store(&a.ETag) // a refused answer is not asked for again until it changes
+	if last := e.lastBody.Load(); last != nil && string(*last) == string(a.Body) {
+		return // the same answer again (a standby relays without an ETag)
+	}
+	e.lastBody.Store(&a.Body)
+	s, err := parseStrategies(a.Body)
 	if err != nil {
 		e.logger.Error("the served sampling strategies are refused; keeping the current ones", zap.Error(err))
 		return

@@ -277,3 +277,16 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A standby relays the leader's answer without an ETag: the same answer again is not taken again.
+func TestTheSameAnswerWithoutAnETagIsNotTakenAgain(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, twoServices)
+	}))
+	defer srv.Close()
+	e := start(t, srv.URL)
+	time.Sleep(600 * time.Millisecond)
+	if n := e.updates.Load(); n != 1 {
+		t.Fatalf("%d updates from one answer polled again and again", n)
+	}
+}

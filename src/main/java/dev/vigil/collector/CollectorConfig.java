@@ -30,6 +30,10 @@ public final class CollectorConfig {
     public static final int OTLP_HTTP_PORT = 4318;
     public static final int METRICS_PORT = 8888;
     public static final int HEALTH_PORT = 13133;
+    /** Jaeger's remote sampling protocol, gRPC (what the Java SDK's jaeger_remote sampler calls). */
+    public static final int SAMPLING_GRPC_PORT = 14250;
+    /** Jaeger's remote sampling protocol, HTTP ({@code GET /sampling?service=}). */
+    public static final int SAMPLING_HTTP_PORT = 5778;
     /** How often collectors ask for their targets: new pods are scraped within this time. */
     public static final String SD_REFRESH = "5s";
     public static final String SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
@@ -41,7 +45,7 @@ public final class CollectorConfig {
     static final List<ConfigContribution> CONTRIBUTIONS = List.of(new CollectorTelemetryContribution(),
             new OtlpReceiverContribution(), new ShardScrapeContribution(), new NodeLogsContribution(),
             new PipelineProcessorsContribution(),
-            new ExportersContribution());
+            new ExportersContribution(), new TraceSamplingContribution());
 
     /**
      * Component types Vigil does not generate but offers to {@code spec.config} fragments (and the tests use): the
@@ -80,6 +84,14 @@ public final class CollectorConfig {
             env.put(REMOTE_WRITE_TOKEN_ENV, spec.exporters.prometheusRemoteWrite.bearerTokenSecretRef);
         }
         return env;
+    }
+
+    /**
+     * The generated configuration with the user's fragment merged in ({@link #merge}), Vigil's own plumbing kept
+     * working ({@link TraceSamplingContribution#keepConnected}).
+     */
+    public static Map<String, Object> withFragment(Map<String, Object> generated, Map<String, Object> fragment) {
+        return TraceSamplingContribution.keepConnected(merge(generated, fragment));
     }
 
     /** Deep merge: maps merge key by key, anything else in the fragment replaces what was generated. */

@@ -12,7 +12,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** ClusterIP Service that applications send OTLP traces and metrics to. */
+/** ClusterIP Service that applications send OTLP traces and metrics to, and ask for their sampling strategy. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
 public class CollectorOtlpService extends CRUDKubernetesDependentResource<Service, TelemetryCollector> {
     public CollectorOtlpService() {
@@ -41,7 +41,14 @@ public class CollectorOtlpService extends CRUDKubernetesDependentResource<Servic
                                 .withTargetPort(new IntOrString(CollectorConfig.OTLP_GRPC_PORT)).build(),
                         new ServicePortBuilder().withName("otlp-http").withProtocol("TCP").withAppProtocol("http")
                                 .withPort(CollectorConfig.OTLP_HTTP_PORT)
-                                .withTargetPort(new IntOrString(CollectorConfig.OTLP_HTTP_PORT)).build())
+                                .withTargetPort(new IntOrString(CollectorConfig.OTLP_HTTP_PORT)).build(),
+                        // The services' sampling strategies, for the apps' SDKs (TraceSamplingContribution).
+                        new ServicePortBuilder().withName("sampling-grpc").withProtocol("TCP").withAppProtocol("grpc")
+                                .withPort(CollectorConfig.SAMPLING_GRPC_PORT)
+                                .withTargetPort(new IntOrString(CollectorConfig.SAMPLING_GRPC_PORT)).build(),
+                        new ServicePortBuilder().withName("sampling-http").withProtocol("TCP").withAppProtocol("http")
+                                .withPort(CollectorConfig.SAMPLING_HTTP_PORT)
+                                .withTargetPort(new IntOrString(CollectorConfig.SAMPLING_HTTP_PORT)).build())
                 .endSpec()
                 .build();
     }

@@ -35,7 +35,9 @@ public class CollectorStatefulSet extends CRUDKubernetesDependentResource<Statef
         CollectorPodTemplate.Shape shape = new CollectorPodTemplate.Shape(List.of(),
                 List.of(CollectorPodTemplate.fieldRef(CollectorConfig.SHARD_ENV, "metadata.labels['" + Labels.POD_INDEX + "']")),
                 List.of(CollectorPodTemplate.port("otlp-grpc", CollectorConfig.OTLP_GRPC_PORT),
-                        CollectorPodTemplate.port("otlp-http", CollectorConfig.OTLP_HTTP_PORT)),
+                        CollectorPodTemplate.port("otlp-http", CollectorConfig.OTLP_HTTP_PORT),
+                        CollectorPodTemplate.port("sampling-grpc", CollectorConfig.SAMPLING_GRPC_PORT),
+                        CollectorPodTemplate.port("sampling-http", CollectorConfig.SAMPLING_HTTP_PORT)),
                 new PodSecurityContextBuilder()
                         .withRunAsNonRoot(true)
                         .withRunAsUser(RUN_AS_USER)

@@ -38,7 +38,7 @@ public final class FleetPlanner {
         if (fragment != null && !fragment.isNull() && !fragment.isObject()) {
             return new Outcome(null, List.of("spec.config: must be a map of collector configuration sections"));
         }
-        Map<String, Object> config = CollectorConfig.merge(CollectorConfig.generate(fleet, settings),
+        Map<String, Object> config = CollectorConfig.withFragment(CollectorConfig.generate(fleet, settings),
                 fragment == null || fragment.isNull() ? null : Yaml.MAPPER.convertValue(fragment, FRAGMENT));
         List<String> problems = new ArrayList<>(CollectorConfigValidator.validate(config));
         if (fleet.getSpec().agent()) {

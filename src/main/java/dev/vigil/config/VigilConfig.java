@@ -20,6 +20,8 @@ public interface VigilConfig {
 
     Slo slo();
 
+    Sampling sampling();
+
     Dashboards dashboards();
 
     LeaderElection leaderElection();
@@ -44,6 +46,13 @@ public interface VigilConfig {
         @Doc("Where collectors reach the operator's HTTP port for their shard's targets (`/sd/v1/...`); the chart sets "
                 + "its Service.")
         String baseUrl();
+    }
+
+    interface Sampling {
+        @WithDefault("30s")
+        @Doc("The window over which adaptive trace sampling reads a service's kept-span rate from the fleet's "
+                + "Prometheus; a new ratio is judged once a whole window ran at it (plus 15 s for it to reach the SDKs).")
+        Duration rateWindow();
     }
 
     interface Slo {

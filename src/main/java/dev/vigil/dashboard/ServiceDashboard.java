@@ -1,6 +1,8 @@
 package dev.vigil.dashboard;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.TracesSpec;
+import dev.vigil.sampling.TraceSampler;
 import dev.vigil.api.v1alpha1.PoolSpec;
 import dev.vigil.api.v1alpha1.SloSpec;
 import dev.vigil.dashboard.DashboardBuilder.Query;
@@ -76,6 +78,10 @@ public final class ServiceDashboard {
             poolRow(d, service, pool, scrape, scope);
         }
 
+        if (service.getSpec().traces != null && service.getSpec().traces.sampling != null) {
+            samplingRow(d, service);
+        }
+
         d.row("Collection");
         d.timeseries("Targets up", "1 while the fleet scrapes the pod, 0 when a scrape fails.", "none", 12, List.of(
                 new Query("up{" + pods + "}", "{{pod}}")));
@@ -93,6 +99,24 @@ public final class ServiceDashboard {
                         + 2 * scrape.toSeconds() + ")\n  )\n  * on (job, instance) group_left (pod)\n  "
                         + "max by (job, instance, pod) (up{" + pods + "})\n)", "{{pod}} → shard {{vigil_shard}}")));
         return d.build();
+    }
+
+    private static void samplingRow(DashboardBuilder d, InstrumentedService service) {
+        TracesSpec.Sampling sampling = service.getSpec().traces.sampling;
+        String name = service.getMetadata().getName();
+        d.row("Trace sampling (" + sampling.mode + ")");
+        String decided = "{service_namespace=\"$namespace\",service_name=\"" + name + "\"}";
+        d.timeseries("Sampling ratio", "The share of traces the service's SDK keeps, as Vigil serves it.",
+                "percentunit", 12, List.of(new Query("max(" + OperatorGauges.SAMPLING_RATIO_METRIC + decided + ")",
+                        "ratio (Vigil)")));
+        List<Query> spans = new ArrayList<>();
+        spans.add(new Query("sum(rate(" + TraceSampler.KEPT_SPANS_METRIC + "{service_name=\"" + name
+                + "\"}[$__rate_interval]))", "kept spans/s"));
+        if (sampling.targetSpansPerSecond != null && sampling.mode == TracesSpec.Sampling.Mode.adaptive) {
+            spans.add(new Query("vector(" + sampling.targetSpansPerSecond + ")", "target"));
+        }
+        d.timeseries("Kept spans", "Spans per second the fleet receives from the service (after sampling)"
+                + (sampling.mode == TracesSpec.Sampling.Mode.adaptive ? ", and the target." : "."), "none", 12, spans);
     }
 
     private static void sloRow(DashboardBuilder d, String ns, String name, SloSpec slo) {

@@ -21,6 +21,8 @@ import dev.vigil.slo.SloStatusBuilder;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.ErrorSummary;
 import dev.vigil.status.EventRecorder;
+import dev.vigil.sampling.SamplingStrategies;
+import dev.vigil.sampling.TraceSampler;
 import dev.vigil.status.Reasons;
 import dev.vigil.telemetry.ReconcileTelemetry;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -82,6 +84,10 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
     @Inject
     PoolAutoscaler pools;
     @Inject
+    TraceSampler sampler;
+    @Inject
+    SamplingStrategies strategies;
+    @Inject
     Settings settings;
     @ConfigProperty(name = "quarkus.operator-sdk.enable-ssa", defaultValue = "true")
     boolean serverSideApply;
@@ -103,7 +109,7 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
                 DashboardPart.forServices(crds, settings.dashboards()),
                 new PoolPart(pools, serverSideApply),
                 new DiscoveryPart(settings.collector().discoveryClusterRole()),
-                new TraceSamplingPart());
+                new TraceSamplingPart(sampler));
     }
 
     @Override
@@ -120,6 +126,8 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Namespace.class, InstrumentedService.class).withName("service-namespaces").withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper(n -> all(context)).build(), context);
+        // A deleted service's strategy is served no more (there is no cleanup hook without a finalizer).
+        strategies.alive(id -> context.getPrimaryCache().get(id).isPresent());
         return List.of(deployments, statefulSets, fleets, namespaces);
     }
 

@@ -82,7 +82,8 @@ public final class Reasons {
 
     // Trace sampling
     public static final String TRACE_SAMPLING = "TraceSampling";
-    public static final String SAMPLING_NOT_APPLIED = "NotAppliedYet";
+    public static final String SAMPLING_BOOSTED = "SamplingBoosted";
+    public static final String SAMPLING_NAME_TAKEN = "ServiceNameTaken";
 
     private Reasons() {
     }

@@ -17,7 +17,9 @@ import java.util.function.Predicate;
  * <ul>
  * <li>{@code vigil_fleet_shard_targets{fleet_namespace,fleet,shard}}: scrape targets each shard holds;</li>
  * <li>{@code vigil_pool_size{service_namespace,service_name,pool}} and {@code vigil_pool_desired_size{...}}: the size delivered
- * to a pool and the size its signals asked for.</li>
+ * to a pool and the size its signals asked for;</li>
+ * <li>{@code vigil_sampling_ratio{service_namespace,service_name}}: the trace sampling ratio served to a service's
+ * SDK.</li>
  * </ul>
  * Gauges of fleets, services and pools that are gone are removed, so the series end with the resource. The
  * resource's namespace is {@code fleet_namespace} / {@code service_namespace} and the service {@code service_name}, not
@@ -29,10 +31,12 @@ public class OperatorGauges {
     public static final String SHARD_TARGETS = "vigil.fleet.shard.targets";
     public static final String POOL_SIZE = "vigil.pool.size";
     public static final String POOL_DESIRED = "vigil.pool.desired.size";
+    public static final String SAMPLING_RATIO = "vigil.sampling.ratio";
     /** The names Prometheus shows them under (Micrometer's dots become underscores; gauges get no suffix). */
     public static final String SHARD_TARGETS_METRIC = SHARD_TARGETS.replace('.', '_');
     public static final String POOL_SIZE_METRIC = POOL_SIZE.replace('.', '_');
     public static final String POOL_DESIRED_METRIC = POOL_DESIRED.replace('.', '_');
+    public static final String SAMPLING_RATIO_METRIC = SAMPLING_RATIO.replace('.', '_');
 
     private record Key(String name, Tags tags) {
     }
@@ -76,6 +80,27 @@ public class OperatorGauges {
     /** Keeps the pool gauges of these services ("namespace/name") only. */
     public void retainPoolServices(String namespace, Set<String> services) {
         remove(k -> isPool(k) && namespace.equals(tag(k, "service_namespace"))
+                && !services.contains(tag(k, "service_name")));
+    }
+
+    /** The sampling ratio served to a service's SDK; null: the service has none (its gauge is removed). */
+    public void samplingRatio(String namespace, String service, Double ratio) {
+        Tags tags = Tags.of("service_namespace", namespace, "service_name", service);
+        if (ratio == null) {
+            remove(k -> k.name().equals(SAMPLING_RATIO) && k.tags().equals(tags));
+            return;
+        }
+        // Kept as the double's bits: the holder is a long.
+        values.computeIfAbsent(new Key(SAMPLING_RATIO, tags), k -> {
+            AtomicLong holder = new AtomicLong();
+            Gauge.builder(SAMPLING_RATIO, holder, h -> Double.longBitsToDouble(h.get())).tags(tags).register(registry);
+            return holder;
+        }).set(Double.doubleToLongBits(ratio));
+    }
+
+    /** Keeps the sampling gauges of these services ("name") of the namespace only. */
+    public void retainSamplingServices(String namespace, Set<String> services) {
+        remove(k -> k.name().equals(SAMPLING_RATIO) && namespace.equals(tag(k, "service_namespace"))
                 && !services.contains(tag(k, "service_name")));
     }
 

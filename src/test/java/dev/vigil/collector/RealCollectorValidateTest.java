@@ -121,7 +121,7 @@ class RealCollectorValidateTest {
 
         FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, 0, CollectorSettings.defaults());
         // What the real collector says of the same merged config, whatever the operator decided.
-        String merged = Yaml.write(CollectorConfig.merge(CollectorConfig.generate(fleet, CollectorSettings.defaults()),
+        String merged = Yaml.write(CollectorConfig.withFragment(CollectorConfig.generate(fleet, CollectorSettings.defaults()),
                 Yaml.MAPPER.convertValue(fleet.getSpec().config, java.util.Map.class)));
         RealCollector.Result real = RealCollector.validate(merged, tmp);
 

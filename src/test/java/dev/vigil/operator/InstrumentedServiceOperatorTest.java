@@ -50,7 +50,7 @@ class InstrumentedServiceOperatorTest {
     }
 
     @Test
-    void traceSamplingThatIsNotAppliedYetSaysSo() {
+    void traceSamplingWithoutAFleetSaysSo() {
         InstrumentedService s = OperatorTestSupport.service("svc-t", "sampled", "nowhere");
         s.getSpec().traces = new dev.vigil.api.v1alpha1.TracesSpec();
         s.getSpec().traces.sampling = new dev.vigil.api.v1alpha1.TracesSpec.Sampling();
@@ -59,8 +59,8 @@ class InstrumentedServiceOperatorTest {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             var c = Conditions.find(get("svc-t", "sampled").getStatus().conditions, Reasons.TRACE_SAMPLING);
             assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("NotAppliedYet");
-            assertThat(c.getMessage()).startsWith("spec.traces.sampling (fixed, ratio 0.25) is not applied yet");
+            assertThat(c.getReason()).isEqualTo(Reasons.NO_MATCHING_COLLECTOR);
+            assertThat(c.getMessage()).startsWith("no shard fleet (TelemetryCollector) collects this service");
         });
         // Ready says what it said without sampling: the condition is information, not a failure.
         awaitReady("svc-t", "sampled", "False", Reasons.WORKLOAD_MISSING);

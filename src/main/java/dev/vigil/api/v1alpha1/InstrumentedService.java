@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Workload", jsonPath = ".spec.workloadRef.name", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Budget", jsonPath = ".status.worstBudgetRemaining", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Pools", jsonPath = ".status.poolSizes", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Sampling", jsonPath = ".status.traceSampling.ratio", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class InstrumentedService extends CustomResource<InstrumentedServiceSpec, InstrumentedServiceStatus> implements Namespaced {

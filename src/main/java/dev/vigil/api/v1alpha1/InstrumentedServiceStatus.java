@@ -16,7 +16,8 @@ public class InstrumentedServiceStatus extends StatusValue {
 
     @JsonPropertyDescription("Ready, WorkloadFound, Collected, MetricsAvailable, PoolsDelivered (with pools), "
             + "DashboardDelivered (where the Grafana dashboard went, unless switched off), TraceSampling (with "
-            + "spec.traces.sampling: not applied yet), and one slo.vigil.dev/<name> condition per SLO.")
+            + "spec.traces.sampling: whether the service's fleet serves its strategy), and one slo.vigil.dev/<name> "
+            + "condition per SLO.")
     public List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The workload as Vigil found it.")
@@ -41,6 +42,63 @@ public class InstrumentedServiceStatus extends StatusValue {
 
     @JsonPropertyDescription("The pool sizes Vigil delivered, e.g. \"redis=8,db=20\".")
     public String poolSizes;
+
+    @JsonPropertyDescription("Trace sampling (with spec.traces.sampling): the ratio the fleet serves the app's SDK, "
+            + "why, what was measured, and the SDK settings to use.")
+    public TraceSamplingStatus traceSampling;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class TraceSamplingStatus extends StatusValue {
+        @JsonPropertyDescription("fixed or adaptive.")
+        public String mode;
+
+        @JsonPropertyDescription("The share of traces the app's SDK keeps, as served (boost included).")
+        public String ratio;
+
+        @JsonPropertyDescription("Adaptive mode: the ratio the loop aims with, without the SLO boost.")
+        public String baseRatio;
+
+        @JsonPropertyDescription("Fixed, Target (at or moving to targetSpansPerSecond), Boosted (an SLO burns), or "
+                + "Holding (no usable measurement: the ratio is kept).")
+        public String reason;
+
+        @JsonPropertyDescription("Why, in words.")
+        public String message;
+
+        @JsonPropertyDescription("Adaptive mode: spans per second the fleet received from the service (the kept ones), "
+                + "as last measured.")
+        public String keptSpansPerSecond;
+
+        @JsonPropertyDescription("Adaptive mode: spans per second the service produces before sampling, estimated as "
+                + "kept / ratio.")
+        public String spansPerSecond;
+
+        @JsonPropertyDescription("When the rates were measured (RFC 3339).")
+        public String measuredAt;
+
+        @JsonPropertyDescription("The last change of the ratio.")
+        public SamplingChange lastChange;
+
+        @JsonPropertyDescription("Where the app's SDK asks for its strategy (Jaeger remote sampling, gRPC), e.g. for "
+                + "the Java SDK OTEL_TRACES_SAMPLER=parentbased_jaeger_remote and OTEL_TRACES_SAMPLER_ARG="
+                + "endpoint=<this>,pollingIntervalMs=5000; the service name the SDK sends must be this resource's name.")
+        public String endpoint;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class SamplingChange extends StatusValue {
+        @JsonPropertyDescription("Ratio before the change.")
+        public String from;
+
+        @JsonPropertyDescription("Ratio after the change.")
+        public String to;
+
+        @JsonPropertyDescription("When it changed (RFC 3339).")
+        public String at;
+
+        @JsonPropertyDescription("Reason of the change.")
+        public String reason;
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class PoolStatus extends StatusValue {

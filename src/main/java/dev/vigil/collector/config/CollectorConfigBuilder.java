@@ -91,6 +91,23 @@ public final class CollectorConfigBuilder {
         return join(ComponentKind.EXPORTER, id, signals);
     }
 
+    /**
+     * Puts connector {@code id} (which must be defined) at the end of the {@code from} pipeline and at the start of
+     * the {@code to} pipeline: what the first exports, the second receives.
+     */
+    public CollectorConfigBuilder connect(String id, Signal from, Signal to) {
+        if (!has(ComponentKind.CONNECTOR, id)) {
+            throw new IllegalStateException("connectors." + id + " joins pipelines but is not defined");
+        }
+        if (!pipeline(from).exporters.contains(id)) {
+            pipeline(from).exporters.add(id);
+        }
+        if (!pipeline(to).receivers.contains(id)) {
+            pipeline(to).receivers.add(id);
+        }
+        return this;
+    }
+
     private CollectorConfigBuilder join(ComponentKind kind, String id, Signal... signals) {
         if (!has(kind, id)) {
             throw new IllegalStateException(kind.section() + "." + id + " joins a pipeline but is not defined");

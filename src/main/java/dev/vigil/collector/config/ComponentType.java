@@ -21,6 +21,10 @@ public record ComponentType(ComponentKind kind, String type, String module) {
         return new ComponentType(ComponentKind.EXTENSION, type, module);
     }
 
+    public static ComponentType connector(String type, String module) {
+        return new ComponentType(ComponentKind.CONNECTOR, type, module);
+    }
+
     /** The type of a component id ({@code type} or {@code type/name}). */
     public static String typeOf(String id) {
         int slash = id.indexOf('/');

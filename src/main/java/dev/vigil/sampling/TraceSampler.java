@@ -1,0 +1,260 @@
+package dev.vigil.sampling;
+
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.SamplingChange;
+import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.TraceSamplingStatus;
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.api.v1alpha1.TracesSpec;
+import dev.vigil.collector.CollectorConfig;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.naming.Names;
+import dev.vigil.prometheus.FleetPrometheusAccess;
+import dev.vigil.prometheus.PrometheusClient;
+import dev.vigil.prometheus.PrometheusException;
+import dev.vigil.prometheus.Sample;
+import dev.vigil.status.EventRecorder;
+import dev.vigil.status.Reasons;
+import dev.vigil.telemetry.OperatorGauges;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The trace sampling part of an InstrumentedService reconcile: decides the ratio the service's fleet serves its
+ * SDK — the configured one in fixed mode; in adaptive mode, every evaluation interval, from the kept-span rate the
+ * fleet measured ({@link #KEPT_SPANS}, read from the fleet's Prometheus) through {@link SamplingDecision} — and
+ * publishes it in {@link SamplingStrategies}.
+ *
+ * <p>What it remembers in memory: when each service was last evaluated and the exact time of its last change. The
+ * ratio, the base ratio and the last change (to the second) are in the status, so a restarted operator (or a new
+ * leader) serves the same ratios at once and never judges a window that mixes two ratios.
+ */
+@ApplicationScoped
+public class TraceSampler {
+    /** The fleet's counter of the spans it received, by service and shard (TraceSamplingContribution). */
+    public static final String KEPT_SPANS_METRIC = "vigil_spans_calls_total";
+    /** The kept spans per second of a service, over the rate window, summed over the fleet's shards. */
+    static final String KEPT_SPANS = "sum(rate(" + KEPT_SPANS_METRIC + "{service_name=\"%s\"}[%ds]))";
+    /**
+     * How long a new ratio takes to reach the spans the fleet counts, besides the rate window: the fleet's poll of
+     * the operator (2 s), the SDK's poll (5 s recommended), the connector's flush (5 s) and the write to Prometheus.
+     */
+    static final Duration PROPAGATION = Duration.ofSeconds(15);
+    static final double TOLERANCE = 0.1;
+    static final double MAX_STEP = 10;
+
+    /** What one reconcile decided about the service's sampling. */
+    public record Outcome(Optional<TraceSamplingStatus> status, boolean conditionTrue, String reason, String message,
+            Optional<Duration> recheckAfter, Optional<String> boostEvent) {
+        public static Outcome none() {
+            return new Outcome(Optional.empty(), true, "", "", Optional.empty(), Optional.empty());
+        }
+    }
+
+    private static final class Memory {
+        Instant lastEvaluated;
+        Instant lastChange;
+        String key;
+    }
+
+    private final KubernetesClient client;
+    private final PrometheusClient prometheus;
+    private final SamplingStrategies strategies;
+    private final EventRecorder events;
+    private final OperatorGauges gauges;
+    private final Map<ResourceID, Memory> memory = new ConcurrentHashMap<>();
+    /** The rate window of the kept spans (vigil.sampling.rate-window). */
+    private final Duration window;
+    Clock clock = Clock.systemUTC();
+
+    @Inject
+    public TraceSampler(KubernetesClient client, SamplingStrategies strategies, EventRecorder events,
+            OperatorGauges gauges, VigilConfig config) {
+        this(client, new PrometheusClient(), strategies, events, gauges, config.sampling().rateWindow());
+    }
+
+    TraceSampler(KubernetesClient client, PrometheusClient prometheus, SamplingStrategies strategies,
+            EventRecorder events, OperatorGauges gauges, Duration window) {
+        this.window = window;
+        this.client = client;
+        this.prometheus = prometheus;
+        this.strategies = strategies;
+        this.events = events;
+        this.gauges = gauges;
+    }
+
+    /** Announces a boost (Normal event SamplingBoosted). */
+    public void boosted(InstrumentedService service, String message) {
+        events.normal(service, Reasons.SAMPLING_BOOSTED, message);
+    }
+
+    /**
+     * @param old     the service's sampling status before this reconcile, or null
+     * @param fleet   the shard fleet that collects the service
+     * @param burning an SLO of the service burns faster than its ticket threshold
+     */
+    public Outcome update(InstrumentedService service, TraceSamplingStatus old, Optional<TelemetryCollector> fleet,
+            boolean burning) {
+        ResourceID id = ResourceID.fromResource(service);
+        TracesSpec.Sampling spec = service.getSpec().traces == null ? null : service.getSpec().traces.sampling;
+        if (spec == null) {
+            forget(id);
+            return Outcome.none();
+        }
+        if (fleet.isEmpty() || fleet.get().getSpec().agent()) {
+            forget(id);
+            return new Outcome(Optional.ofNullable(old), false, Reasons.NO_MATCHING_COLLECTOR, "no shard fleet "
+                    + "(TelemetryCollector) collects this service, so none serves its sampling strategy",
+                    Optional.empty(), Optional.empty());
+        }
+        Instant now = Instant.now(clock);
+        Memory m = memory.computeIfAbsent(id, k -> new Memory());
+        String key = spec.mode + "/" + spec.ratio + "/" + spec.targetSpansPerSecond + "/" + spec.minRatio + "/"
+                + spec.maxRatio + "/" + spec.sloBoostFactor + "/" + spec.evaluationInterval;
+        double inEffect = ratioOf(old).orElse(initial(spec));
+        double base = old != null && old.baseRatio != null ? Double.parseDouble(old.baseRatio) : inEffect;
+        Optional<Instant> changedAt = m.lastChange != null ? Optional.of(m.lastChange) : changeOf(old);
+        SamplingDecision.Result r;
+        OptionalDouble kept = OptionalDouble.empty();
+        String measuredAt = old == null ? null : old.measuredAt;
+        Duration recheck = null;
+        Optional<String> problem = Optional.empty();
+        if (spec.mode == TracesSpec.Sampling.Mode.fixed) {
+            r = SamplingDecision.fixed(spec.ratio, inEffect);
+        } else {
+            Duration interval = Duration.ofSeconds(Long.parseLong(spec.evaluationInterval.replace("s", "")));
+            boolean due = m.lastEvaluated == null || !key.equals(m.key) || !now.isBefore(m.lastEvaluated.plus(interval))
+                    || burning != (old != null && SamplingDecision.Reason.Boosted.name().equals(old.reason));
+            if (!due) {
+                publish(service, fleet.get(), inEffect);
+                return new Outcome(Optional.ofNullable(old), true, old == null ? SamplingDecision.Reason.Target.name() : old.reason,
+                        old == null || old.message == null ? "" : old.message,
+                        Optional.of(Duration.between(now, m.lastEvaluated.plus(interval))), Optional.empty());
+            }
+            FleetPrometheusAccess.Resolved prom = FleetPrometheusAccess.resolve(client, fleet, "read the kept-span rate");
+            if (prom.endpoint().isPresent()) {
+                try {
+                    kept = rate(prometheus.instantQuery(prom.endpoint().get(),
+                            String.format(KEPT_SPANS, service.getMetadata().getName(), window.toSeconds()), now));
+                    measuredAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
+                } catch (PrometheusException e) {
+                    problem = Optional.of(e.getMessage());
+                }
+            } else {
+                problem = prom.unavailable().map(FleetPrometheusAccess.Unavailable::message);
+            }
+            SamplingDecision.Rule rule = new SamplingDecision.Rule(spec.targetSpansPerSecond, spec.minRatio,
+                    spec.maxRatio, TOLERANCE, MAX_STEP, spec.sloBoostFactor, window.plus(PROPAGATION));
+            Duration since = changedAt.map(t -> Duration.between(t, now)).orElse(Duration.ofDays(1));
+            r = SamplingDecision.adaptive(rule, inEffect, base, kept, since, burning);
+            m.lastEvaluated = now;
+            m.key = key;
+            recheck = interval;
+        }
+        if (r.changed()) {
+            m.lastChange = now;
+        }
+        Optional<ResourceID> taken = publish(service, fleet.get(), r.ratio());
+        TraceSamplingStatus s = new TraceSamplingStatus();
+        s.mode = spec.mode.name();
+        s.ratio = plain(r.ratio());
+        s.baseRatio = spec.mode == TracesSpec.Sampling.Mode.adaptive ? plain(r.base()) : null;
+        s.reason = r.reason().name();
+        s.message = problem.map(p -> p + "; " + r.message()).orElse(r.message());
+        s.keptSpansPerSecond = kept.isPresent() && Double.isFinite(kept.getAsDouble()) ? plain(SamplingDecision.round(kept.getAsDouble())) : null;
+        s.spansPerSecond = r.spansIn().isPresent() ? plain(SamplingDecision.round(r.spansIn().getAsDouble())) : null;
+        s.measuredAt = spec.mode == TracesSpec.Sampling.Mode.adaptive ? measuredAt : null;
+        s.endpoint = endpoint(fleet.get());
+        s.lastChange = old == null ? null : old.lastChange;
+        if (r.changed() && old != null && old.ratio != null) {
+            SamplingChange c = new SamplingChange();
+            c.from = old.ratio;
+            c.to = s.ratio;
+            c.at = now.truncatedTo(ChronoUnit.SECONDS).toString();
+            c.reason = s.reason;
+            s.lastChange = c;
+        }
+        Optional<String> boost = r.reason() == SamplingDecision.Reason.Boosted
+                && (old == null || !SamplingDecision.Reason.Boosted.name().equals(old.reason))
+                ? Optional.of("trace sampling boosted to " + s.ratio + ": " + r.message()) : Optional.empty();
+        if (taken.isPresent()) {
+            return new Outcome(Optional.of(s), false, Reasons.SAMPLING_NAME_TAKEN, "InstrumentedService "
+                    + taken.get().getNamespace().orElse("") + "/" + taken.get().getName() + " has the service name "
+                    + service.getMetadata().getName() + " in fleet " + fleet.get().getMetadata().getName()
+                    + " already; the SDK asks by service name, so only one of them can have a strategy there",
+                    Optional.ofNullable(recheck), Optional.empty());
+        }
+        return new Outcome(Optional.of(s), true, s.reason, "the fleet serves ratio " + s.ratio + " (" + s.message + ")",
+                Optional.ofNullable(recheck), boost);
+    }
+
+    /** The service is deleted or has no sampling any more. */
+    public void forget(ResourceID service) {
+        memory.remove(service);
+        strategies.remove(service);
+        gauges.samplingRatio(service.getNamespace().orElse(""), service.getName(), null);
+    }
+
+    private Optional<ResourceID> publish(InstrumentedService service, TelemetryCollector fleet, double ratio) {
+        Optional<ResourceID> taken = strategies.put(ResourceID.fromResource(fleet), ResourceID.fromResource(service),
+                service.getMetadata().getName(), ratio);
+        gauges.samplingRatio(service.getMetadata().getNamespace(), service.getMetadata().getName(),
+                taken.isPresent() ? null : ratio);
+        return taken;
+    }
+
+    /** Where the SDK asks: the fleet's OTLP Service, Jaeger remote sampling gRPC port. */
+    static String endpoint(TelemetryCollector fleet) {
+        return "http://" + Names.collectorOtlpService(fleet.getMetadata().getName()) + "."
+                + fleet.getMetadata().getNamespace() + ".svc:" + CollectorConfig.SAMPLING_GRPC_PORT;
+    }
+
+    static double initial(TracesSpec.Sampling spec) {
+        if (spec.ratio != null) {
+            return spec.ratio;
+        }
+        return spec.maxRatio == null ? 1 : spec.maxRatio;
+    }
+
+    private static Optional<Double> ratioOf(TraceSamplingStatus old) {
+        try {
+            return old == null || old.ratio == null ? Optional.empty() : Optional.of(Double.parseDouble(old.ratio));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The last change from status, rounded up to the next second (status keeps whole seconds). */
+    private static Optional<Instant> changeOf(TraceSamplingStatus old) {
+        try {
+            return old == null || old.lastChange == null || old.lastChange.at == null ? Optional.empty()
+                    : Optional.of(Instant.parse(old.lastChange.at).plusSeconds(1));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The one sample's value; empty when there is none (no series: nothing was counted) or it is not a number. */
+    private static OptionalDouble rate(List<Sample> samples) {
+        if (samples.size() != 1 || !samples.get(0).isFinite()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(Double.parseDouble(samples.get(0).value()));
+    }
+
+    static String plain(double v) {
+        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+}
