@@ -85,21 +85,22 @@ public final class SamplingDecision {
             reason = Reason.Holding;
             why = "no spans kept in the window (no traffic, or none reaching the fleet): holding the ratio";
         } else if (sinceChange.compareTo(rule.settle()) < 0) {
-            why = "the ratio changed " + sinceChange.toSeconds() + " s ago: waiting for a window measured at it alone";
+            why = "the ratio changed less than " + rule.settle().toSeconds() + " s ago: waiting for a window measured "
+                    + "at it alone";
             spansIn = OptionalDouble.of(k / inEffect);
         } else {
             double in = k / inEffect;
             spansIn = OptionalDouble.of(in);
             double atBase = in * newBase;
             if (Math.abs(atBase - rule.targetSpansPerSecond()) <= rule.tolerance() * rule.targetSpansPerSecond()) {
-                why = "about " + round(in) + " spans/s come in; " + round(atBase) + " kept at the base ratio is within "
-                        + percent(rule.tolerance()) + " of the target " + round(rule.targetSpansPerSecond());
+                why = "about " + rate(in) + " spans/s come in; " + rate(atBase) + " kept at the base ratio is within "
+                        + percent(rule.tolerance()) + " of the target " + rate(rule.targetSpansPerSecond());
             } else {
                 double wanted = rule.targetSpansPerSecond() / in;
                 double stepped = Math.max(newBase / rule.maxStep(), Math.min(newBase * rule.maxStep(), wanted));
                 newBase = clamp(stepped, rule);
-                why = "about " + round(in) + " spans/s come in: base ratio " + round(newBase) + " keeps about "
-                        + round(in * newBase) + " spans/s for the target " + round(rule.targetSpansPerSecond())
+                why = "about " + rate(in) + " spans/s come in: base ratio " + round(newBase) + " keeps about "
+                        + rate(in * newBase) + " spans/s for the target " + rate(rule.targetSpansPerSecond())
                         + (stepped != wanted ? " (one step is at most x" + round(rule.maxStep()) + ")" : "")
                         + (newBase != stepped ? " (bounded by [" + round(rule.minRatio()) + ", " + round(rule.maxRatio()) + "])" : "");
             }
@@ -135,6 +136,14 @@ public final class SamplingDecision {
             return v;
         }
         return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).doubleValue();
+    }
+
+    /** A rate in a message: two significant digits (a status message changes with the decision, not with noise). */
+    static String rate(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
     }
 
     private static String percent(double fraction) {

@@ -173,9 +173,12 @@ public class TraceSampler {
         s.baseRatio = spec.mode == TracesSpec.Sampling.Mode.adaptive ? plain(r.base()) : null;
         s.reason = r.reason().name();
         s.message = problem.map(p -> p + "; " + r.message()).orElse(r.message());
-        s.keptSpansPerSecond = kept.isPresent() && Double.isFinite(kept.getAsDouble()) ? plain(SamplingDecision.round(kept.getAsDouble())) : null;
-        s.spansPerSecond = r.spansIn().isPresent() ? plain(SamplingDecision.round(r.spansIn().getAsDouble())) : null;
-        s.measuredAt = spec.mode == TracesSpec.Sampling.Mode.adaptive ? measuredAt : null;
+        s.keptSpansPerSecond = kept.isPresent() && Double.isFinite(kept.getAsDouble()) ? rate(kept.getAsDouble()) : null;
+        s.spansPerSecond = r.spansIn().isPresent() ? rate(r.spansIn().getAsDouble()) : null;
+        // A measurement that says what the status says already is not written again (no write every evaluation).
+        boolean same = old != null && java.util.Objects.equals(old.keptSpansPerSecond, s.keptSpansPerSecond)
+                && java.util.Objects.equals(old.spansPerSecond, s.spansPerSecond);
+        s.measuredAt = spec.mode != TracesSpec.Sampling.Mode.adaptive ? null : same ? old.measuredAt : measuredAt;
         s.endpoint = endpoint(fleet.get());
         s.lastChange = old == null ? null : old.lastChange;
         if (r.changed() && old != null && old.ratio != null) {
@@ -252,6 +255,11 @@ public class TraceSampler {
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(Double.parseDouble(samples.get(0).value()));
+    }
+
+    /** A rate as the status shows it: two significant digits, so noise in the last digits writes nothing. */
+    static String rate(double v) {
+        return v == 0 ? "0" : SamplingDecision.rate(v);
     }
 
     static String plain(double v) {
