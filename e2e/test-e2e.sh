@@ -62,6 +62,11 @@ t=$SECONDS
 bash e2e/pools/closed-loop.sh
 echo "closed-loop run took $((SECONDS - t)) s"
 
+phase "trace sampling, closed loop: Java SDK apps, Vigil's collector, Prometheus, the operator (e2e/sampling)"
+t=$SECONDS
+bash e2e/sampling/closed-loop.sh
+echo "sampling closed-loop run took $((SECONDS - t)) s"
+
 phase "Argo CD health check on objects captured from this run"
 rm -rf e2e/.work/argocd-fixtures
 bash e2e/argocd/capture-fixtures.sh e2e/.work/argocd-fixtures

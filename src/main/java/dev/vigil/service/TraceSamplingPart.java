@@ -4,8 +4,10 @@ import dev.vigil.api.v1alpha1.InstrumentedServiceStatus;
 import dev.vigil.reconcile.Part;
 import dev.vigil.reconcile.PartOutcome;
 import dev.vigil.sampling.TraceSampler;
+import dev.vigil.slo.BurnRateTable;
 import dev.vigil.status.Reasons;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 /**
@@ -46,9 +48,36 @@ final class TraceSamplingPart implements Part<ServiceContext> {
         return PartOutcome.NONE;
     }
 
-    /** An SLO of the service burns faster than its ticket threshold: one of its burn-rate alerts fires. */
+    /**
+     * An SLO of the service burns faster than its ticket threshold now: its burn rate over the shortest window (5m)
+     * is above the highest ticket factor of the burn-rate table for its window (3 for 30 days), the pace that, kept
+     * up, raises a ticket. The short window (rather than the firing alerts, whose long windows keep them firing for
+     * hours) lets the boost end within minutes of the incident.
+     */
     static boolean burning(InstrumentedServiceStatus next) {
         List<InstrumentedServiceStatus.SloStatus> slos = next.slos;
-        return slos != null && slos.stream().anyMatch(s -> s.firing != null && !s.firing.isEmpty());
+        if (slos == null) {
+            return false;
+        }
+        for (InstrumentedServiceStatus.SloStatus s : slos) {
+            String burn = s.burnRates == null ? null : s.burnRates.get(SHORT_WINDOW);
+            if (burn == null || s.window == null) {
+                continue;
+            }
+            try {
+                BigDecimal threshold = BurnRateTable.ROWS.stream()
+                        .filter(r -> r.severity() == BurnRateTable.Severity.ticket)
+                        .map(r -> BurnRateTable.factor(r, BurnRateTable.days(s.window)))
+                        .max(BigDecimal::compareTo).orElse(BigDecimal.ONE);
+                if (new BigDecimal(burn).compareTo(threshold) > 0) {
+                    return true;
+                }
+            } catch (NumberFormatException e) {
+                // NaN or an unknown window: no burn known
+            }
+        }
+        return false;
     }
+
+    static final String SHORT_WINDOW = "5m";
 }

@@ -58,8 +58,8 @@ public class TracesSpec {
         @Max(1000)
         @Default("4")
         @JsonPropertyDescription("Adaptive mode: while one of the service's SLOs burns faster than its ticket "
-                + "threshold, the ratio is multiplied by this (up to maxRatio), so an incident has traces; 1 switches "
-                + "the boost off.")
+                + "threshold (its 5m burn rate above the highest ticket factor, 3 for a 30d window), the ratio is "
+                + "multiplied by this (up to maxRatio), so an incident has traces; 1 switches the boost off.")
         public Double sloBoostFactor = 4.0;
 
         @Pattern("^([1-9][0-9]*)s$")
