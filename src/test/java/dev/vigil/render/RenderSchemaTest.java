@@ -28,7 +28,9 @@ class RenderSchemaTest {
             "is-slo-both-indicators", "is-slo-no-indicator-kind", "is-slo-errors-and-good",
             "is-slo-duplicate-names", "is-slo-query-without-window", "is-pool-duplicate-names",
             "is-pool-min-greater-than-max", "is-pool-initial-outside", "is-pool-interval-too-short",
-            "is-pool-env-without-container", "is-sampling-fixed-without-ratio", "tc-agent-with-shards",
+            "is-pool-env-without-container", "is-sampling-fixed-without-ratio", "is-sampling-adaptive-without-target",
+            "is-sampling-interval-too-short", "is-sampling-min-above-max", "is-sampling-start-outside-bounds",
+            "tc-agent-with-shards",
             "tc-agent-with-remote-write", "tc-agent-settings-on-shards", "tc-agent-statedir-dotdot",
             "lpr-steps-without-samples", "lpr-rename-and-drop", "lpr-rename-twice",
             "lpr-trace-context-empty", "tc-agent-default-rule-without-samples");
