@@ -7,6 +7,7 @@ import dev.vigil.collector.config.CollectorConfigBuilder;
 import dev.vigil.collector.config.ComponentType;
 import dev.vigil.collector.config.ConfigContribution;
 import dev.vigil.config.CollectorSettings;
+import dev.vigil.sampling.TraceSampler;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,9 +32,9 @@ public final class CollectorConfig {
     public static final int METRICS_PORT = 8888;
     public static final int HEALTH_PORT = 13133;
     /** Jaeger's remote sampling protocol, gRPC (what the Java SDK's jaeger_remote sampler calls). */
-    public static final int SAMPLING_GRPC_PORT = 14250;
+    public static final int SAMPLING_GRPC_PORT = TraceSampler.SDK_GRPC_PORT;
     /** Jaeger's remote sampling protocol, HTTP ({@code GET /sampling?service=}). */
-    public static final int SAMPLING_HTTP_PORT = 5778;
+    public static final int SAMPLING_HTTP_PORT = TraceSampler.SDK_HTTP_PORT;
     /** How often collectors ask for their targets: new pods are scraped within this time. */
     public static final String SD_REFRESH = "5s";
     public static final String SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";

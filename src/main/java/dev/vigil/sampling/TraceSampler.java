@@ -5,7 +5,6 @@ import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.SamplingChange;
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.TraceSamplingStatus;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.api.v1alpha1.TracesSpec;
-import dev.vigil.collector.CollectorConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.naming.Names;
 import dev.vigil.prometheus.FleetPrometheusAccess;
@@ -53,6 +52,9 @@ public class TraceSampler {
      */
     static final Duration PROPAGATION = Duration.ofSeconds(15);
     static final double TOLERANCE = 0.1;
+    /** Where a shard fleet serves the strategies to the SDKs (Jaeger remote sampling): gRPC, and HTTP. */
+    public static final int SDK_GRPC_PORT = 14250;
+    public static final int SDK_HTTP_PORT = 5778;
     static final double MAX_STEP = 10;
 
     /** What one reconcile decided about the service's sampling. */
@@ -221,7 +223,7 @@ public class TraceSampler {
     /** Where the SDK asks: the fleet's OTLP Service, Jaeger remote sampling gRPC port. */
     static String endpoint(TelemetryCollector fleet) {
         return "http://" + Names.collectorOtlpService(fleet.getMetadata().getName()) + "."
-                + fleet.getMetadata().getNamespace() + ".svc:" + CollectorConfig.SAMPLING_GRPC_PORT;
+                + fleet.getMetadata().getNamespace() + ".svc:" + SDK_GRPC_PORT;
     }
 
     static double initial(TracesSpec.Sampling spec) {

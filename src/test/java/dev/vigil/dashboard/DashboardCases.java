@@ -40,6 +40,8 @@ final class DashboardCases {
                 spec:
                   workloadRef: {name: checkout}
                   metrics: {port: 9464, interval: 15s}
+                  traces:
+                    sampling: {mode: adaptive, targetSpansPerSecond: 20}
                   slos:
                     - name: availability
                       objective: "99.9"

@@ -90,6 +90,11 @@ class DashboardQueriesTest {
                         Double.parseDouble(g[1]));
             }
         }
+        data.gauge("vigil_sampling_ratio", "vigil_sampling_ratio{namespace=\"vigil-system\",service=\"vigil\","
+                + "pod=\"vigil-0\",service_namespace=\"shop\",service_name=\"checkout\"}", start, 359, 0.2);
+        // The fleet's span counter (spanmetrics, by service and shard), as remote write has it.
+        data.unknownIncreasing("vigil_spans_calls_total", "vigil_spans_calls_total{service_name=\"checkout\","
+                + "vigil_shard=\"0\"}", start, per(1200));
         String db = "db_client_connection_pool_name=\"checkout-db\"";
         gauges(data, "db_client_connection_max", db, pods, 10, start);
         gauges(data, "db_client_connection_count", db + ",db_client_connection_state=\"used\"", pods, 5, start);

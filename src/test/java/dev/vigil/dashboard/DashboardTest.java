@@ -66,7 +66,7 @@ class DashboardTest {
             }
         }
         assertThat(rows).containsExactly("Requests", "SLO availability (99.9% over 30d)", "SLO latency (99% over 7d)",
-                "Pool cache (2..40)", "Pool postgres (5..50)", "Collection");
+                "Pool cache (2..40)", "Pool postgres (5..50)", "Trace sampling (adaptive)", "Collection");
         List<String> variables = new ArrayList<>();
         d.get("templating").get("list").forEach(v -> variables.add(v.get("name").asText()));
         assertThat(variables).containsExactly("datasource", "namespace", "pod");
