@@ -51,7 +51,8 @@ public interface VigilConfig {
     interface Sampling {
         @WithDefault("30s")
         @Doc("The window over which adaptive trace sampling reads a service's kept-span rate from the fleet's "
-                + "Prometheus; a new ratio is judged once a whole window ran at it (plus 15 s for it to reach the SDKs).")
+                + "Prometheus; a new ratio is judged once a whole window ran at it (plus 20 s for it to reach the SDKs "
+                + "and the counts to reach Prometheus).")
         Duration rateWindow();
     }
 

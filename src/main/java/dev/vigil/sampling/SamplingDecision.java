@@ -105,6 +105,9 @@ public final class SamplingDecision {
                         + (newBase != stepped ? " (bounded by [" + round(rule.minRatio()) + ", " + round(rule.maxRatio()) + "])" : "");
             }
         }
+        // The base as it is remembered (four digits): the boosted ratio is computed from it, so the same base always
+        // gives the same ratio (no change of the last digit from one evaluation to the next).
+        newBase = clamp(round(newBase), rule);
         double ratio = newBase;
         if (burning && rule.boostFactor() > 1) {
             ratio = Math.min(rule.maxRatio(), newBase * rule.boostFactor());
@@ -113,7 +116,6 @@ public final class SamplingDecision {
                     + " to " + round(ratio) + "; " + why;
         }
         ratio = clamp(round(ratio), rule);
-        newBase = clamp(round(newBase), rule);
         return new Result(ratio, newBase, reason, why, spansIn, ratio != inEffect);
     }
 

@@ -48,9 +48,11 @@ public class TraceSampler {
     static final String KEPT_SPANS = "sum(rate(" + KEPT_SPANS_METRIC + "{service_name=\"%s\"}[%ds]))";
     /**
      * How long a new ratio takes to reach the spans the fleet counts, besides the rate window: the fleet's poll of
-     * the operator (2 s), the SDK's poll (5 s recommended), the connector's flush (5 s) and the write to Prometheus.
+     * the operator (2 s), the SDK's poll (5 s recommended), the connector's flush (5 s) and the metrics pipeline's
+     * batch and write to Prometheus (a few seconds). With 15 s the closed loop's first clean window still held a
+     * few seconds of the old ratio (a 1.14x overshoot after a step up); 20 s leaves them out.
      */
-    static final Duration PROPAGATION = Duration.ofSeconds(15);
+    static final Duration PROPAGATION = Duration.ofSeconds(20);
     static final double TOLERANCE = 0.1;
     /** Where a shard fleet serves the strategies to the SDKs (Jaeger remote sampling): gRPC, and HTTP. */
     public static final int SDK_GRPC_PORT = 14250;

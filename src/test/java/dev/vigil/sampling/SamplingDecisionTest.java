@@ -71,6 +71,18 @@ class SamplingDecisionTest {
         assertThat(r.changed()).isEqualTo(ratio != inEffect);
     }
 
+    /** A boosted ratio comes from the remembered base: the next evaluation with the same base serves the same ratio. */
+    @Test
+    void theBoostedRatioIsStableFromOneEvaluationToTheNext() {
+        // 100 come in: base 20 / 100.26 = 0.19948... -> 0.1995 remembered; boosted x4 = 0.798 (not 0.7979).
+        Result first = SamplingDecision.adaptive(rule(), 0.4, 0.4, OptionalDouble.of(40.104), Duration.ofMinutes(1), true);
+        assertThat(first.base()).isEqualTo(0.1995);
+        assertThat(first.ratio()).isEqualTo(0.798);
+        Result again = SamplingDecision.adaptive(rule(), first.ratio(), first.base(), OptionalDouble.of(0.798 * 100.26),
+                Duration.ofSeconds(20), true);
+        assertThat(again.changed()).as(again.message()).isFalse();
+    }
+
     @Test
     void noBoostWithFactorOne() {
         Rule noBoost = new Rule(20, 0.001, 1, 0.1, 10, 1, Duration.ofSeconds(45));
