@@ -139,13 +139,14 @@ public class TraceSampler {
             r = SamplingDecision.fixed(spec.ratio, inEffect);
         } else {
             Duration interval = Duration.ofSeconds(Long.parseLong(spec.evaluationInterval.replace("s", "")));
+            // A burn that starts or ends is acted on at once, not at the next interval.
+            boolean boosting = burning && spec.sloBoostFactor > 1;
             boolean due = m.lastEvaluated == null || !key.equals(m.key) || !now.isBefore(m.lastEvaluated.plus(interval))
-                    || burning != (old != null && SamplingDecision.Reason.Boosted.name().equals(old.reason));
-            if (!due) {
-                publish(service, fleet.get(), inEffect);
-                return new Outcome(Optional.ofNullable(old), true, old == null ? SamplingDecision.Reason.Target.name() : old.reason,
-                        old == null || old.message == null ? "" : old.message,
-                        Optional.of(Duration.between(now, m.lastEvaluated.plus(interval))), Optional.empty());
+                    || boosting != (old != null && SamplingDecision.Reason.Boosted.name().equals(old.reason));
+            if (!due && old != null) {
+                // Between evaluations: what was decided stays, in the same words (no status write).
+                return outcome(service, fleet.get(), old, publish(service, fleet.get(), inEffect),
+                        Duration.between(now, m.lastEvaluated.plus(interval)), Optional.empty());
             }
             FleetPrometheusAccess.Resolved prom = FleetPrometheusAccess.resolve(client, fleet, "read the kept-span rate");
             if (prom.endpoint().isPresent()) {
@@ -196,10 +197,16 @@ public class TraceSampler {
         Optional<String> boost = r.reason() == SamplingDecision.Reason.Boosted
                 && (old == null || !SamplingDecision.Reason.Boosted.name().equals(old.reason))
                 ? Optional.of("trace sampling boosted to " + s.ratio + ": " + r.message()) : Optional.empty();
+        return outcome(service, fleet.get(), s, taken, recheck, boost);
+    }
+
+    /** The outcome of a status: the TraceSampling condition says what it says (or that the name is taken). */
+    private static Outcome outcome(InstrumentedService service, TelemetryCollector fleet, TraceSamplingStatus s,
+            Optional<ResourceID> taken, Duration recheck, Optional<String> boost) {
         if (taken.isPresent()) {
             return new Outcome(Optional.of(s), false, Reasons.SAMPLING_NAME_TAKEN, "InstrumentedService "
                     + taken.get().getNamespace().orElse("") + "/" + taken.get().getName() + " has the service name "
-                    + service.getMetadata().getName() + " in fleet " + fleet.get().getMetadata().getName()
+                    + service.getMetadata().getName() + " in fleet " + fleet.getMetadata().getName()
                     + " already; the SDK asks by service name, so only one of them can have a strategy there",
                     Optional.ofNullable(recheck), Optional.empty());
         }
