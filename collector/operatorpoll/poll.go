@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -131,4 +132,37 @@ func (f *Fetcher) Saved() ([]byte, bool) {
 func (f *Fetcher) CachePath() string {
 	sum := sha256.Sum256([]byte(f.url))
 	return filepath.Join(f.cacheDir, hex.EncodeToString(sum[:12])+".yaml")
+}
+
+// ClientConfig is where a component asks the operator, with what, and how often: embedded (squashed) in the
+// component's configuration, so that its keys are the component's own (endpoint, poll_interval, token_file).
+type ClientConfig struct {
+	// Endpoint is the operator's URL the component asks.
+	Endpoint string `mapstructure:"endpoint"`
+	// PollInterval is how often it asks (±20 % jitter); the answer is a 304 while nothing changed.
+	PollInterval time.Duration `mapstructure:"poll_interval"`
+	// TokenFile is the bearer token sent with every request, read anew each time (projected tokens rotate).
+	// Empty: no token.
+	TokenFile string `mapstructure:"token_file"`
+}
+
+// DefaultClientConfig asks every 2 s with the pod's ServiceAccount token; the endpoint is the component's to set.
+func DefaultClientConfig() ClientConfig {
+	return ClientConfig{PollInterval: 2 * time.Second, TokenFile: DefaultTokenFile}
+}
+
+// Validate refuses an endpoint that is not an http(s) URL (of what, for the message) and a poll under 100ms.
+func (c ClientConfig) Validate(what string) error {
+	if err := ValidURL(c.Endpoint, what); err != nil {
+		return err
+	}
+	if c.PollInterval < 100*time.Millisecond {
+		return errors.New("poll_interval must be at least 100ms")
+	}
+	return nil
+}
+
+// NextPoll is the poll interval ±20 %, so that the collectors of a large cluster do not ask in step.
+func (c ClientConfig) NextPoll() time.Duration {
+	return time.Duration(float64(c.PollInterval) * (0.8 + 0.4*rand.Float64()))
 }

@@ -15,7 +15,6 @@ package vigilrules
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -213,7 +212,7 @@ func (p *rulesProcessor) loop() {
 }
 
 func (p *rulesProcessor) jittered() time.Duration {
-	return time.Duration(float64(p.cfg.PollInterval) * (0.8 + 0.4*rand.Float64()))
+	return p.cfg.NextPoll()
 }
 
 // ConsumeLogs runs the batch through the current rules, all of it through the same generation: in place on the

@@ -13,7 +13,6 @@ package vigilsampling
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -136,7 +135,7 @@ func (e *samplingExtension) loop() {
 		select {
 		case <-e.stop:
 			return
-		case <-time.After(time.Duration(float64(e.cfg.PollInterval) * (0.8 + 0.4*rand.Float64()))):
+		case <-time.After(e.cfg.NextPoll()):
 			e.refresh(ctx)
 		}
 	}

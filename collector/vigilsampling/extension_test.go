@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/confmap"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -288,5 +289,22 @@ func TestTheSameAnswerWithoutAnETagIsNotTakenAgain(t *testing.T) {
 	time.Sleep(600 * time.Millisecond)
 	if n := e.updates.Load(); n != 1 {
 		t.Fatalf("%d updates from one answer polled again and again", n)
+	}
+}
+
+// The keys a fleet's config writes, through the collector's own unmarshalling (the shared client settings squashed).
+func TestConfigKeys(t *testing.T) {
+	cfg := createDefaultConfig()
+	err := confmap.NewFromStringMap(map[string]any{"endpoint": "http://op:8080/sampling/v1/ns/f", "poll_interval": "3s",
+		"token_file": "/t", "grpc": "0.0.0.0:1", "http": ""}).Unmarshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Endpoint != "http://op:8080/sampling/v1/ns/f" || cfg.PollInterval != 3*time.Second || cfg.TokenFile != "/t" ||
+		cfg.GRPC != "0.0.0.0:1" || cfg.HTTP != "" {
+		t.Fatalf("%+v", cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
 	}
 }

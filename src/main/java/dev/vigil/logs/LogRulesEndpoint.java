@@ -48,12 +48,6 @@ public class LogRulesEndpoint {
         }
         failures.report(new ResourceID(fleet, namespace), rc.request().getHeader(ParseFailures.AGENT_HEADER),
                 rc.request().getHeader(ParseFailures.HEADER));
-        String etag = served.get().etag();
-        rc.response().putHeader("ETag", etag);
-        if (etag.equals(rc.request().getHeader("If-None-Match"))) {
-            rc.response().setStatusCode(304).end();
-            return;
-        }
-        CollectorCallers.send(rc, 200, "application/yaml", served.get().yaml());
+        CollectorCallers.sendTagged(rc, served.get().etag(), "application/yaml", served.get().yaml());
     }
 }

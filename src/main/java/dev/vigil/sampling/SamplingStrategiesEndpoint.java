@@ -36,11 +36,6 @@ public class SamplingStrategiesEndpoint {
             return;
         }
         SamplingStrategies.Served served = strategies.get(new ResourceID(fleet, namespace));
-        rc.response().putHeader("ETag", served.etag());
-        if (served.etag().equals(rc.request().getHeader("If-None-Match"))) {
-            rc.response().setStatusCode(304).end();
-            return;
-        }
-        CollectorCallers.send(rc, 200, "application/json", served.json());
+        CollectorCallers.sendTagged(rc, served.etag(), "application/json", served.json());
     }
 }

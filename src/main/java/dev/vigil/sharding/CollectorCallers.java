@@ -102,6 +102,16 @@ public class CollectorCallers {
         return user;
     }
 
+    /** Sends {@code body} with its ETag, or 304 when the caller has it already (If-None-Match). */
+    public static void sendTagged(RoutingContext rc, String etag, String contentType, String body) {
+        rc.response().putHeader("ETag", etag);
+        if (etag.equals(rc.request().getHeader("If-None-Match"))) {
+            rc.response().setStatusCode(304).end();
+            return;
+        }
+        send(rc, 200, contentType, body);
+    }
+
     public static void reply(RoutingContext rc, int status, String message) {
         send(rc, status, "text/plain", message + "\n");
     }
