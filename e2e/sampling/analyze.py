@@ -10,9 +10,10 @@ noise, shown beside it.
 Claims (issue 16), each printed with its figure and failing the run when it does not hold:
   steps: after each load step (50, 500, 100 root spans/s), once the expected kept rate reached the target it never
          goes past it by more than 1.5x (below it when it came from above, above it when it came from below); once
-         settled, the ratio changes direction at most once; the time to get within +-10 % of the target is printed
-         against the 120 s goal, not checked (see below);
-  outage: with Prometheus stopped for 60 s, the ratio holds (the status says Holding);
+         settled, the ratio changes direction at most once, and within +-10 % of the target within 120 s of each
+         step;
+  outage: with Prometheus stopped for 60 s, the ratio holds (the status says Holding), and after it comes back no
+         window with a gap in its counts moves it;
   burn:  boosted within one evaluation (15 s, plus the observers' 1 s) of the SLO's 5m burn rising above the ticket
          factor (3), and back within one evaluation of it falling below;
   fixed: the SDK keeps 0.25 +- 0.03 of 10,000 or more traces.
@@ -97,12 +98,9 @@ for name, start, end in windows:
     turns = sum(1 for a, b in zip(moves, moves[1:]) if (a > 0) != (b > 0))
     results.append({"step": name, "settled_s": settled, "overshoot": overshoot, "turns": turns,
                     "ratio": win[-1]["ratio"] if win else None, "in": win[-1]["started"] if win else None})
-    # Measured and reported, not a pass/fail claim: the loop meets 120 s on most runs, but at low kept rates (5
-    # spans/s after a step up from a small ratio) one 30 s window holds ~150 spans, and its +-8 % noise can leave
-    # the first clean correction outside the band until the next one (docs/sampling.md, "Not built yet").
-    print("info steps %s: expected kept within +-10%% of %g spans/s after %s s (goal %g s%s)" % (
-        name, TARGET, "never in this phase" if settled is None else "%.0f" % settled, WITHIN,
-        "" if settled is not None and settled <= WITHIN else ": missed"))
+    check(settled is not None and settled <= WITHIN,
+          "steps %s: expected kept within +-10%% of %g spans/s after %s s (<= %g s)" % (
+              name, TARGET, "never in this phase:" if settled is None else "%.0f" % settled, WITHIN))
     check(overshoot is None or overshoot <= 1.5,
           "steps %s: overshoot %s x past the target once reached (<= 1.5)" % (
               name, "-" if overshoot is None else "%.2f" % overshoot))
@@ -131,6 +129,13 @@ before = [o for o in status_steps if o["at"] < down]
 held = bool(during) and bool(before) and all(o["ratio"] == before[-1]["ratio"] for o in during)
 check(held, "outage: ratio %s held for the 60 s without Prometheus" % (before[-1]["ratio"] if before else "?"))
 check(any(o["reason"] == "Holding" for o in during), "outage: the status says Holding")
+# After it, on the same load: the counts Prometheus missed arrive late; a window with that gap is not judged, so the
+# ratio stays within the tolerance band of the one held (in the first run without the gap check it went 0.19 -> 0.46).
+after = [o for o in status_steps if up < o["at"] <= marks["load-end"]]
+ratios_after = sorted(set(float(o["ratio"]) for o in after))
+held_ratio = float(before[-1]["ratio"]) if before else None
+check(bool(after) and held_ratio is not None and all(abs(r / held_ratio - 1) <= 0.10 for r in ratios_after),
+      "outage: after Prometheus came back the ratio stayed within 10 %% of %s (ratios %s)" % (held_ratio, ratios_after))
 
 # --- burn ---------------------------------------------------------------------------------------------------------
 slo = load("slo.jsonl")

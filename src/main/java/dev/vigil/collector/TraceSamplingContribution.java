@@ -40,7 +40,7 @@ final class TraceSamplingContribution implements ConfigContribution {
     /** The label that tells the shards' series apart. */
     public static final String SHARD_LABEL = "vigil_shard";
     /** How often the connector writes its counts. */
-    static final String FLUSH = "5s";
+    static final String FLUSH = dev.vigil.sampling.SamplingDecision.FLUSH.toSeconds() + "s";
 
     @Override
     public List<ComponentType> uses() {

@@ -49,11 +49,22 @@ public interface VigilConfig {
     }
 
     interface Sampling {
-        @WithDefault("30s")
-        @Doc("The window over which adaptive trace sampling reads a service's kept-span rate from the fleet's "
-                + "Prometheus; a new ratio is judged once a whole window ran at it (plus 20 s for it to reach the SDKs "
-                + "and the counts to reach Prometheus).")
+        @WithDefault("20s")
+        @Doc("The shortest window over which adaptive trace sampling reads a service's kept-span rate from the fleet's "
+                + "Prometheus: a new ratio is judged once it has been counted for this long (after 20 s for it to reach "
+                + "the SDKs and the counts to reach Prometheus); also the window that tells a change of load.")
         Duration rateWindow();
+
+        @WithDefault("2m")
+        @Doc("The longest window adaptive trace sampling reads: the window grows from the last change up to this, so "
+                + "a steady service is judged on many spans and sampling noise does not move its ratio.")
+        Duration maxWindow();
+
+        @WithDefault("5s")
+        @Doc("How often a fleet's span counts reach its Prometheus (the spanmetrics connector's flush, 5 s in the "
+                + "config Vigil generates): a window with fewer counts than that has a gap (Prometheus was away and "
+                + "has not received them all, or a shard is new) and is not judged.")
+        Duration countInterval();
     }
 
     interface Slo {

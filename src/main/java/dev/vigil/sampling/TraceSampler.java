@@ -44,16 +44,22 @@ import java.util.concurrent.ConcurrentHashMap;
 public class TraceSampler {
     /** The fleet's counter of the spans it received, by service and shard (TraceSamplingContribution). */
     public static final String KEPT_SPANS_METRIC = "vigil_spans_calls_total";
-    /** The kept spans per second of a service, over the rate window, summed over the fleet's shards. */
+    /** The kept spans per second of a service, over a window, summed over the fleet's shards. */
     static final String KEPT_SPANS = "sum(rate(" + KEPT_SPANS_METRIC + "{service_name=\"%s\"}[%ds]))";
+    /** The fewest counts one of the service's series (one per shard) has in a window: tells a gap. */
+    static final String KEPT_SAMPLES = "min(count_over_time(" + KEPT_SPANS_METRIC + "{service_name=\"%s\"}[%ds]))";
     /**
-     * How long a new ratio takes to reach the spans the fleet counts, besides the rate window: the fleet's poll of
-     * the operator (2 s), the SDK's poll (5 s recommended), the connector's flush (5 s) and the metrics pipeline's
-     * batch and write to Prometheus (a few seconds). With 15 s the closed loop's first clean window still held a
-     * few seconds of the old ratio (a 1.14x overshoot after a step up); 20 s leaves them out.
+     * How long a new ratio takes to reach the spans the fleet counts: the fleet's poll of the operator (2 s), the
+     * SDK's poll (5 s recommended), the connector's flush (5 s) and the metrics pipeline's batch and write to
+     * Prometheus (a few seconds). With 15 s the closed loop's first clean window still held a few seconds of the old
+     * ratio (a 1.14x overshoot after a step up); 20 s leaves them out.
      */
     static final Duration PROPAGATION = Duration.ofSeconds(20);
-    static final double TOLERANCE = 0.1;
+    /**
+     * What the loop leaves alone: ±5 % of the target (the promise is ±10 %; aiming inside it leaves room for the
+     * noise of the next measurement).
+     */
+    static final double TOLERANCE = 0.05;
     /** Where a shard fleet serves the strategies to the SDKs (Jaeger remote sampling): gRPC, and HTTP. */
     public static final int SDK_GRPC_PORT = 14250;
     public static final int SDK_HTTP_PORT = 5778;
@@ -68,9 +74,19 @@ public class TraceSampler {
     }
 
     private static final class Memory {
-        Instant lastEvaluated;
+        /** When the next evaluation is due: an interval after the last, or sooner, when a changed ratio is measurable. */
+        Instant next;
         Instant lastChange;
         String key;
+        /** The clean windows that set earlier ratios since the load last changed, pooled (at most maxWindow old). */
+        final java.util.ArrayDeque<Evidence> evidence = new java.util.ArrayDeque<>();
+        /** The spans the base ratio was set from (unknown after a restart). */
+        double basis = Double.POSITIVE_INFINITY;
+        /** When a change of load was first seen and not yet decided on. */
+        Instant loadChangeSeen;
+    }
+
+    private record Evidence(Instant at, double spans, double ratioSeconds) {
     }
 
     private final KubernetesClient client;
@@ -79,19 +95,25 @@ public class TraceSampler {
     private final EventRecorder events;
     private final OperatorGauges gauges;
     private final Map<ResourceID, Memory> memory = new ConcurrentHashMap<>();
-    /** The rate window of the kept spans (vigil.sampling.rate-window). */
+    /** The shortest window a decision reads (vigil.sampling.rate-window), and the longest (max-window). */
     private final Duration window;
+    private final Duration maxWindow;
+    /** How often the fleet's series get a count (vigil.sampling.count-interval): tells a window with a gap. */
+    Duration countInterval = SamplingDecision.FLUSH;
     Clock clock = Clock.systemUTC();
 
     @Inject
     public TraceSampler(KubernetesClient client, SamplingStrategies strategies, EventRecorder events,
             OperatorGauges gauges, VigilConfig config) {
-        this(client, new PrometheusClient(), strategies, events, gauges, config.sampling().rateWindow());
+        this(client, new PrometheusClient(), strategies, events, gauges, config.sampling().rateWindow(),
+                config.sampling().maxWindow());
+        this.countInterval = config.sampling().countInterval();
     }
 
     TraceSampler(KubernetesClient client, PrometheusClient prometheus, SamplingStrategies strategies,
-            EventRecorder events, OperatorGauges gauges, Duration window) {
+            EventRecorder events, OperatorGauges gauges, Duration window, Duration maxWindow) {
         this.window = window;
+        this.maxWindow = maxWindow.compareTo(window) < 0 ? window : maxWindow;
         this.client = client;
         this.prometheus = prometheus;
         this.strategies = strategies;
@@ -131,7 +153,7 @@ public class TraceSampler {
         double base = old != null && old.baseRatio != null ? Double.parseDouble(old.baseRatio) : inEffect;
         Optional<Instant> changedAt = m.lastChange != null ? Optional.of(m.lastChange) : changeOf(old);
         SamplingDecision.Result r;
-        OptionalDouble kept = OptionalDouble.empty();
+        boolean measured = false;
         String measuredAt = old == null ? null : old.measuredAt;
         Duration recheck = null;
         Optional<String> problem = Optional.empty();
@@ -141,32 +163,80 @@ public class TraceSampler {
             Duration interval = Duration.ofSeconds(Long.parseLong(spec.evaluationInterval.replace("s", "")));
             // A burn that starts or ends is acted on at once, not at the next interval.
             boolean boosting = burning && spec.sloBoostFactor > 1;
-            boolean due = m.lastEvaluated == null || !key.equals(m.key) || !now.isBefore(m.lastEvaluated.plus(interval))
+            boolean due = m.next == null || !key.equals(m.key) || !now.isBefore(m.next)
                     || boosting != (old != null && SamplingDecision.Reason.Boosted.name().equals(old.reason));
             if (!due && old != null) {
                 // Between evaluations: what was decided stays, in the same words (no status write).
                 return outcome(service, fleet.get(), old, publish(service, fleet.get(), inEffect),
-                        Duration.between(now, m.lastEvaluated.plus(interval)), Optional.empty());
-            }
-            FleetPrometheusAccess.Resolved prom = FleetPrometheusAccess.resolve(client, fleet, "read the kept-span rate");
-            if (prom.endpoint().isPresent()) {
-                try {
-                    kept = rate(prometheus.instantQuery(prom.endpoint().get(),
-                            String.format(KEPT_SPANS, service.getMetadata().getName(), window.toSeconds()), now));
-                    measuredAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
-                } catch (PrometheusException e) {
-                    problem = Optional.of(e.getMessage());
-                }
-            } else {
-                problem = prom.unavailable().map(FleetPrometheusAccess.Unavailable::message);
+                        Duration.between(now, m.next), Optional.empty());
             }
             SamplingDecision.Rule rule = new SamplingDecision.Rule(spec.targetSpansPerSecond, spec.minRatio,
-                    spec.maxRatio, TOLERANCE, MAX_STEP, spec.sloBoostFactor, window.plus(PROPAGATION));
+                    spec.maxRatio, TOLERANCE, MAX_STEP, spec.sloBoostFactor, PROPAGATION, window, maxWindow);
             Duration since = changedAt.map(t -> Duration.between(t, now)).orElse(Duration.ofDays(1));
-            r = SamplingDecision.adaptive(rule, inEffect, base, kept, since, burning);
-            m.lastEvaluated = now;
+            Optional<Duration> clean = SamplingDecision.cleanWindow(rule, since);
+            SamplingDecision.Reading reading = SamplingDecision.Reading.none(window);
+            if (clean.isPresent()) {
+                // Settling reads nothing: no window measures the ratio in effect alone yet.
+                FleetPrometheusAccess.Resolved prom = FleetPrometheusAccess.resolve(client, fleet, "read the kept-span rate");
+                if (prom.endpoint().isPresent()) {
+                    try {
+                        String name = service.getMetadata().getName();
+                        OptionalDouble kept = rate(prometheus.instantQuery(prom.endpoint().get(),
+                                String.format(KEPT_SPANS, name, clean.get().toSeconds()), now));
+                        OptionalDouble recent = clean.get().compareTo(window) > 0 ? rate(prometheus.instantQuery(
+                                prom.endpoint().get(), String.format(KEPT_SPANS, name, window.toSeconds()), now))
+                                : OptionalDouble.empty();
+                        List<Sample> counts = prometheus.instantQuery(prom.endpoint().get(),
+                                String.format(KEPT_SAMPLES, name, clean.get().toSeconds()), now);
+                        int samples = counts.size() == 1 && counts.get(0).isFinite()
+                                ? (int) Double.parseDouble(counts.get(0).value()) : -1;
+                        reading = new SamplingDecision.Reading(kept, clean.get(), recent, samples, countInterval);
+                        measuredAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
+                        measured = true;
+                    } catch (PrometheusException e) {
+                        problem = Optional.of(e.getMessage());
+                    }
+                } else {
+                    problem = prom.unavailable().map(FleetPrometheusAccess.Unavailable::message);
+                }
+            }
+            m.evidence.removeIf(e -> e.at().isBefore(now.minus(maxWindow)));
+            SamplingDecision.History history = new SamplingDecision.History(
+                    m.evidence.stream().mapToDouble(Evidence::spans).sum(),
+                    m.evidence.stream().mapToDouble(Evidence::ratioSeconds).sum(), m.basis,
+                    Optional.ofNullable(m.loadChangeSeen).map(t -> Duration.between(t, now)));
+            r = SamplingDecision.adaptive(rule, inEffect, base, reading, history, since, burning);
+            switch (r.loadChange()) {
+                case SEEN -> m.loadChangeSeen = m.loadChangeSeen == null ? now : m.loadChangeSeen;
+                case USED -> {
+                    m.loadChangeSeen = null;
+                    m.evidence.clear();
+                }
+                case NONE -> m.loadChangeSeen = null;
+            }
+            if (r.changed() && r.spans() > 0) {
+                // The window that set this ratio counts with the next ones while the load stays.
+                m.evidence.add(new Evidence(now, r.spans(), r.ratioSeconds()));
+                if (r.base() != base) {
+                    m.basis = r.spans();
+                }
+            }
+            // The next evaluation: an interval from now, or as soon as a changed ratio has been counted for a whole
+            // short window (a second correction need not wait for the interval after that).
+            Instant changed = r.changed() ? now : changedAt.orElse(null);
+            Instant next = now.plus(interval);
+            if (changed != null && SamplingDecision.cleanWindow(rule, Duration.between(changed, now)).isEmpty()) {
+                Instant measurable = changed.plus(rule.settle());
+                next = measurable.isBefore(next) ? measurable : next;
+            }
+            if (m.loadChangeSeen != null) {
+                // A change of load seen: decided on once the short window holds the new load alone.
+                Instant alone = m.loadChangeSeen.plus(window);
+                next = alone.isBefore(next) ? alone : next;
+            }
+            m.next = next;
             m.key = key;
-            recheck = interval;
+            recheck = Duration.between(now, next);
         }
         if (r.changed()) {
             m.lastChange = now;
@@ -178,8 +248,14 @@ public class TraceSampler {
         s.baseRatio = spec.mode == TracesSpec.Sampling.Mode.adaptive ? plain(r.base()) : null;
         s.reason = r.reason().name();
         s.message = problem.map(p -> p + "; " + r.message()).orElse(r.message());
-        s.keptSpansPerSecond = kept.isPresent() && Double.isFinite(kept.getAsDouble()) ? rate(kept.getAsDouble()) : null;
-        s.spansPerSecond = r.spansIn().isPresent() ? rate(r.spansIn().getAsDouble()) : null;
+        if (spec.mode == TracesSpec.Sampling.Mode.adaptive && !measured && problem.isEmpty() && old != null) {
+            // Settling: what was measured last stays (nothing was read).
+            s.keptSpansPerSecond = old.keptSpansPerSecond;
+            s.spansPerSecond = old.spansPerSecond;
+        } else {
+            s.keptSpansPerSecond = r.kept().isPresent() ? rate(r.kept().getAsDouble()) : null;
+            s.spansPerSecond = r.spansIn().isPresent() ? rate(r.spansIn().getAsDouble()) : null;
+        }
         // A measurement that says what the status says already is not written again (no write every evaluation).
         boolean same = old != null && java.util.Objects.equals(old.keptSpansPerSecond, s.keptSpansPerSecond)
                 && java.util.Objects.equals(old.spansPerSecond, s.spansPerSecond);

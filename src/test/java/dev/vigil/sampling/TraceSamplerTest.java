@@ -28,7 +28,8 @@ class TraceSamplerTest {
     void betweenEvaluationsNothingChanges() throws Exception {
         SamplingStrategies strategies = new SamplingStrategies();
         TraceSampler sampler = new TraceSampler(null, null, strategies, new EventRecorder(),
-                new OperatorGauges(new SimpleMeterRegistry()), Duration.ofSeconds(30));
+                new OperatorGauges(new SimpleMeterRegistry()), Duration.ofSeconds(20),
+                Duration.ofMinutes(2));
         InstrumentedService service = parse("""
                 apiVersion: vigil.dev/v1alpha1
                 kind: InstrumentedService
@@ -66,5 +67,69 @@ class TraceSamplerTest {
         assertThat(boosted.status().orElseThrow().reason).isEqualTo("Boosted");
         assertThat(boosted.status().orElseThrow().ratio).isEqualTo("0.4");
         assertThat(boosted.boostEvent()).isPresent();
+    }
+
+    /**
+     * The spec's bounds, boost factor and interval reach the loop: a real HTTP Prometheus answers 200 kept spans/s;
+     * at ratio 0.05 that is 4,000 in, and the target 20 wants 0.005 — bounded by minRatio 0.05 (a tenth of the ratio
+     * would be allowed); the next evaluation is due after evaluationInterval (45 s); a burn raises the ratio x2
+     * (sloBoostFactor), bounded by maxRatio 0.08.
+     */
+    @Test
+    void theSpecsBoundsBoostAndIntervalAreHonoured() throws Exception {
+        com.sun.net.httpserver.HttpServer prom = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        prom.createContext("/api/v1/query", x -> {
+            String q = x.getRequestURI().getRawQuery() + "&" + new String(x.getRequestBody().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            queries.add(java.net.URLDecoder.decode(q, java.nio.charset.StandardCharsets.UTF_8));
+            byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
+                    + "\"value\":[1,\"200\"]}]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            x.getResponseHeaders().add("Content-Type", "application/json");
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        prom.start();
+        try {
+            SamplingStrategies strategies = new SamplingStrategies();
+            TraceSampler sampler = new TraceSampler(null, new dev.vigil.prometheus.PrometheusClient(), strategies,
+                    new EventRecorder(), new OperatorGauges(new SimpleMeterRegistry()), Duration.ofSeconds(20),
+                    Duration.ofMinutes(2));
+            InstrumentedService service = parse("""
+                    apiVersion: vigil.dev/v1alpha1
+                    kind: InstrumentedService
+                    metadata: {name: cart, namespace: shop}
+                    spec:
+                      workloadRef: {name: cart}
+                      traces:
+                        sampling: {mode: adaptive, targetSpansPerSecond: 20, ratio: 0.05, minRatio: 0.05,
+                                   maxRatio: 0.08, sloBoostFactor: 2, evaluationInterval: 45s}
+                    """, InstrumentedService.class);
+            TelemetryCollector fleet = parse("""
+                    apiVersion: vigil.dev/v1alpha1
+                    kind: TelemetryCollector
+                    metadata: {name: platform, namespace: obs}
+                    spec:
+                      prometheus: {url: "http://127.0.0.1:%d"}
+                    """.formatted(prom.getAddress().getPort()), TelemetryCollector.class);
+
+            TraceSampler.Outcome first = sampler.update(service, null, Optional.of(fleet), false);
+            TraceSamplingStatus s = first.status().orElseThrow();
+            assertThat(s.ratio).as(s.message).isEqualTo("0.05");
+            assertThat(s.message).contains("bounded by [0.05, 0.08]");
+            assertThat(s.spansPerSecond).isEqualTo("4000");
+            assertThat(first.recheckAfter()).contains(Duration.ofSeconds(45));
+            assertThat(queries).anyMatch(q -> q.contains("vigil_spans_calls_total{service_name=\"cart\"}"));
+
+            TraceSampler.Outcome boosted = sampler.update(service, s, Optional.of(fleet), true);
+            assertThat(boosted.status().orElseThrow().reason).isEqualTo("Boosted");
+            // base 0.05 x 2 = 0.1, bounded by maxRatio 0.08.
+            assertThat(boosted.status().orElseThrow().ratio).isEqualTo("0.08");
+            assertThat(boosted.status().orElseThrow().baseRatio).isEqualTo("0.05");
+        } finally {
+            prom.stop(0);
+        }
     }
 }
