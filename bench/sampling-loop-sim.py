@@ -59,6 +59,9 @@ class Built:
                 self.evidence = []
         self.seen = None
         spans, rs = k * secs, ratio * secs
+        if pool_s > 0 and abs(spans / rs - pool_s / pool_r) / (pool_s / pool_r) > max(self.TOL, 3 / math.sqrt(spans)):
+            pool_s, pool_r = 0.0, 0.0
+            self.evidence = []
         inn = (pool_s + spans) / (pool_r + rs)
         dev = abs(inn * ratio - TARGET) / TARGET
         expected = TARGET * (pool_r + rs) / ratio

@@ -23,7 +23,8 @@ import java.util.OptionalDouble;
  * the old one);</li>
  * <li>pooling: the spans counted in earlier clean windows since the load last changed (each at its own ratio) count
  * with the current window: spans-in = all kept ÷ Σ ratio × seconds. A correction made on few spans (after a step
- * down, a few spans per second) is refined with all of them;</li>
+ * down, a few spans per second) is refined with all of them. Pooled windows that measured another load (beyond the
+ * tolerance and three standard deviations of the current window's count) are dropped;</li>
  * <li>missing data (no series, NaN, a failed query, nothing kept in the window, a window with a gap in its counts:
  * Prometheus was away and has not received them all yet, or a shard is new) holds the ratio: never drop towards 0
  * because Prometheus is down or the service is idle, never judge a window that misses counts;</li>
@@ -105,7 +106,8 @@ public final class SamplingDecision {
         NONE,
         /** Seen: waiting one short window to measure the new load alone. */
         SEEN,
-        /** Decided on the short window: earlier evidence is dropped. */
+        /** Decided on the new load alone (the short window, or this window without the pooled ones): earlier
+         * evidence is dropped. */
         USED
     }
 
@@ -223,12 +225,29 @@ public final class SamplingDecision {
                 }
             }
             if (load == LoadChange.SEEN) {
+                // The status shows the new load as the short window has it (not nothing while it is measured).
+                used = OptionalDouble.of(recent);
+                spansIn = OptionalDouble.of(recent / inEffect);
                 why = "the load changed (" + rate(recent) + " kept/s over the last " + shortSeconds + " s against "
                         + rate(k) + " over " + seconds + " s): measuring the new load alone for " + shortSeconds + " s";
             } else {
                 used = OptionalDouble.of(k);
                 spans = k * seconds;
                 ratioSeconds = inEffect * seconds;
+                if (pooledSpans > 0 && pooledRatioSeconds > 0) {
+                    // The pooled windows must measure the same load: one too far from this window (beyond the
+                    // tolerance and three standard deviations of this window's count) measured another load, which a
+                    // short window did not tell (a step that began at the end of the last window).
+                    double before = pooledSpans / pooledRatioSeconds;
+                    double change = Math.abs(spans / ratioSeconds - before) / before;
+                    if (change > rule.tolerance() && change > 3 / Math.sqrt(Math.max(1, spans))) {
+                        over += " (alone: the " + Math.round(pooledSpans) + " spans counted before the last change "
+                                + "measured " + rate(before) + " spans/s in)";
+                        pooledSpans = 0;
+                        pooledRatioSeconds = 0;
+                        load = LoadChange.USED;
+                    }
+                }
                 double counted = pooledSpans + spans;
                 double in = counted / (pooledRatioSeconds + ratioSeconds);
                 spansIn = OptionalDouble.of(in);

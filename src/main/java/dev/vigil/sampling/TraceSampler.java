@@ -181,16 +181,15 @@ public class TraceSampler {
                 if (prom.endpoint().isPresent()) {
                     try {
                         String name = service.getMetadata().getName();
-                        OptionalDouble kept = rate(prometheus.instantQuery(prom.endpoint().get(),
-                                String.format(KEPT_SPANS, name, clean.get().toSeconds()), now));
-                        OptionalDouble recent = clean.get().compareTo(window) > 0 ? rate(prometheus.instantQuery(
-                                prom.endpoint().get(), String.format(KEPT_SPANS, name, window.toSeconds()), now))
-                                : OptionalDouble.empty();
-                        List<Sample> counts = prometheus.instantQuery(prom.endpoint().get(),
-                                String.format(KEPT_SAMPLES, name, clean.get().toSeconds()), now);
-                        int samples = counts.size() == 1 && counts.get(0).isFinite()
-                                ? (int) Double.parseDouble(counts.get(0).value()) : -1;
-                        reading = new SamplingDecision.Reading(kept, clean.get(), recent, samples, countInterval);
+                        reading = read(prom.endpoint().get(), name, clean.get(), now);
+                        // A series younger than the window (a new service, a new shard) has fewer counts than the
+                        // window holds: read the time it covers instead, if that is a short window at least (a gap
+                        // in the middle of the window still shows there).
+                        Duration covered = countInterval.multipliedBy(Math.max(0, reading.samples()));
+                        if (reading.samples() >= 0 && reading.samples() < reading.samplesExpected()
+                                && covered.compareTo(window) >= 0 && covered.compareTo(clean.get()) < 0) {
+                            reading = read(prom.endpoint().get(), name, covered, now);
+                        }
                         measuredAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
                         measured = true;
                     } catch (PrometheusException e) {
@@ -334,6 +333,18 @@ public class TraceSampler {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The kept-span rate over {@code w}, over the short window when {@code w} is longer, and the counts in {@code w}. */
+    private SamplingDecision.Reading read(dev.vigil.prometheus.PrometheusEndpoint endpoint, String name, Duration w,
+            Instant now) throws PrometheusException {
+        OptionalDouble kept = rate(prometheus.instantQuery(endpoint, String.format(KEPT_SPANS, name, w.toSeconds()), now));
+        OptionalDouble recent = w.compareTo(window) > 0
+                ? rate(prometheus.instantQuery(endpoint, String.format(KEPT_SPANS, name, window.toSeconds()), now))
+                : OptionalDouble.empty();
+        List<Sample> counts = prometheus.instantQuery(endpoint, String.format(KEPT_SAMPLES, name, w.toSeconds()), now);
+        int samples = counts.size() == 1 && counts.get(0).isFinite() ? (int) Double.parseDouble(counts.get(0).value()) : -1;
+        return new SamplingDecision.Reading(kept, w, recent, samples, countInterval);
     }
 
     /** The one sample's value; empty when there is none (no series: nothing was counted) or it is not a number. */

@@ -125,6 +125,8 @@ class SamplingDecisionTest {
         Result seen = SamplingDecision.adaptive(rule, 0.4, 0.4, changed, pooled, since, false);
         assertThat(seen.loadChange()).isEqualTo(LoadChange.SEEN);
         assertThat(seen.changed()).as(seen.message()).isFalse();
+        assertThat(seen.kept().getAsDouble()).isEqualTo(30);
+        assertThat(seen.spansIn().getAsDouble()).isCloseTo(75, within(1e-9));
         assertThat(seen.message()).contains("the load changed (30 kept/s over the last 20 s against 22 over 120 s): "
                 + "measuring the new load alone for 20 s");
         // 19 s later: still waiting.
@@ -177,6 +179,17 @@ class SamplingDecisionTest {
                 Duration.ofSeconds(40), false);
         assertThat(noisy.changed()).as(noisy.message()).isFalse();
         assertThat(noisy.message()).contains("by less than counting noise (13.69% of the 480 spans the target would");
+
+        // Pooled windows that measured another load are dropped: 80 spans at 0.8 ratio-seconds is 100 in; this window
+        // says 17 x 20 / 4 = 85 in... within 3 sigma of its 340 spans (16 %)? 15 % off: kept. 12 kept/s (60 in, 40 %
+        // off) is not: judged alone, 60 in -> 0.3333, and the pooled spans are dropped.
+        Result other = SamplingDecision.adaptive(rule, 0.2, 0.2, new Reading(OptionalDouble.of(12), Duration.ofSeconds(20),
+                OptionalDouble.empty()), history, Duration.ofSeconds(40), false);
+        assertThat(other.spansIn().getAsDouble()).isCloseTo(60, within(1e-9));
+        assertThat(other.ratio()).as(other.message()).isEqualTo(0.3333);
+        assertThat(other.loadChange()).isEqualTo(LoadChange.USED);
+        assertThat(other.message()).contains("(alone: the 80 spans counted before the last change measured 100 spans/s in)");
+        assertThat(r.loadChange()).isEqualTo(LoadChange.NONE);
     }
 
     /**

@@ -77,21 +77,8 @@ class TraceSamplerTest {
      */
     @Test
     void theSpecsBoundsBoostAndIntervalAreHonoured() throws Exception {
-        com.sun.net.httpserver.HttpServer prom = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         java.util.List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
-        prom.createContext("/api/v1/query", x -> {
-            String q = x.getRequestURI().getRawQuery() + "&" + new String(x.getRequestBody().readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            queries.add(java.net.URLDecoder.decode(q, java.nio.charset.StandardCharsets.UTF_8));
-            byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
-                    + "\"value\":[1,\"200\"]}]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            x.getResponseHeaders().add("Content-Type", "application/json");
-            x.sendResponseHeaders(200, body.length);
-            x.getResponseBody().write(body);
-            x.close();
-        });
-        prom.start();
+        com.sun.net.httpserver.HttpServer prom = prometheus(queries, q -> "200");
         try {
             SamplingStrategies strategies = new SamplingStrategies();
             TraceSampler sampler = new TraceSampler(null, new dev.vigil.prometheus.PrometheusClient(), strategies,
@@ -128,6 +115,68 @@ class TraceSamplerTest {
             // base 0.05 x 2 = 0.1, bounded by maxRatio 0.08.
             assertThat(boosted.status().orElseThrow().ratio).isEqualTo("0.08");
             assertThat(boosted.status().orElseThrow().baseRatio).isEqualTo("0.05");
+        } finally {
+            prom.stop(0);
+        }
+    }
+
+    /** A Prometheus HTTP API answering every instant query with one sample, {@code answer} of the query. */
+    static com.sun.net.httpserver.HttpServer prometheus(java.util.List<String> queries,
+            java.util.function.Function<String, String> answer) throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer prom = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        prom.createContext("/api/v1/query", x -> {
+            String q = java.net.URLDecoder.decode(x.getRequestURI().getRawQuery() + "&" + new String(
+                    x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            queries.add(q);
+            byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
+                    + "\"value\":[1,\"" + answer.apply(q) + "\"]}]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            x.getResponseHeaders().add("Content-Type", "application/json");
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        prom.start();
+        return prom;
+    }
+
+    /**
+     * A series younger than the window (a new service): its counts cover 30 s of the 2-minute window, so the loop
+     * reads those 30 s (rather than holding until the series is 2 minutes old); a window with a gap that the time
+     * covered does not explain is held.
+     */
+    @Test
+    void aYoungSeriesIsReadOverTheTimeItCovers() throws Exception {
+        java.util.List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // 6 counts (30 s at one per 5 s) whatever the window; 50 kept spans/s.
+        com.sun.net.httpserver.HttpServer prom = prometheus(queries, q -> q.contains("count_over_time") ? "6" : "50");
+        try {
+            TraceSampler sampler = new TraceSampler(null, new dev.vigil.prometheus.PrometheusClient(),
+                    new SamplingStrategies(), new EventRecorder(), new OperatorGauges(new SimpleMeterRegistry()),
+                    Duration.ofSeconds(20), Duration.ofMinutes(2));
+            InstrumentedService service = parse("""
+                    apiVersion: vigil.dev/v1alpha1
+                    kind: InstrumentedService
+                    metadata: {name: fresh, namespace: shop}
+                    spec:
+                      workloadRef: {name: fresh}
+                      traces:
+                        sampling: {mode: adaptive, targetSpansPerSecond: 20}
+                    """, InstrumentedService.class);
+            TelemetryCollector fleet = parse("""
+                    apiVersion: vigil.dev/v1alpha1
+                    kind: TelemetryCollector
+                    metadata: {name: platform, namespace: obs}
+                    spec:
+                      prometheus: {url: "http://127.0.0.1:%d"}
+                    """.formatted(prom.getAddress().getPort()), TelemetryCollector.class);
+            TraceSamplingStatus s = sampler.update(service, null, Optional.of(fleet), false).status().orElseThrow();
+            assertThat(queries).anyMatch(q -> q.contains("[120s]")).anyMatch(q -> q.contains("rate(vigil_spans_calls_total"
+                    + "{service_name=\"fresh\"}[30s])"));
+            // 50 kept at 1 over the 30 s covered: 20 / 50 = 0.4.
+            assertThat(s.ratio).as(s.message).isEqualTo("0.4");
+            assertThat(s.message).contains("over 30 s");
         } finally {
             prom.stop(0);
         }
