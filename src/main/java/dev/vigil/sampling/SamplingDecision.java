@@ -30,9 +30,9 @@ import java.util.OptionalDouble;
  * because Prometheus is down or the service is idle, never judge a window that misses counts;</li>
  * <li>the base ratio (what the loop aims with, boost aside) becomes target ÷ spans-in, unless the spans it would keep
  * are within the tolerance of the target, or the deviation is within three standard deviations of the count the
- * target would have given (Poisson: 1/√n) while the window holds no more spans than the one the ratio was set from (the loop does not chase
- * sampling noise, but a better measurement than the last one is acted on); at most ×maxStep or ÷maxStep per
- * decision, within [minRatio, maxRatio];</li>
+ * target would have given (Poisson: 1/√n) while the window holds no more spans than the one the ratio was set from
+ * (the loop does not chase sampling noise, but a better measurement than the last one is acted on); at most
+ * ×maxStep or ÷maxStep per decision, within [minRatio, maxRatio];</li>
  * <li>SLO-aware boost: while an SLO of the service burns faster than its ticket threshold, the ratio served is the
  * base × boostFactor (at most maxRatio), so an incident has traces; the base goes on being estimated (divided by the
  * boosted ratio in effect), and the boost ends with the burn.</li>
@@ -256,8 +256,8 @@ public final class SamplingDecision {
                 }
                 double atBase = in * newBase;
                 double deviation = Math.abs(atBase - rule.targetSpansPerSecond()) / rule.targetSpansPerSecond();
-                // Were the base on target, the windows would have counted `expected` spans, give or take its square root
-                // (Poisson): a deviation within three of those is not told from noise.
+                // Were the base on target, the windows would have counted `expected` spans, give or take its square
+                // root (Poisson): a deviation within three of those is not told from noise.
                 double expected = rule.targetSpansPerSecond() * (pooledRatioSeconds + ratioSeconds) / newBase;
                 double noise = 3 / Math.sqrt(Math.max(1, expected));
                 if (deviation <= rule.tolerance()) {

@@ -74,7 +74,7 @@ public class TraceSampler {
     }
 
     private static final class Memory {
-        /** When the next evaluation is due: an interval after the last, or sooner, when a changed ratio is measurable. */
+        /** When the next evaluation is due: an interval after the last, or sooner (a changed ratio is measurable). */
         Instant next;
         Instant lastChange;
         String key;
@@ -177,7 +177,8 @@ public class TraceSampler {
             SamplingDecision.Reading reading = SamplingDecision.Reading.none(window);
             if (clean.isPresent()) {
                 // Settling reads nothing: no window measures the ratio in effect alone yet.
-                FleetPrometheusAccess.Resolved prom = FleetPrometheusAccess.resolve(client, fleet, "read the kept-span rate");
+                FleetPrometheusAccess.Resolved prom = FleetPrometheusAccess.resolve(client, fleet,
+                        "read the kept-span rate");
                 if (prom.endpoint().isPresent()) {
                     try {
                         String name = service.getMetadata().getName();
@@ -335,15 +336,17 @@ public class TraceSampler {
         }
     }
 
-    /** The kept-span rate over {@code w}, over the short window when {@code w} is longer, and the counts in {@code w}. */
+    /** The kept-span rate over {@code w}, over the short window when {@code w} is longer, and {@code w}'s counts. */
     private SamplingDecision.Reading read(dev.vigil.prometheus.PrometheusEndpoint endpoint, String name, Duration w,
             Instant now) throws PrometheusException {
-        OptionalDouble kept = rate(prometheus.instantQuery(endpoint, String.format(KEPT_SPANS, name, w.toSeconds()), now));
+        OptionalDouble kept = rate(prometheus.instantQuery(endpoint, String.format(KEPT_SPANS, name, w.toSeconds()),
+                now));
         OptionalDouble recent = w.compareTo(window) > 0
                 ? rate(prometheus.instantQuery(endpoint, String.format(KEPT_SPANS, name, window.toSeconds()), now))
                 : OptionalDouble.empty();
         List<Sample> counts = prometheus.instantQuery(endpoint, String.format(KEPT_SAMPLES, name, w.toSeconds()), now);
-        int samples = counts.size() == 1 && counts.get(0).isFinite() ? (int) Double.parseDouble(counts.get(0).value()) : -1;
+        int samples = counts.size() == 1 && counts.get(0).isFinite()
+                ? (int) Double.parseDouble(counts.get(0).value()) : -1;
         return new SamplingDecision.Reading(kept, w, recent, samples, countInterval);
     }
 
