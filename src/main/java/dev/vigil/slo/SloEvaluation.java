@@ -24,7 +24,7 @@ public final class SloEvaluation {
     /** The burn rate that decides the time left: the shortest window the page alerts also look at over an hour. */
     static final String CURRENT_BURN_WINDOW = "1h";
 
-    public enum Health { HEALTHY, TICKET, PAGE, EXHAUSTED, NO_DATA }
+    public enum Health { HEALTHY, TICKET, PAGE, EXHAUSTED, NO_DATA, NO_TRAFFIC }
 
     public record Result(SloStatus status, Health health, String message, Optional<BigDecimal> budgetRemaining) {
     }
@@ -37,6 +37,15 @@ public final class SloEvaluation {
      *               absent (a NaN from 0/0 is "no data")
      */
     public static Result evaluate(SloSpec slo, Map<String, String> ratios, Instant at) {
+        return evaluate(slo, ratios, Optional.empty(), at);
+    }
+
+    /**
+     * @param ratios error ratio per window, as above
+     * @param total  the events per second over the SLO window, when its series exist: 0 is a quiet service (no NaN
+     *               from 0/0 in the status: the whole budget is left, the condition says NoTraffic), absent is no data
+     */
+    public static Result evaluate(SloSpec slo, Map<String, String> ratios, Optional<String> total, Instant at) {
         String window = SloRules.window(slo);
         BigDecimal budget = BurnRateTable.errorBudget(slo.objective);
         SloStatus s = new SloStatus();
@@ -82,9 +91,19 @@ public final class SloEvaluation {
         s.firing = firing.isEmpty() ? null : firing;
 
         BigDecimal windowRatio = exact.get(window);
+        if (windowRatio == null && total.filter(SloEvaluation::isFinite).map(BigDecimal::new)
+                .filter(t -> t.signum() == 0).isPresent()) {
+            s.budgetRemaining = "1";
+            return new Result(s, Health.NO_TRAFFIC, "no traffic in the " + window + " window (its series count no "
+                    + "events): the whole error budget is left", Optional.of(BigDecimal.ONE));
+        }
         if (windowRatio == null) {
-            return new Result(s, Health.NO_DATA, "no data for the " + window + " window yet (no events, or the queries "
-                    + "select no series)", Optional.empty());
+            boolean events = total.filter(SloEvaluation::isFinite).map(BigDecimal::new).filter(t -> t.signum() > 0)
+                    .isPresent();
+            return new Result(s, Health.NO_DATA, events
+                    ? "the " + window + " window counted events but its error ratio has no series (a query that selects "
+                            + "nothing while there are no errors? add `or vector(0)` to it)"
+                    : "no data for the " + window + " window yet (the queries select no series)", Optional.empty());
         }
         s.errorRatio = round(windowRatio, RATIO_SCALE);
         BigDecimal remaining = BigDecimal.ONE.subtract(windowRatio.divide(budget, 20, RoundingMode.HALF_EVEN));

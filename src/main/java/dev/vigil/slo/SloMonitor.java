@@ -95,7 +95,8 @@ public class SloMonitor {
                 for (SloSpec slo : service.getSpec().slos) {
                     try {
                         var samples = prometheus.instantQuery(prom.endpoint().get(), SloQuery.of(slo), now);
-                        results.put(slo.name, SloEvaluation.evaluate(slo, SloQuery.ratios(samples), now));
+                        results.put(slo.name, SloEvaluation.evaluate(slo, SloQuery.ratios(samples),
+                                SloQuery.total(samples), now));
                     } catch (PrometheusException e) {
                         if (e.kind() != PrometheusException.Kind.QUERY_REJECTED) {
                             throw e;

@@ -151,6 +151,16 @@ public final class SloRules {
                 + l.metric + "_count" + bare + "[" + window + "]))\n)";
     }
 
+    /** The events (the ratio's denominator) per second of an indicator over one window. */
+    public static String total(SloSpec.Indicator indicator, String window) {
+        if (indicator.ratio != null) {
+            return at(indicator.ratio.total, window);
+        }
+        SloSpec.Latency l = indicator.latency;
+        String bare = l.selector == null || l.selector.isBlank() ? "" : "{" + l.selector + "}";
+        return "sum(rate(" + l.metric + "_count" + bare + "[" + window + "]))";
+    }
+
     private static String at(String query, String window) {
         return query.replace("$window", window);
     }

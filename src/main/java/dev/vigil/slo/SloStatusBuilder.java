@@ -129,6 +129,7 @@ public class SloStatusBuilder {
             case PAGE -> conditions.set(type(slo), false, Reasons.PAGE_BURN_RATE, r.message());
             case EXHAUSTED -> conditions.set(type(slo), false, Reasons.ERROR_BUDGET_EXHAUSTED, r.message());
             case NO_DATA -> conditions.set(type(slo), "Unknown", Reasons.NO_DATA, r.message());
+            case NO_TRAFFIC -> conditions.set(type(slo), true, Reasons.NO_TRAFFIC, r.message());
         }
     }
 

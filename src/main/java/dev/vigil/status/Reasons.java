@@ -53,6 +53,8 @@ public final class Reasons {
     public static final String PAGE_BURN_RATE = "PageBurnRate";
     public static final String ERROR_BUDGET_EXHAUSTED = "ErrorBudgetExhausted";
     public static final String NO_DATA = "NoData";
+    /** An SLO whose series count no events over its window: a quiet service, its whole budget left. */
+    public static final String NO_TRAFFIC = "NoTraffic";
     public static final String METRICS_UNAVAILABLE = "MetricsUnavailable";
     public static final String ERROR_BUDGET_LOW = "ErrorBudgetLow";
 

@@ -109,6 +109,40 @@ class SloEvaluationTest {
         assertThat(r.message()).startsWith("no data for the 30d window yet");
     }
 
+    /**
+     * Zero traffic: the window's ratio is 0/0 (NaN) but its series exist and count no events: a quiet service has
+     * its whole budget and no NaN in its status (NoTraffic); no series at all stays NoData; events without an error
+     * ratio name the usual cause.
+     */
+    @Test
+    void zeroTrafficIsNoTrafficWithTheWholeBudgetNotNoData() {
+        SloSpec slo = slo("99.9", "30d");
+        Map<String, String> ratios = flat(slo, "NaN");
+        SloEvaluation.Result quiet = SloEvaluation.evaluate(slo, ratios, java.util.Optional.of("0"), AT);
+        assertThat(quiet.health()).isEqualTo(SloEvaluation.Health.NO_TRAFFIC);
+        assertThat(quiet.status().budgetRemaining).isEqualTo("1");
+        assertThat(quiet.status().errorRatio).isNull();
+        assertThat(quiet.status().burnRates).isNull();
+        assertThat(quiet.budgetRemaining()).contains(java.math.BigDecimal.ONE);
+        assertThat(quiet.message()).isEqualTo("no traffic in the 30d window (its series count no events): the whole "
+                + "error budget is left");
+
+        SloEvaluation.Result none = SloEvaluation.evaluate(slo, ratios, java.util.Optional.empty(), AT);
+        assertThat(none.health()).isEqualTo(SloEvaluation.Health.NO_DATA);
+        assertThat(none.status().budgetRemaining).isNull();
+        SloEvaluation.Result nanTotal = SloEvaluation.evaluate(slo, ratios, java.util.Optional.of("NaN"), AT);
+        assertThat(nanTotal.health()).isEqualTo(SloEvaluation.Health.NO_DATA);
+
+        SloEvaluation.Result noErrorSeries = SloEvaluation.evaluate(slo, Map.of(), java.util.Optional.of("16.6"), AT);
+        assertThat(noErrorSeries.health()).isEqualTo(SloEvaluation.Health.NO_DATA);
+        assertThat(noErrorSeries.message()).contains("add `or vector(0)`");
+
+        // Traffic in the window: the total plays no part.
+        SloEvaluation.Result busy = SloEvaluation.evaluate(slo, flat(slo, "0.0005"), java.util.Optional.of("0"), AT);
+        assertThat(busy.health()).isEqualTo(SloEvaluation.Health.HEALTHY);
+        assertThat(busy.status().budgetRemaining).isEqualTo("0.5");
+    }
+
     @Test
     void durationsAndPercentages() {
         assertThat(SloEvaluation.duration(Duration.ofMinutes(918))).isEqualTo("15h18m");
@@ -134,7 +168,10 @@ class SloEvaluationTest {
         for (String w : List.of("5m", "30m", "1h", "2h", "6h", "1d", "3d", "28d")) {
             assertThat(q).contains("sum(rate(e[" + w + "]))", "\"vigil_window\", \"" + w + "\"");
         }
-        assertThat(q.split("\nor\n")).hasSize(8);
+        // Eight windows, and the SLO window's events (tells a quiet service from no data).
+        assertThat(q.split("\nor\n")).hasSize(9);
+        assertThat(q).endsWith("label_replace(label_replace(\n(sum(rate(t[28d])))\n, \"vigil_window\", \"28d\", \"\", \"\"), "
+                + "\"vigil_total\", \"true\", \"\", \"\")");
     }
 
     @ParameterizedTest(name = "{0} -> {1}: {2}")

@@ -60,6 +60,11 @@ class SloStatusFromPrometheusTest {
         String data = new OpenMetricsCounters()
                 .counter("http_requests", "http_requests_total{code=\"500\"}", start, errors)
                 .counter("http_requests", "http_requests_total{code=\"200\"}", start, ok)
+                // A quiet service: its counters exist all along and never move.
+                .counter("quiet_requests", "quiet_requests_total{code=\"500\"}", start,
+                        List.of(new Phase(0, before + 24 * 60)))
+                .counter("quiet_requests", "quiet_requests_total{code=\"200\"}", start,
+                        List.of(new Phase(0, before + 24 * 60)))
                 .build();
         prometheus = RealPrometheus.serving(work, data);
     }
@@ -72,6 +77,10 @@ class SloStatusFromPrometheusTest {
     }
 
     static InstrumentedService service(String errorsQuery) throws Exception {
+        return service(errorsQuery, "sum(rate(http_requests_total[$window]))");
+    }
+
+    static InstrumentedService service(String errorsQuery, String totalQuery) throws Exception {
         return (InstrumentedService) Render.parse(new StringReader("""
                 apiVersion: vigil.dev/v1alpha1
                 kind: InstrumentedService
@@ -86,8 +95,8 @@ class SloStatusFromPrometheusTest {
                       indicator:
                         ratio:
                           errors: '%s'
-                          total: sum(rate(http_requests_total[$window]))
-                """.formatted(errorsQuery)), "test").get(0);
+                          total: '%s'
+                """.formatted(errorsQuery, totalQuery)), "test").get(0);
     }
 
     static TelemetryCollector fleet(String url) throws Exception {
@@ -188,6 +197,23 @@ class SloStatusFromPrometheusTest {
         SloEvaluation.Result r = m.results().get("availability");
         assertThat(r.health()).isEqualTo(SloEvaluation.Health.NO_DATA);
         assertThat(r.status().budgetRemaining).isNull();
+        assertThat(r.status().burnRates).isNull();
+    }
+
+    /**
+     * A service whose counters exist and count nothing for 30 days: 0/0 in every window, but a total of 0 — NoTraffic
+     * with its whole budget (no NaN in the status), where the case above (no series at all) stays NoData.
+     */
+    @Test
+    void aQuietServiceHasItsWholeBudget() throws Exception {
+        SloMonitor monitor = new SloMonitor(null);
+        SloMonitor.Measurement m = monitor.measure(service("sum(rate(quiet_requests_total{code=\"500\"}[$window]))",
+                "sum(rate(quiet_requests_total[$window]))"), fleet(prometheus.url()), T);
+        assertThat(m.rejected()).isEmpty();
+        SloEvaluation.Result r = m.results().get("availability");
+        assertThat(r.health()).isEqualTo(SloEvaluation.Health.NO_TRAFFIC);
+        assertThat(r.status().budgetRemaining).isEqualTo("1");
+        assertThat(r.status().errorRatio).isNull();
         assertThat(r.status().burnRates).isNull();
     }
 }
