@@ -158,18 +158,6 @@ public final class SamplingDecision {
      * @param inEffect    the ratio the SDKs run with now (boost included)
      * @param base        the base ratio of the previous decision (equal to inEffect without a boost)
      * @param reading     the kept-span rates read over the clean window ({@link #cleanWindow}) and the short one
-     * @param sinceChange how long inEffect has been served
-     * @param burning     an SLO of the service burns faster than its ticket threshold
-     */
-    public static Result adaptive(Rule rule, double inEffect, double base, Reading reading, Duration sinceChange,
-            boolean burning) {
-        return adaptive(rule, inEffect, base, reading, History.NONE, sinceChange, burning);
-    }
-
-    /**
-     * @param inEffect    the ratio the SDKs run with now (boost included)
-     * @param base        the base ratio of the previous decision (equal to inEffect without a boost)
-     * @param reading     the kept-span rates read over the clean window ({@link #cleanWindow}) and the short one
      * @param history     what earlier decisions left (pooled spans, the basis of the base, a load change seen)
      * @param sinceChange how long inEffect has been served
      * @param burning     an SLO of the service burns faster than its ticket threshold
@@ -208,9 +196,7 @@ public final class SamplingDecision {
             double pooledRatioSeconds = history.ratioSeconds();
             long shortSeconds = rule.shortWindow().toSeconds();
             if (Double.isFinite(recent) && recent > 0 && seconds > shortSeconds) {
-                double change = Math.abs(recent - k) / k;
-                double noise = 3 / Math.sqrt(recent * shortSeconds);
-                if (change > rule.tolerance() && change > noise) {
+                if (differs(Math.abs(recent - k) / k, recent * shortSeconds, rule)) {
                     load = history.loadChangeSeenAgo().isPresent()
                             && history.loadChangeSeenAgo().get().compareTo(rule.shortWindow()) >= 0
                             ? LoadChange.USED : LoadChange.SEEN;
@@ -239,8 +225,7 @@ public final class SamplingDecision {
                     // tolerance and three standard deviations of this window's count) measured another load, which a
                     // short window did not tell (a step that began at the end of the last window).
                     double before = pooledSpans / pooledRatioSeconds;
-                    double change = Math.abs(spans / ratioSeconds - before) / before;
-                    if (change > rule.tolerance() && change > 3 / Math.sqrt(Math.max(1, spans))) {
+                    if (differs(Math.abs(spans / ratioSeconds - before) / before, Math.max(1, spans), rule)) {
                         over += " (alone: the " + Math.round(pooledSpans) + " spans counted before the last change "
                                 + "measured " + rate(before) + " spans/s in)";
                         pooledSpans = 0;
@@ -301,6 +286,14 @@ public final class SamplingDecision {
         double r = round(ratio);
         return new Result(r, r, Reason.Fixed, "fixed ratio " + r, OptionalDouble.empty(), OptionalDouble.empty(),
                 r != inEffect, LoadChange.NONE, 0, 0);
+    }
+
+    /**
+     * Two readings measure different loads: their relative difference is beyond the tolerance and beyond three
+     * standard deviations of a rate counted from {@code count} spans (Poisson: 1/√n).
+     */
+    private static boolean differs(double change, double count, Rule rule) {
+        return change > rule.tolerance() && change > 3 / Math.sqrt(count);
     }
 
     private static double clamp(double ratio, Rule rule) {

@@ -99,20 +99,20 @@ public class TraceSampler {
     private final Duration window;
     private final Duration maxWindow;
     /** How often the fleet's series get a count (vigil.sampling.count-interval): tells a window with a gap. */
-    Duration countInterval = SamplingDecision.FLUSH;
+    private final Duration countInterval;
     Clock clock = Clock.systemUTC();
 
     @Inject
     public TraceSampler(KubernetesClient client, SamplingStrategies strategies, EventRecorder events,
             OperatorGauges gauges, VigilConfig config) {
         this(client, new PrometheusClient(), strategies, events, gauges, config.sampling().rateWindow(),
-                config.sampling().maxWindow());
-        this.countInterval = config.sampling().countInterval();
+                config.sampling().maxWindow(), config.sampling().countInterval());
     }
 
     TraceSampler(KubernetesClient client, PrometheusClient prometheus, SamplingStrategies strategies,
-            EventRecorder events, OperatorGauges gauges, Duration window, Duration maxWindow) {
+            EventRecorder events, OperatorGauges gauges, Duration window, Duration maxWindow, Duration countInterval) {
         this.window = window;
+        this.countInterval = countInterval;
         this.maxWindow = maxWindow.compareTo(window) < 0 ? window : maxWindow;
         this.client = client;
         this.prometheus = prometheus;

@@ -91,16 +91,14 @@ public final class SloEvaluation {
         s.firing = firing.isEmpty() ? null : firing;
 
         BigDecimal windowRatio = exact.get(window);
-        if (windowRatio == null && total.filter(SloEvaluation::isFinite).map(BigDecimal::new)
-                .filter(t -> t.signum() == 0).isPresent()) {
+        Optional<BigDecimal> events = total.filter(SloEvaluation::isFinite).map(BigDecimal::new);
+        if (windowRatio == null && events.filter(t -> t.signum() == 0).isPresent()) {
             s.budgetRemaining = "1";
             return new Result(s, Health.NO_TRAFFIC, "no traffic in the " + window + " window (its series count no "
                     + "events): the whole error budget is left", Optional.of(BigDecimal.ONE));
         }
         if (windowRatio == null) {
-            boolean events = total.filter(SloEvaluation::isFinite).map(BigDecimal::new).filter(t -> t.signum() > 0)
-                    .isPresent();
-            return new Result(s, Health.NO_DATA, events
+            return new Result(s, Health.NO_DATA, events.filter(t -> t.signum() > 0).isPresent()
                     ? "the " + window + " window counted events but its error ratio has no series (a query that selects "
                             + "nothing while there are no errors? add `or vector(0)` to it)"
                     : "no data for the " + window + " window yet (the queries select no series)", Optional.empty());

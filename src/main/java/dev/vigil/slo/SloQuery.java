@@ -6,6 +6,7 @@ import dev.vigil.prometheus.Sample;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One instant query that measures an SLO's error ratio over every window at once: the SLI expressions themselves
@@ -60,9 +61,9 @@ public final class SloQuery {
     }
 
     /** The SLO window's events per second, when the query's answer has one series for it. */
-    public static java.util.Optional<String> total(List<Sample> samples) {
+    public static Optional<String> total(List<Sample> samples) {
         List<String> totals = samples.stream().filter(s -> s.labels().containsKey(TOTAL_LABEL)).map(Sample::value)
                 .toList();
-        return totals.size() == 1 ? java.util.Optional.of(totals.get(0)) : java.util.Optional.empty();
+        return totals.size() == 1 ? Optional.of(totals.get(0)) : Optional.empty();
     }
 }

@@ -32,8 +32,8 @@ class SamplingDecisionTest {
     }
 
     static Result adaptive(Rule rule, double inEffect, double base, OptionalDouble kept, Duration since, boolean burning) {
-        return SamplingDecision.adaptive(rule, inEffect, base, reading(rule, kept, since, OptionalDouble.empty()), since,
-                burning);
+        return SamplingDecision.adaptive(rule, inEffect, base, reading(rule, kept, since, OptionalDouble.empty()),
+                History.NONE, since, burning);
     }
 
     static OptionalDouble kept(String s) {
@@ -147,13 +147,13 @@ class SamplingDecisionTest {
         // 22.5 over the last 20 s (450 spans, 3 sigma = 14 %) against 20.2: 11 % off, within the noise: the long
         // window decides (20.2 at 0.4: within 5 %, unchanged), and no change of load is seen.
         Result noise = SamplingDecision.adaptive(rule, 0.4, 0.4, new Reading(OptionalDouble.of(20.2),
-                Duration.ofMinutes(2), OptionalDouble.of(22.5)), since, false);
+                Duration.ofMinutes(2), OptionalDouble.of(22.5)), History.NONE, since, false);
         assertThat(noise.changed()).as(noise.message()).isFalse();
         assertThat(noise.loadChange()).isEqualTo(LoadChange.NONE);
         assertThat(noise.message()).contains("over 120 s;");
         // A missing short reading: the long window decides.
         Result noRecent = SamplingDecision.adaptive(rule, 0.4, 0.4, new Reading(OptionalDouble.of(30),
-                Duration.ofMinutes(2), OptionalDouble.empty()), since, false);
+                Duration.ofMinutes(2), OptionalDouble.empty()), History.NONE, since, false);
         assertThat(noRecent.ratio()).as(noRecent.message()).isEqualTo(0.2667);
     }
 
@@ -202,13 +202,14 @@ class SamplingDecisionTest {
         Reading gap = new Reading(OptionalDouble.of(5.7), Duration.ofMinutes(2), OptionalDouble.empty(), 12,
                 Duration.ofSeconds(5));
         assertThat(gap.samplesExpected()).isEqualTo(22);
-        Result held = SamplingDecision.adaptive(rule, 0.2, 0.2, gap, Duration.ofMinutes(10), false);
+        Result held = SamplingDecision.adaptive(rule, 0.2, 0.2, gap, History.NONE, Duration.ofMinutes(10), false);
         assertThat(held.changed()).isFalse();
         assertThat(held.reason()).isEqualTo(Reason.Holding);
         assertThat(held.message()).contains("the fleet's counts have a gap in the last 120 s (12 of 22 expected");
         Reading whole = new Reading(OptionalDouble.of(5.7), Duration.ofMinutes(2), OptionalDouble.empty(), 22,
                 Duration.ofSeconds(5));
-        assertThat(SamplingDecision.adaptive(rule, 0.2, 0.2, whole, Duration.ofMinutes(10), false).changed()).isTrue();
+        assertThat(SamplingDecision.adaptive(rule, 0.2, 0.2, whole, History.NONE, Duration.ofMinutes(10), false)
+                .changed()).isTrue();
     }
 
     @Test
@@ -286,7 +287,7 @@ class SamplingDecisionTest {
             OptionalDouble recent = rnd.nextBoolean() ? OptionalDouble.empty() : kept.isPresent() && rnd.nextBoolean()
                     ? OptionalDouble.of(kept.getAsDouble() * Math.pow(2, rnd.nextGaussian())) : kept;
             Reading reading = reading(rule, kept, since, recent);
-            Result r = SamplingDecision.adaptive(rule, inEffect, base, reading, since, burning);
+            Result r = SamplingDecision.adaptive(rule, inEffect, base, reading, History.NONE, since, burning);
             String ctx = rule + " base " + base + " in effect " + inEffect + " " + reading + " since " + since
                     + " burning " + burning + " -> " + r;
 

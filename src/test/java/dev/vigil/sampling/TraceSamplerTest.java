@@ -1,8 +1,10 @@
 package dev.vigil.sampling;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.TraceSamplingStatus;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.prometheus.PrometheusClient;
 import dev.vigil.serialization.Yaml;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.telemetry.OperatorGauges;
@@ -10,8 +12,15 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,12 +33,26 @@ class TraceSamplerTest {
         return Yaml.MAPPER.readValue(yaml, type);
     }
 
+    /** The sampler with the operator's default windows: 20 s to 2 minutes, a count every 5 s. */
+    static TraceSampler sampler(PrometheusClient prometheus, SamplingStrategies strategies) {
+        return new TraceSampler(null, prometheus, strategies, new EventRecorder(),
+                new OperatorGauges(new SimpleMeterRegistry()), Duration.ofSeconds(20), Duration.ofMinutes(2),
+                SamplingDecision.FLUSH);
+    }
+
+    /** Fleet obs/platform with {@code spec} (YAML, may be empty). */
+    static TelemetryCollector fleet(String spec) throws Exception {
+        return parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: platform, namespace: obs}
+                """ + spec, TelemetryCollector.class);
+    }
+
     @Test
     void betweenEvaluationsNothingChanges() throws Exception {
         SamplingStrategies strategies = new SamplingStrategies();
-        TraceSampler sampler = new TraceSampler(null, null, strategies, new EventRecorder(),
-                new OperatorGauges(new SimpleMeterRegistry()), Duration.ofSeconds(20),
-                Duration.ofMinutes(2));
+        TraceSampler sampler = sampler(null, strategies);
         InstrumentedService service = parse("""
                 apiVersion: vigil.dev/v1alpha1
                 kind: InstrumentedService
@@ -40,11 +63,7 @@ class TraceSamplerTest {
                     sampling: {mode: adaptive, targetSpansPerSecond: 200, ratio: 0.1, evaluationInterval: 60s}
                 """, InstrumentedService.class);
         // A fleet without spec.prometheus: the loop holds, and says why.
-        TelemetryCollector fleet = parse("""
-                apiVersion: vigil.dev/v1alpha1
-                kind: TelemetryCollector
-                metadata: {name: platform, namespace: obs}
-                """, TelemetryCollector.class);
+        TelemetryCollector fleet = fleet("");
 
         TraceSampler.Outcome first = sampler.update(service, null, Optional.of(fleet), false);
         TraceSamplingStatus s = first.status().orElseThrow();
@@ -77,13 +96,10 @@ class TraceSamplerTest {
      */
     @Test
     void theSpecsBoundsBoostAndIntervalAreHonoured() throws Exception {
-        java.util.List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer prom = prometheus(queries, q -> "200");
+        List<String> queries = new CopyOnWriteArrayList<>();
+        HttpServer prom = prometheus(queries, q -> "200");
         try {
-            SamplingStrategies strategies = new SamplingStrategies();
-            TraceSampler sampler = new TraceSampler(null, new dev.vigil.prometheus.PrometheusClient(), strategies,
-                    new EventRecorder(), new OperatorGauges(new SimpleMeterRegistry()), Duration.ofSeconds(20),
-                    Duration.ofMinutes(2));
+            TraceSampler sampler = sampler(new PrometheusClient(), new SamplingStrategies());
             InstrumentedService service = parse("""
                     apiVersion: vigil.dev/v1alpha1
                     kind: InstrumentedService
@@ -94,13 +110,10 @@ class TraceSamplerTest {
                         sampling: {mode: adaptive, targetSpansPerSecond: 20, ratio: 0.05, minRatio: 0.05,
                                    maxRatio: 0.08, sloBoostFactor: 2, evaluationInterval: 45s}
                     """, InstrumentedService.class);
-            TelemetryCollector fleet = parse("""
-                    apiVersion: vigil.dev/v1alpha1
-                    kind: TelemetryCollector
-                    metadata: {name: platform, namespace: obs}
+            TelemetryCollector fleet = fleet("""
                     spec:
                       prometheus: {url: "http://127.0.0.1:%d"}
-                    """.formatted(prom.getAddress().getPort()), TelemetryCollector.class);
+                    """.formatted(prom.getAddress().getPort()));
 
             TraceSampler.Outcome first = sampler.update(service, null, Optional.of(fleet), false);
             TraceSamplingStatus s = first.status().orElseThrow();
@@ -121,17 +134,14 @@ class TraceSamplerTest {
     }
 
     /** A Prometheus HTTP API answering every instant query with one sample, {@code answer} of the query. */
-    static com.sun.net.httpserver.HttpServer prometheus(java.util.List<String> queries,
-            java.util.function.Function<String, String> answer) throws java.io.IOException {
-        com.sun.net.httpserver.HttpServer prom = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    static HttpServer prometheus(List<String> queries, Function<String, String> answer) throws IOException {
+        HttpServer prom = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         prom.createContext("/api/v1/query", x -> {
-            String q = java.net.URLDecoder.decode(x.getRequestURI().getRawQuery() + "&" + new String(
-                    x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            String q = URLDecoder.decode(x.getRequestURI().getRawQuery() + "&"
+                    + new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), StandardCharsets.UTF_8);
             queries.add(q);
             byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
-                    + "\"value\":[1,\"" + answer.apply(q) + "\"]}]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    + "\"value\":[1,\"" + answer.apply(q) + "\"]}]}}").getBytes(StandardCharsets.UTF_8);
             x.getResponseHeaders().add("Content-Type", "application/json");
             x.sendResponseHeaders(200, body.length);
             x.getResponseBody().write(body);
@@ -148,13 +158,11 @@ class TraceSamplerTest {
      */
     @Test
     void aYoungSeriesIsReadOverTheTimeItCovers() throws Exception {
-        java.util.List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> queries = new CopyOnWriteArrayList<>();
         // 6 counts (30 s at one per 5 s) whatever the window; 50 kept spans/s.
-        com.sun.net.httpserver.HttpServer prom = prometheus(queries, q -> q.contains("count_over_time") ? "6" : "50");
+        HttpServer prom = prometheus(queries, q -> q.contains("count_over_time") ? "6" : "50");
         try {
-            TraceSampler sampler = new TraceSampler(null, new dev.vigil.prometheus.PrometheusClient(),
-                    new SamplingStrategies(), new EventRecorder(), new OperatorGauges(new SimpleMeterRegistry()),
-                    Duration.ofSeconds(20), Duration.ofMinutes(2));
+            TraceSampler sampler = sampler(new PrometheusClient(), new SamplingStrategies());
             InstrumentedService service = parse("""
                     apiVersion: vigil.dev/v1alpha1
                     kind: InstrumentedService
@@ -164,13 +172,10 @@ class TraceSamplerTest {
                       traces:
                         sampling: {mode: adaptive, targetSpansPerSecond: 20}
                     """, InstrumentedService.class);
-            TelemetryCollector fleet = parse("""
-                    apiVersion: vigil.dev/v1alpha1
-                    kind: TelemetryCollector
-                    metadata: {name: platform, namespace: obs}
+            TelemetryCollector fleet = fleet("""
                     spec:
                       prometheus: {url: "http://127.0.0.1:%d"}
-                    """.formatted(prom.getAddress().getPort()), TelemetryCollector.class);
+                    """.formatted(prom.getAddress().getPort()));
             TraceSamplingStatus s = sampler.update(service, null, Optional.of(fleet), false).status().orElseThrow();
             assertThat(queries).anyMatch(q -> q.contains("[120s]")).anyMatch(q -> q.contains("rate(vigil_spans_calls_total"
                     + "{service_name=\"fresh\"}[30s])"));
