@@ -64,7 +64,7 @@ class InstrumentedServiceOperatorTest {
         });
         // Ready says what it said without sampling: the condition is information, not a failure.
         awaitReady("svc-t", "sampled", "False", Reasons.WORKLOAD_MISSING);
-        client.resources(InstrumentedService.class).inNamespace("svc-t").withName("sampled").edit(x -> {
+        OperatorTestSupport.edit(client.resources(InstrumentedService.class).inNamespace("svc-t").withName("sampled"), x -> {
             x.getSpec().traces = null;
             return x;
         });
@@ -146,7 +146,7 @@ class InstrumentedServiceOperatorTest {
         });
 
         // The namespace is no longer selected: the service has no fleet and the binding is removed.
-        client.namespaces().withName("team-x").edit(n -> {
+        OperatorTestSupport.edit(client.namespaces().withName("team-x"), n -> {
             n.getMetadata().getLabels().remove("vigil.dev/collect");
             return n;
         });

@@ -122,8 +122,7 @@ class LogParserRuleOperatorTest {
         parseFailures.report(fleet, "node-a", "{\"lpr/lpr-a/access\":43}");
         parseFailures.report(fleet, "node-b", "{\"lpr/lpr-a/access\":2}");
         // (the rule's status follows within its 30 s recheck; a change of the fleet reconciles it now)
-        client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes")
-                .edit(f -> { f.getMetadata().setLabels(java.util.Map.of("touched", "1")); return f; });
+        OperatorTestSupport.edit(client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes"), f -> { f.getMetadata().setLabels(java.util.Map.of("touched", "1")); return f; });
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             LogParserRule r = rule(ns, "access");
             assertThat(r.getStatus().parseFailures).as(Yaml.write(r.getStatus())).isEqualTo(5L);
@@ -133,7 +132,7 @@ class LogParserRuleOperatorTest {
         });
 
         // An edit whose sample no longer holds: not served, the agents keep generation 1.
-        client.resources(LogParserRule.class).inNamespace(ns).withName("access").edit(r -> {
+        OperatorTestSupport.edit(client.resources(LogParserRule.class).inNamespace(ns).withName("access"), r -> {
             r.getSpec().steps.get(0).regex.pattern = "^(?P<method>[A-Z]+) (?P<path>\\S+)";
             return r;
         });
@@ -157,7 +156,7 @@ class LogParserRuleOperatorTest {
         assertThat(served(ns, "nodes")).isEqualTo(good);
 
         // Fixed: generation 3 is served.
-        client.resources(LogParserRule.class).inNamespace(ns).withName("access").edit(r -> {
+        OperatorTestSupport.edit(client.resources(LogParserRule.class).inNamespace(ns).withName("access"), r -> {
             r.getSpec().steps.get(0).regex.pattern = "^(?P<method>[A-Z]+) (?P<path>\\S+) (?P<status>[0-9]{3})$";
             return r;
         });
@@ -248,7 +247,7 @@ class LogParserRuleOperatorTest {
         String good = served(ns, "nodes");
 
         // A default rule whose sample fails: the fleet is rejected, the agents keep what they are served.
-        client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes").edit(f -> {
+        OperatorTestSupport.edit(client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes"), f -> {
             f.getSpec().agent.defaultRules.get(0).samples.get(0).severity = "ERROR";
             return f;
         });
@@ -270,7 +269,7 @@ class LogParserRuleOperatorTest {
                 container: app
                 renames: [{from: msg, to: message}]
                 """, DefaultLogRule.class);
-        client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes").edit(f -> {
+        OperatorTestSupport.edit(client.resources(TelemetryCollector.class).inNamespace(ns).withName("nodes"), f -> {
             f.getSpec().agent.defaultRules.get(0).samples.get(0).severity = "WARN";
             f.getSpec().agent.defaultRules.add(message);
             return f;

@@ -10,6 +10,8 @@ import dev.vigil.prometheus.OpenMetricsCounters;
 import dev.vigil.prometheus.OpenMetricsCounters.Phase;
 import dev.vigil.prometheus.RealPrometheus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -19,8 +21,25 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 final class OperatorTestSupport {
+    /**
+     * Edits a resource the way a user would, read-modify-write: when the operator wrote it in between (its status:
+     * 409 Conflict), reads it again and re-applies the change, a few times.
+     */
+    static <T extends HasMetadata> T edit(Resource<T> resource, UnaryOperator<T> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return resource.edit(change);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private OperatorTestSupport() {
     }
 

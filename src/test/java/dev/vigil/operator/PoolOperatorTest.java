@@ -163,7 +163,7 @@ class PoolOperatorTest {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(delivered(ns, "api")).isEqualTo(6));
 
         // Prometheus goes away: the size is held and the pool says why.
-        client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform").edit(f -> {
+        OperatorTestSupport.edit(client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform"), f -> {
             f.getSpec().prometheus.url = "http://127.0.0.1:1";
             return f;
         });
@@ -231,7 +231,7 @@ class PoolOperatorTest {
         });
         assertThat(delivered(ns, "quiet")).isEqualTo(10);
 
-        client.resources(InstrumentedService.class).inNamespace(ns).withName("quiet").edit(x -> {
+        OperatorTestSupport.edit(client.resources(InstrumentedService.class).inNamespace(ns).withName("quiet"), x -> {
             x.getSpec().slos = new ArrayList<>();
             return x;
         });

@@ -137,7 +137,7 @@ class SamplingOperatorTest {
                 .isNotNull();
 
         // Sampling removed: the strategy goes, and so does the condition.
-        client.resources(InstrumentedService.class).inNamespace(ns).withName("fixed").edit(x -> {
+        OperatorTestSupport.edit(client.resources(InstrumentedService.class).inNamespace(ns).withName("fixed"), x -> {
             x.getSpec().traces = null;
             return x;
         });

@@ -152,7 +152,7 @@ class ServiceDiscoveryTest {
         List<String> shard2 = targets(ns, 2);
         assertThat(shard2).isNotEmpty();
 
-        client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform").edit(f -> {
+        OperatorTestSupport.edit(client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform"), f -> {
             f.getSpec().shards = 2;
             return f;
         });

@@ -131,7 +131,7 @@ class SloOperatorTest {
 
         // Prometheus goes away: the status says so and keeps the last good values with their time.
         String measuredAt = get(ns).getStatus().slos.get(0).measuredAt;
-        client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform").edit(f -> {
+        OperatorTestSupport.edit(client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform"), f -> {
             f.getSpec().prometheus.url = "http://127.0.0.1:1";
             return f;
         });
@@ -150,7 +150,7 @@ class SloOperatorTest {
         String rulesBefore = rules(ns).getData().get("slo-a.api.rules.yaml");
 
         // An SLO whose query does not parse: Ready=False with promtool's reason, the rules stay as they were.
-        client.resources(InstrumentedService.class).inNamespace(ns).withName("api").edit(s -> {
+        OperatorTestSupport.edit(client.resources(InstrumentedService.class).inNamespace(ns).withName("api"), s -> {
             s.getSpec().slos.get(0).indicator.ratio.errors = "sum(rate(live_requests_total{code=\"500\"[$window]))";
             return s;
         });
@@ -165,7 +165,7 @@ class SloOperatorTest {
         assertThat(rules(ns).getData().get("slo-a.api.rules.yaml")).isEqualTo(rulesBefore);
 
         // Without SLOs the rules go, and so does the SLO status.
-        client.resources(InstrumentedService.class).inNamespace(ns).withName("api").edit(s -> {
+        OperatorTestSupport.edit(client.resources(InstrumentedService.class).inNamespace(ns).withName("api"), s -> {
             s.getSpec().slos = new java.util.ArrayList<>();
             return s;
         });

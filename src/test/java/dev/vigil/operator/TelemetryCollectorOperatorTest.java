@@ -147,8 +147,7 @@ class TelemetryCollectorOperatorTest {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 client.apps().statefulSets().inNamespace("fleet-b").withName("scaled-collector").get() != null);
 
-        client.resources(TelemetryCollector.class).inNamespace("fleet-b").withName("scaled")
-                .edit(t -> {
+        OperatorTestSupport.edit(client.resources(TelemetryCollector.class).inNamespace("fleet-b").withName("scaled"), t -> {
                     t.getSpec().shards = 5;
                     return t;
                 });
@@ -172,7 +171,7 @@ class TelemetryCollectorOperatorTest {
                 exporters: {kafka: {brokers: ["kafka:9092"]}}
                 service: {pipelines: {metrics: {exporters: [kafka]}}}
                 """);
-        client.resources(TelemetryCollector.class).inNamespace("fleet-c").withName("guarded").edit(t -> {
+        OperatorTestSupport.edit(client.resources(TelemetryCollector.class).inNamespace("fleet-c").withName("guarded"), t -> {
             t.getSpec().config = bad;
             t.getSpec().shards = 4;
             return t;
@@ -200,7 +199,7 @@ class TelemetryCollectorOperatorTest {
                 });
 
         // Fixing the spec resumes: the new shard count is applied.
-        client.resources(TelemetryCollector.class).inNamespace("fleet-c").withName("guarded").edit(t -> {
+        OperatorTestSupport.edit(client.resources(TelemetryCollector.class).inNamespace("fleet-c").withName("guarded"), t -> {
             t.getSpec().config = null;
             return t;
         });
@@ -221,7 +220,7 @@ class TelemetryCollectorOperatorTest {
 
         // Structurally fine (a known component in a defined pipeline), but "loud" is no verbosity the collector knows.
         JsonNode fragment = Yaml.MAPPER.readTree("exporters: {debug: {verbosity: loud}}");
-        client.resources(TelemetryCollector.class).inNamespace("fleet-f").withName("checked").edit(t -> {
+        OperatorTestSupport.edit(client.resources(TelemetryCollector.class).inNamespace("fleet-f").withName("checked"), t -> {
             t.getSpec().config = fragment;
             return t;
         });
