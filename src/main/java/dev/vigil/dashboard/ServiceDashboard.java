@@ -10,6 +10,7 @@ import dev.vigil.naming.Names;
 import dev.vigil.pool.PoolSignalQueries;
 import dev.vigil.slo.BurnRateTable;
 import dev.vigil.slo.SloRules;
+import dev.vigil.slo.SloWindow;
 import dev.vigil.telemetry.OperatorGauges;
 
 import java.math.BigDecimal;
@@ -123,10 +124,17 @@ public final class ServiceDashboard {
         String labels = "namespace=\"$namespace\",service=\"" + name + "\",slo=\"" + slo.name + "\"";
         BigDecimal budget = BurnRateTable.errorBudget(slo.objective);
         String b = BurnRateTable.plain(budget);
-        String window = SloRules.window(slo);
+        SloWindow sloWindow = SloWindow.of(slo);
+        String window = sloWindow.name();
         d.row("SLO " + slo.name + " (" + slo.objective + "% over " + window + ")");
-        d.stat("Error budget left", "Share of the " + window + " error budget (" + b + " of requests) not yet spent.",
-                "percentunit", 6, new Query("1 - " + SloRules.RECORD_PREFIX + window + "{" + labels + "} / " + b, "left"),
+        // A calendar window's budget starts at the period's start, which a recording rule cannot follow: the panel
+        // shows the rolling window of the same length (the SLO's status has the period's own figure).
+        String budgetHelp = sloWindow.calendar()
+                ? "Share of the error budget (" + b + " of requests) not spent over the last " + sloWindow.rolling()
+                        + " (rolling; the " + window + "'s own budget is in the InstrumentedService's status)."
+                : "Share of the " + window + " error budget (" + b + " of requests) not yet spent.";
+        d.stat("Error budget left", budgetHelp, "percentunit", 6,
+                new Query("1 - " + SloRules.RECORD_PREFIX + sloWindow.rolling() + "{" + labels + "} / " + b, "left"),
                 DashboardBuilder.reverseTraffic(0.25, 0.5));
         List<Query> burn = new ArrayList<>();
         for (String w : SloRules.windows(slo)) {

@@ -1,5 +1,7 @@
 package dev.vigil.pool;
 
+import static dev.vigil.prometheus.PromQl.escape;
+
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.PoolSpec;
 
@@ -92,10 +94,5 @@ public final class PoolSignalQueries {
     private static String perReplica(String acquisitionRate, String sizeGauge, String fastRate) {
         return "(\n  (sum(" + acquisitionRate + ") - (sum(" + fastRate + ") or on() vector(0)))\n  or on() (0 * sum(" + sizeGauge
                 + "))\n)\n/\ncount(count by (pod) (" + sizeGauge + "))";
-    }
-
-    /** A PromQL string literal's content: backslashes and double quotes escaped. */
-    static String escape(String v) {
-        return v.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

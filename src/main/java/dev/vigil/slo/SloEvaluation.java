@@ -1,5 +1,6 @@
 package dev.vigil.slo;
 
+import dev.vigil.api.v1alpha1.InstrumentedServiceStatus;
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.SloStatus;
 import dev.vigil.api.v1alpha1.SloSpec;
 
@@ -33,30 +34,32 @@ public final class SloEvaluation {
     }
 
     /**
-     * @param ratios error ratio per window ("5m" .. SLO window) as Prometheus printed it; windows without data are
-     *               absent (a NaN from 0/0 is "no data")
+     * @param ratios error ratio per window ("5m" .. the rolling window, and the SLO window measured from its period's
+     *               start when it is a calendar window) as Prometheus printed it; windows without data are absent
+     * @param totals events per window (the SLO window, and the long windows of alerts with a minimum event rate) as
+     *               Prometheus printed them: 0 over the SLO window is a quiet service (the whole budget is left, the
+     *               condition says NoTraffic), absent is no data
      */
-    public static Result evaluate(SloSpec slo, Map<String, String> ratios, Instant at) {
-        return evaluate(slo, ratios, Optional.empty(), at);
-    }
-
-    /**
-     * @param ratios error ratio per window, as above
-     * @param total  the events per second over the SLO window, when its series exist: 0 is a quiet service (no NaN
-     *               from 0/0 in the status: the whole budget is left, the condition says NoTraffic), absent is no data
-     */
-    public static Result evaluate(SloSpec slo, Map<String, String> ratios, Optional<String> total, Instant at) {
-        String window = SloRules.window(slo);
+    public static Result evaluate(ResolvedSlo resolved, Map<String, String> ratios, Map<String, String> totals, Instant at) {
+        SloSpec slo = resolved.slo();
+        SloWindow sloWindow = SloWindow.of(slo);
+        String window = sloWindow.name();
         BigDecimal budget = BurnRateTable.errorBudget(slo.objective);
         SloStatus s = new SloStatus();
         s.name = slo.name;
         s.objective = slo.objective;
         s.window = window;
+        s.periodStart = sloWindow.periodStart(at).map(Instant::toString).orElse(null);
         s.errorBudget = BurnRateTable.plain(budget);
         s.measuredAt = at.toString();
+        s.sli = sliStatus(resolved.sli());
 
         Map<String, BigDecimal> exact = new LinkedHashMap<>();
-        for (String w : SloRules.windows(slo)) {
+        List<String> windows = new ArrayList<>(SloRules.windows(slo));
+        if (!windows.contains(window)) {
+            windows.add(window);
+        }
+        for (String w : windows) {
             String v = ratios.get(w);
             if (v != null && isFinite(v)) {
                 exact.put(w, new BigDecimal(v));
@@ -70,37 +73,49 @@ public final class SloEvaluation {
         boolean page = false;
         String pageDetail = null;
         String ticketDetail = null;
-        int days = BurnRateTable.days(window);
+        int days = sloWindow.days();
         for (BurnRateTable.Row row : BurnRateTable.ROWS) {
-            BigDecimal threshold = BurnRateTable.factor(row, days).multiply(budget);
+            BigDecimal threshold = SloRules.threshold(slo, row);
             BigDecimal longRatio = exact.get(row.longWindow());
             BigDecimal shortRatio = exact.get(row.shortWindow());
-            if (longRatio != null && shortRatio != null && longRatio.compareTo(threshold) > 0 && shortRatio.compareTo(threshold) > 0) {
-                firing.add(row.severity() + " " + row.longWindow() + "/" + row.shortWindow());
-                String detail = "burning " + burn.get(row.longWindow()) + "x its budget over " + row.longWindow()
-                        + " and " + burn.get(row.shortWindow()) + "x over " + row.shortWindow() + " ("
-                        + row.severity() + " above " + BurnRateTable.plain(BurnRateTable.factor(row, days)) + "x)";
-                if (row.severity() == BurnRateTable.Severity.page) {
-                    page = true;
-                    pageDetail = pageDetail == null ? detail : pageDetail;
-                } else {
-                    ticketDetail = ticketDetail == null ? detail : ticketDetail;
-                }
+            if (longRatio == null || shortRatio == null || longRatio.compareTo(threshold) <= 0 || shortRatio.compareTo(threshold) <= 0) {
+                continue;
+            }
+            BigDecimal minRate = resolved.minEventRates().get(row.longWindow());
+            if (minRate != null && decimal(totals.get(row.longWindow())).filter(e -> e.compareTo(minRate) >= 0).isEmpty()) {
+                continue;
+            }
+            firing.add(row.severity() + " " + row.longWindow() + "/" + row.shortWindow());
+            String detail = "burning " + burn.get(row.longWindow()) + "x its budget over " + row.longWindow()
+                    + " and " + burn.get(row.shortWindow()) + "x over " + row.shortWindow() + " ("
+                    + row.severity() + " above " + BurnRateTable.plain(BurnRateTable.factor(row, days)) + "x)";
+            if (row.severity() == BurnRateTable.Severity.page) {
+                page = true;
+                pageDetail = pageDetail == null ? detail : pageDetail;
+            } else {
+                ticketDetail = ticketDetail == null ? detail : ticketDetail;
             }
         }
         s.firing = firing.isEmpty() ? null : firing;
 
         BigDecimal windowRatio = exact.get(window);
-        Optional<BigDecimal> events = total.filter(SloEvaluation::isFinite).map(BigDecimal::new);
-        if (windowRatio == null && events.filter(t -> t.signum() == 0).isPresent()) {
+        Optional<BigDecimal> events = decimal(totals.get(window));
+        if (sloWindow.range(at).isEmpty()) {
+            s.budgetRemaining = "1";
+            return new Result(s, Health.NO_TRAFFIC, "the " + window + " began at " + s.periodStart
+                    + ": the whole error budget is left", Optional.of(BigDecimal.ONE));
+        }
+        if (events.filter(t -> t.signum() == 0).isPresent()) {
             s.budgetRemaining = "1";
             return new Result(s, Health.NO_TRAFFIC, "no traffic in the " + window + " window (its series count no "
                     + "events): the whole error budget is left", Optional.of(BigDecimal.ONE));
         }
         if (windowRatio == null) {
             return new Result(s, Health.NO_DATA, events.filter(t -> t.signum() > 0).isPresent()
-                    ? "the " + window + " window counted events but its error ratio has no series (a query that selects "
-                            + "nothing while there are no errors? add `or vector(0)` to it)"
+                    ? "the " + window + " window counted events but its error ratio has no series (a "
+                            + (resolved.sli().bad() != null ? "bad-events query that selects nothing while there are "
+                            + "no errors? add `or vector(0)` to it" : "good-events query that selects nothing? a latency "
+                            + "threshold must be one of the histogram's bucket bounds") + ")"
                     : "no data for the " + window + " window yet (the queries select no series)", Optional.empty());
         }
         s.errorRatio = round(windowRatio, RATIO_SCALE);
@@ -127,6 +142,19 @@ public final class SloEvaluation {
             return new Result(s, Health.TICKET, ticketDetail + "; " + left, Optional.of(remaining));
         }
         return new Result(s, Health.HEALTHY, left, Optional.of(remaining));
+    }
+
+    private static Optional<BigDecimal> decimal(String v) {
+        return v == null || !isFinite(v) ? Optional.empty() : Optional.of(new BigDecimal(v));
+    }
+
+    static InstrumentedServiceStatus.SliStatus sliStatus(Sli sli) {
+        InstrumentedServiceStatus.SliStatus out = new InstrumentedServiceStatus.SliStatus();
+        out.template = sli.template();
+        out.errors = sli.bad();
+        out.good = sli.good();
+        out.total = sli.total();
+        return out;
     }
 
     static boolean isFinite(String v) {

@@ -94,9 +94,10 @@ public class SloMonitor {
             try {
                 for (SloSpec slo : service.getSpec().slos) {
                     try {
-                        var samples = prometheus.instantQuery(prom.endpoint().get(), SloQuery.of(slo), now);
-                        results.put(slo.name, SloEvaluation.evaluate(slo, SloQuery.ratios(samples),
-                                SloQuery.total(samples), now));
+                        ResolvedSlo resolved = ResolvedSlo.of(service, slo);
+                        var samples = prometheus.instantQuery(prom.endpoint().get(), SloQuery.of(resolved, now).text(), now);
+                        results.put(slo.name, SloEvaluation.evaluate(resolved, SloQuery.ratios(samples),
+                                SloQuery.totals(samples), now));
                     } catch (PrometheusException e) {
                         if (e.kind() != PrometheusException.Kind.QUERY_REJECTED) {
                             throw e;

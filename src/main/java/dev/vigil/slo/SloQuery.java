@@ -1,42 +1,68 @@
 package dev.vigil.slo;
 
-import dev.vigil.api.v1alpha1.SloSpec;
 import dev.vigil.prometheus.Sample;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * One instant query that measures an SLO's error ratio over every window at once: the SLI expressions themselves
- * (the same text the recording rules hold), each tagged with a {@value #WINDOW_LABEL} label and joined by
- * {@code or}; and the events per second over the SLO window, tagged {@value #TOTAL_LABEL} (0 there is a quiet
- * service, which has its whole budget; no series is no data). Measuring the expressions rather than the recorded series keeps the status right when the rules are
- * not (yet) loaded by any Prometheus, and it makes the status query the check that Prometheus accepts the SLI.
+ * One instant query that measures an SLO over every window at once: the error ratio expressions themselves (the
+ * same text the recording rules hold), each tagged with a {@value #WINDOW_LABEL} label and joined by {@code or}; and
+ * the events over the SLO window and over the long windows of alerts with a minimum event rate, tagged
+ * {@value #TOTAL_LABEL} (0 events over the SLO window is a quiet service, which has its whole budget; no series is no
+ * data). A calendar window is measured from its period's start. Measuring the expressions rather than the recorded
+ * series keeps the status right when the rules are not (yet) loaded by any Prometheus, and it makes the status query
+ * the check that Prometheus accepts the SLI.
  */
 public final class SloQuery {
     public static final String WINDOW_LABEL = "vigil_window";
-    /** Tags the SLO window's event rate (the ratio's denominator), which tells "no traffic" from "no data". */
+    /** Tags an events series (the ratio's denominator), which tells "no traffic" from "no data". */
     public static final String TOTAL_LABEL = "vigil_total";
+
+    /** @param text the PromQL; {@code ranges} the range each window label stands for at the query's time */
+    public record Query(String text, Map<String, String> ranges) {
+    }
 
     private SloQuery() {
     }
 
-    public static String of(SloSpec slo) {
+    public static Query of(ResolvedSlo m, Instant at) {
+        Map<String, String> ranges = new LinkedHashMap<>();
+        for (String w : SloRules.windows(m.slo())) {
+            ranges.put(w, w);
+        }
+        SloWindow window = SloWindow.of(m.slo());
+        window.range(at).ifPresent(r -> ranges.put(window.name(), r));
+        Set<String> totals = new LinkedHashSet<>();
+        for (String w : SloRules.WINDOWS) {
+            if (m.minEventRates().containsKey(w)) {
+                totals.add(w);
+            }
+        }
+        if (ranges.containsKey(window.name())) {
+            totals.add(window.name());
+        }
         StringBuilder sb = new StringBuilder();
-        for (String w : SloRules.windows(slo)) {
+        ranges.forEach((label, range) -> {
             if (sb.length() > 0) {
                 sb.append("\nor\n");
             }
-            sb.append("label_replace(\n(").append(SloRules.errorRatio(slo.indicator, w)).append(")\n, \"")
-                    .append(WINDOW_LABEL).append("\", \"").append(w).append("\", \"\", \"\")");
+            sb.append(tagged(m.sli().errorRatio(range), label, false));
+        });
+        for (String label : totals) {
+            sb.append("\nor\n").append(tagged(m.sli().total(ranges.get(label)), label, true));
         }
-        String w = SloRules.window(slo);
-        sb.append("\nor\nlabel_replace(label_replace(\n(").append(SloRules.total(slo.indicator, w)).append(")\n, \"")
-                .append(WINDOW_LABEL).append("\", \"").append(w).append("\", \"\", \"\"), \"").append(TOTAL_LABEL)
-                .append("\", \"true\", \"\", \"\")");
-        return sb.toString();
+        return new Query(sb.toString(), ranges);
+    }
+
+    private static String tagged(String expr, String window, boolean total) {
+        String s = "label_replace(\n(" + expr + ")\n, \"" + WINDOW_LABEL + "\", \"" + window + "\", \"\", \"\")";
+        return total ? "label_replace(" + s + ", \"" + TOTAL_LABEL + "\", \"true\", \"\", \"\")" : s;
     }
 
     /**
@@ -46,10 +72,19 @@ public final class SloQuery {
      *                                  to a single series, e.g. with sum)
      */
     public static Map<String, String> ratios(List<Sample> samples) {
+        return perWindow(samples, false);
+    }
+
+    /** The events per window (SLO window, minimum-rate windows) from the query's answer. */
+    public static Map<String, String> totals(List<Sample> samples) {
+        return perWindow(samples, true);
+    }
+
+    private static Map<String, String> perWindow(List<Sample> samples, boolean totals) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Sample s : samples) {
             String w = s.labels().get(WINDOW_LABEL);
-            if (w == null || s.labels().containsKey(TOTAL_LABEL)) {
+            if (w == null || s.labels().containsKey(TOTAL_LABEL) != totals) {
                 continue;
             }
             if (out.put(w, s.value()) != null) {
@@ -60,10 +95,8 @@ public final class SloQuery {
         return out;
     }
 
-    /** The SLO window's events per second, when the query's answer has one series for it. */
-    public static Optional<String> total(List<Sample> samples) {
-        List<String> totals = samples.stream().filter(s -> s.labels().containsKey(TOTAL_LABEL)).map(Sample::value)
-                .toList();
-        return totals.size() == 1 ? Optional.of(totals.get(0)) : Optional.empty();
+    /** The SLO window's events, when the answer has one series for it. */
+    public static Optional<String> total(List<Sample> samples, String window) {
+        return Optional.ofNullable(totals(samples).get(window));
     }
 }

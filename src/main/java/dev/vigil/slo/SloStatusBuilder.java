@@ -63,6 +63,9 @@ public class SloStatusBuilder {
             problems.addAll(promtool.check(Yaml.write(SloRules.rulesFile(service))));
         }
         next.slos = kept(service, old);
+        if (problems.isEmpty()) {
+            next.slos = described(service, next.slos);
+        }
 
         Optional<FleetPrometheusAccess.Unavailable> noPrometheus = FleetPrometheusAccess.unconfigured(fleet, SloMonitor.PURPOSE);
         noPrometheus.ifPresent(u -> conditions.set(Reasons.METRICS_AVAILABLE, false, u.reason(), u.message()));
@@ -185,6 +188,27 @@ public class SloStatusBuilder {
                     .ifPresent(out::add);
         }
         return out.isEmpty() ? null : out;
+    }
+
+    /**
+     * Every SLO has an entry that shows what it measures (its SLI's PromQL, generated for a template) from the first
+     * reconcile on, before its first measurement; measured values stay until the next measurement.
+     */
+    private static List<SloStatus> described(InstrumentedService service, List<SloStatus> kept) {
+        List<SloStatus> out = new ArrayList<>();
+        for (SloSpec slo : service.getSpec().slos) {
+            SloStatus s = find(kept, slo.name).orElseGet(() -> {
+                SloStatus fresh = new SloStatus();
+                fresh.name = slo.name;
+                fresh.objective = slo.objective;
+                fresh.window = SloRules.window(slo);
+                fresh.errorBudget = BurnRateTable.plain(BurnRateTable.errorBudget(slo.objective));
+                return fresh;
+            });
+            s.sli = SloEvaluation.sliStatus(Sli.of(service, slo));
+            out.add(s);
+        }
+        return out;
     }
 
     private static Optional<SloStatus> find(List<SloStatus> list, String name) {

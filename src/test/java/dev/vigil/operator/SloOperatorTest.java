@@ -192,7 +192,12 @@ class SloOperatorTest {
             assertThat(c.getStatus() + "/" + c.getReason()).isEqualTo("False/" + Reasons.PROMETHEUS_NOT_CONFIGURED);
             assertThat(c.getMessage()).isEqualTo("TelemetryCollector platform sets no spec.prometheus to measure the SLOs from");
             assertThat(state(st.conditions, SLO)).isEqualTo("Unknown/" + Reasons.METRICS_UNAVAILABLE);
-            assertThat(st.slos).isNull();
+            // Unmeasured: the entry says what the SLO measures, and no budget.
+            assertThat(st.slos).singleElement().satisfies(slo -> {
+                assertThat(slo.sli.errors).isEqualTo("sum(rate(live_requests_total{code=\"500\"}[$window]))");
+                assertThat(slo.budgetRemaining).isNull();
+                assertThat(slo.measuredAt).isNull();
+            });
         });
     }
 

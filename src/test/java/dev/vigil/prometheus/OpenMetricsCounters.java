@@ -62,6 +62,27 @@ public final class OpenMetricsCounters {
         return this;
     }
 
+    /**
+     * A gauge that holds each phase's value ({@link Phase#perMinute()} is the value here) for its minutes: the sample
+     * at {@code start} and the one a minute later each belong to the first phase's first minute and so on, so the
+     * last phase's value is held by its last {@code minutes} samples.
+     */
+    public OpenMetricsCounters gaugeSteps(String family, String series, Instant start, List<Phase> phases) {
+        if (!families.contains(family)) {
+            families.add(family);
+            text.append("# TYPE ").append(family).append(" gauge\n");
+        }
+        Instant t = start;
+        text.append(series).append(' ').append(format(phases.get(0).perMinute())).append(' ').append(t.getEpochSecond()).append('\n');
+        for (Phase p : phases) {
+            for (long i = 0; i < p.minutes(); i++) {
+                t = t.plus(Duration.ofMinutes(1));
+                text.append(series).append(' ').append(format(p.perMinute())).append(' ').append(t.getEpochSecond()).append('\n');
+            }
+        }
+        return this;
+    }
+
     private static String format(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }

@@ -26,7 +26,9 @@ class RenderSchemaTest {
             "is-slo-objective-100", "is-slo-objective-0", "is-slo-objective-negative", "is-slo-objective-words",
             "is-slo-window-1y", "is-slo-window-6d", "is-slo-window-91d",
             "is-slo-both-indicators", "is-slo-no-indicator-kind", "is-slo-errors-and-good",
-            "is-slo-duplicate-names", "is-slo-query-without-window", "is-pool-duplicate-names",
+            "is-slo-duplicate-names", "is-slo-query-without-window", "is-slo-template-and-indicator",
+            "is-slo-no-indicator-no-template", "is-slo-two-templates", "is-slo-template-threshold-zero",
+            "is-slo-window-year", "is-slo-min-event-rate-negative", "is-slo-absent-for-a-year", "is-pool-duplicate-names",
             "is-pool-min-greater-than-max", "is-pool-initial-outside", "is-pool-interval-too-short",
             "is-pool-env-without-container", "is-sampling-fixed-without-ratio", "is-sampling-adaptive-without-target",
             "is-sampling-interval-too-short", "is-sampling-min-above-max", "is-sampling-start-outside-bounds",
@@ -46,7 +48,9 @@ class RenderSchemaTest {
             "is-slo-objective-100", "is-slo-objective-0", "is-slo-objective-negative", "is-slo-objective-words",
             "is-slo-window-1y", "is-slo-window-6d", "is-slo-window-91d",
             "is-slo-both-indicators", "is-slo-no-indicator-kind", "is-slo-errors-and-good",
-            "is-slo-duplicate-names", "is-slo-query-without-window");
+            "is-slo-duplicate-names", "is-slo-query-without-window", "is-slo-template-and-indicator",
+            "is-slo-no-indicator-no-template", "is-slo-two-templates", "is-slo-template-threshold-zero",
+            "is-slo-window-year", "is-slo-min-event-rate-negative", "is-slo-absent-for-a-year");
 
     static Stream<Path> corpus() throws Exception {
         List<Path> files;

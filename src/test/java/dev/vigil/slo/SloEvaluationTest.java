@@ -1,6 +1,9 @@
 package dev.vigil.slo;
 
+import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.InstrumentedServiceSpec;
 import dev.vigil.api.v1alpha1.SloSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import dev.vigil.prometheus.Sample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +34,30 @@ class SloEvaluationTest {
         s.indicator.ratio.errors = "sum(rate(e[$window]))";
         s.indicator.ratio.total = "sum(rate(t[$window]))";
         return s;
+    }
+
+    /** Plenty of events in every window: no minimum event rate holds an alert back. */
+    static Map<String, String> busy(SloSpec slo) {
+        Map<String, String> m = new HashMap<>();
+        SloRules.windows(slo).forEach(w -> m.put(w, "1000"));
+        m.put(SloRules.window(slo), "1000");
+        return m;
+    }
+
+    static InstrumentedService service(SloSpec... slos) {
+        InstrumentedService s = new InstrumentedService();
+        s.setMetadata(new ObjectMetaBuilder().withNamespace("shop").withName("api").build());
+        s.setSpec(new InstrumentedServiceSpec());
+        s.getSpec().slos = new ArrayList<>(List.of(slos));
+        return s;
+    }
+
+    static SloEvaluation.Result eval(SloSpec slo, Map<String, String> ratios) {
+        return eval(slo, ratios, busy(slo));
+    }
+
+    static SloEvaluation.Result eval(SloSpec slo, Map<String, String> ratios, Map<String, String> totals) {
+        return SloEvaluation.evaluate(ResolvedSlo.of(service(slo), slo), ratios, totals, AT);
     }
 
     /** Every window at the same error ratio. */
@@ -54,7 +82,7 @@ class SloEvaluationTest {
             "99.9, 28d, 0.014, EXHAUSTED, -13, page 1h/5m|page 6h/30m|ticket 1d/2h|ticket 3d/6h"})
     void flatBurns(String objective, String window, String ratio, SloEvaluation.Health health, String left, String firing) {
         SloSpec slo = slo(objective, window);
-        SloEvaluation.Result r = SloEvaluation.evaluate(slo, flat(slo, ratio), AT);
+        SloEvaluation.Result r = eval(slo, flat(slo, ratio));
         assertThat(r.health()).isEqualTo(health);
         assertThat(r.status().budgetRemaining).isEqualTo(left);
         assertThat(r.status().firing).isEqualTo(firing == null ? null : List.of(firing.split("\\|")));
@@ -65,7 +93,7 @@ class SloEvaluationTest {
     void floatingPointNoiseFromPrometheusIsRoundedAway() {
         SloSpec slo = slo("99.9", "30d");
         Map<String, String> ratios = flat(slo, "0.0012000000000000001");
-        SloEvaluation.Result r = SloEvaluation.evaluate(slo, ratios, AT);
+        SloEvaluation.Result r = eval(slo, ratios);
         assertThat(r.status().burnRates).containsEntry("1h", "1.2");
         assertThat(r.status().errorRatio).isEqualTo("0.0012");
         assertThat(r.status().budgetRemaining).isEqualTo("-0.2");
@@ -77,11 +105,11 @@ class SloEvaluationTest {
         Map<String, String> on = flat(slo, "0");
         on.put("1h", "0.0144");
         on.put("5m", "0.0144");
-        assertThat(SloEvaluation.evaluate(slo, on, AT).status().firing).isNull();
+        assertThat(eval(slo, on).status().firing).isNull();
         Map<String, String> above = new HashMap<>(on);
         above.put("1h", "0.014400000000000001");
         above.put("5m", "0.02");
-        assertThat(SloEvaluation.evaluate(slo, above, AT).status().firing).containsExactly("page 1h/5m");
+        assertThat(eval(slo, above).status().firing).containsExactly("page 1h/5m");
     }
 
     @Test
@@ -90,11 +118,11 @@ class SloEvaluationTest {
         Map<String, String> ratios = flat(slo, "0");
         ratios.put("30d", "0.00025"); // 25% spent
         ratios.put("1h", "0.003");    // 3x: the whole budget lasts 10 days, 75% of it 7.5 days
-        SloEvaluation.Result r = SloEvaluation.evaluate(slo, ratios, AT);
+        SloEvaluation.Result r = eval(slo, ratios);
         assertThat(r.status().budgetRemaining).isEqualTo("0.75");
         assertThat(r.status().timeLeft).isEqualTo("7d12h");
         ratios.put("1h", "0");
-        assertThat(SloEvaluation.evaluate(slo, ratios, AT).status().timeLeft).isNull();
+        assertThat(eval(slo, ratios).status().timeLeft).isNull();
     }
 
     @Test
@@ -102,7 +130,7 @@ class SloEvaluationTest {
         SloSpec slo = slo("99.9", "30d");
         Map<String, String> ratios = flat(slo, "NaN");
         ratios.put("5m", "0.001");
-        SloEvaluation.Result r = SloEvaluation.evaluate(slo, ratios, AT);
+        SloEvaluation.Result r = eval(slo, ratios, Map.of());
         assertThat(r.health()).isEqualTo(SloEvaluation.Health.NO_DATA);
         assertThat(r.status().burnRates).containsExactly(Map.entry("5m", "1"));
         assertThat(r.status().budgetRemaining).isNull();
@@ -118,7 +146,7 @@ class SloEvaluationTest {
     void zeroTrafficIsNoTrafficWithTheWholeBudgetNotNoData() {
         SloSpec slo = slo("99.9", "30d");
         Map<String, String> ratios = flat(slo, "NaN");
-        SloEvaluation.Result quiet = SloEvaluation.evaluate(slo, ratios, java.util.Optional.of("0"), AT);
+        SloEvaluation.Result quiet = eval(slo, ratios, Map.of("30d", "0"));
         assertThat(quiet.health()).isEqualTo(SloEvaluation.Health.NO_TRAFFIC);
         assertThat(quiet.status().budgetRemaining).isEqualTo("1");
         assertThat(quiet.status().errorRatio).isNull();
@@ -127,20 +155,20 @@ class SloEvaluationTest {
         assertThat(quiet.message()).isEqualTo("no traffic in the 30d window (its series count no events): the whole "
                 + "error budget is left");
 
-        SloEvaluation.Result none = SloEvaluation.evaluate(slo, ratios, java.util.Optional.empty(), AT);
+        SloEvaluation.Result none = eval(slo, ratios, Map.of());
         assertThat(none.health()).isEqualTo(SloEvaluation.Health.NO_DATA);
         assertThat(none.status().budgetRemaining).isNull();
-        SloEvaluation.Result nanTotal = SloEvaluation.evaluate(slo, ratios, java.util.Optional.of("NaN"), AT);
+        SloEvaluation.Result nanTotal = eval(slo, ratios, Map.of("30d", "NaN"));
         assertThat(nanTotal.health()).isEqualTo(SloEvaluation.Health.NO_DATA);
 
-        SloEvaluation.Result noErrorSeries = SloEvaluation.evaluate(slo, Map.of(), java.util.Optional.of("16.6"), AT);
+        SloEvaluation.Result noErrorSeries = eval(slo, Map.of(), Map.of("30d", "16.6"));
         assertThat(noErrorSeries.health()).isEqualTo(SloEvaluation.Health.NO_DATA);
         assertThat(noErrorSeries.message()).contains("add `or vector(0)`");
 
-        // Traffic in the window: the total plays no part.
-        SloEvaluation.Result busy = SloEvaluation.evaluate(slo, flat(slo, "0.0005"), java.util.Optional.of("0"), AT);
-        assertThat(busy.health()).isEqualTo(SloEvaluation.Health.HEALTHY);
-        assertThat(busy.status().budgetRemaining).isEqualTo("0.5");
+        // The rules record 0 (not NaN) over a window without events: with 0 events it is still NoTraffic.
+        SloEvaluation.Result recordedZero = eval(slo, flat(slo, "0"), Map.of("30d", "0"));
+        assertThat(recordedZero.health()).isEqualTo(SloEvaluation.Health.NO_TRAFFIC);
+        assertThat(recordedZero.status().budgetRemaining).isEqualTo("1");
     }
 
     @Test
@@ -164,14 +192,20 @@ class SloEvaluationTest {
 
     @Test
     void theMeasurementQueryTagsEveryWindow() {
-        String q = SloQuery.of(slo("99.9", "28d"));
+        SloSpec slo = slo("99.9", "28d");
+        String q = SloQuery.of(ResolvedSlo.of(service(slo), slo), AT).text();
         for (String w : List.of("5m", "30m", "1h", "2h", "6h", "1d", "3d", "28d")) {
             assertThat(q).contains("sum(rate(e[" + w + "]))", "\"vigil_window\", \"" + w + "\"");
         }
-        // Eight windows, and the SLO window's events (tells a quiet service from no data).
-        assertThat(q.split("\nor\n")).hasSize(9);
+        // Eight windows; the events of the four alerts' long windows (their minimum event rate) and of the SLO window
+        // (tells a quiet service from no data).
+        assertThat(q.split("\"vigil_window\", \"", -1)).hasSize(13 + 1);
         assertThat(q).endsWith("label_replace(label_replace(\n(sum(rate(t[28d])))\n, \"vigil_window\", \"28d\", \"\", \"\"), "
                 + "\"vigil_total\", \"true\", \"\", \"\")");
+        for (String w : List.of("1h", "6h", "1d", "3d")) {
+            assertThat(q).contains("label_replace(label_replace(\n(sum(rate(t[" + w + "])))\n, \"vigil_window\", \"" + w
+                    + "\", \"\", \"\"), \"vigil_total\", \"true\", \"\", \"\")");
+        }
     }
 
     @ParameterizedTest(name = "{0} -> {1}: {2}")

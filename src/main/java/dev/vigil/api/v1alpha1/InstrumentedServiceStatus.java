@@ -184,8 +184,15 @@ public class InstrumentedServiceStatus extends StatusValue {
         @JsonPropertyDescription("Objective in percent, as declared.")
         public String objective;
 
-        @JsonPropertyDescription("Rolling window of the objective.")
+        @JsonPropertyDescription("Window of the objective, as declared (30d, month, ...).")
         public String window;
+
+        @JsonPropertyDescription("Start of the calendar period the budget is measured over (month and week windows).")
+        public String periodStart;
+
+        @JsonPropertyDescription("The SLI as Vigil measures it: the PromQL of its events, with $window where each "
+                + "window's range goes (generated when the SLO uses a template).")
+        public SliStatus sli;
 
         @JsonPropertyDescription("Error budget as a fraction of events (1 - objective/100), exact.")
         public String errorBudget;
@@ -210,6 +217,21 @@ public class InstrumentedServiceStatus extends StatusValue {
 
         @JsonPropertyDescription("Evaluation time of the values above (RFC 3339).")
         public String measuredAt;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class SliStatus extends StatusValue {
+        @JsonPropertyDescription("The template the queries come from; absent for a hand-written indicator.")
+        public String template;
+
+        @JsonPropertyDescription("PromQL of the bad events.")
+        public String errors;
+
+        @JsonPropertyDescription("PromQL of the good events (instead of errors).")
+        public String good;
+
+        @JsonPropertyDescription("PromQL of all events.")
+        public String total;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

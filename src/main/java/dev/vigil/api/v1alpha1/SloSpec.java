@@ -11,7 +11,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.indicator) != has(self.template)", message = "set exactly one of indicator or template")
 public class SloSpec {
+    /** Calendar windows: the budget starts whole at each boundary (UTC). */
+    public static final String MONTH = "month";
+    public static final String WEEK = "week";
+
     @Required
     @Size(min = 1, max = 63)
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -25,15 +30,20 @@ public class SloSpec {
     @JsonPropertyDescription("Objective as a decimal percentage string strictly between 0 and 100, e.g. \"99.9\".")
     public String objective;
 
-    @Size(min = 2, max = 4)
+    @Size(min = 2, max = 5)
     @Default("30d")
-    @ValidationRule(value = "self.matches('^([7-9]|[1-8][0-9]|90)d$')", message = "window must be whole days from 7d to 90d")
-    @JsonPropertyDescription("Rolling window of the objective, in days from 7d to 90d.")
+    @ValidationRule(value = "self.matches('^([7-9]|[1-8][0-9]|90)d$') || self == 'month' || self == 'week'",
+            message = "window must be whole days from 7d to 90d, or month or week")
+    @JsonPropertyDescription("Window of the objective: rolling, in days from 7d to 90d; or calendar-aligned, month or "
+            + "week (from the first of the month or Monday, 00:00 UTC: the budget is whole again at each boundary).")
     public String window;
 
-    @Required
-    @JsonPropertyDescription("How good and bad events are counted.")
+    @JsonPropertyDescription("How good and bad events are counted, in PromQL; or use a template instead.")
     public Indicator indicator;
+
+    @JsonPropertyDescription("A typed SLI from Vigil's catalogue (HTTP, gRPC, dependencies, pools, consumer lag, "
+            + "collection) instead of hand-written PromQL.")
+    public SloTemplate template;
 
     @JsonPropertyDescription("How the SLO's alerts are labelled.")
     public Alerting alerting;
@@ -107,5 +117,22 @@ public class SloSpec {
         @Size(max = 2048)
         @JsonPropertyDescription("Runbook URL set as the runbook_url annotation.")
         public String runbookUrl;
+
+        @Size(min = 1, max = 16)
+        @ValidationRule(value = "self.matches('^[0-9]{1,6}(\\\\.[0-9]{1,6})?$')",
+                message = "minEventRate must be a decimal number of events per second, e.g. \"0.5\"")
+        @JsonPropertyDescription("Events per second over an alert's long window below which its burn-rate alert does not "
+                + "fire, e.g. \"0.5\"; \"0\" lets every burn alert. Default: per alert, the rate at which a single "
+                + "failure in the long window stays below the alert's threshold (1 / (threshold x long window)), so "
+                + "that one failure of a quiet service never pages. Ignored by time-based SLIs (each minute is an event).")
+        public String minEventRate;
+
+        @Size(min = 2, max = 8)
+        @Default("10m")
+        @ValidationRule(value = "self.matches('^[0-9]{1,4}(m|h)$') && duration(self) >= duration('1m') && duration(self) <= duration('168h')",
+                message = "absentFor must be a duration in m or h from 1m to 168h")
+        @JsonPropertyDescription("How long the SLI's event series may be missing before the absent-SLI alert "
+                + "(VigilSLOIndicatorAbsent) fires; a quiet service whose series exist and count nothing does not fire it.")
+        public String absentFor;
     }
 }
