@@ -27,6 +27,8 @@ for i, f in enumerate(files, 1):
                 break
     if not expect:
         sys.exit(f"{f}: missing '# expect: ' line")
+    if ": " in expect:
+        sys.exit(f"{f}: the expected text may not hold ': ' (it becomes part of a YAML key)")
     quoted = expect.replace("'", "''")
     lines += [
         f"    - name: {i:02d}-{f[:-5]}",
