@@ -9,14 +9,15 @@ import java.util.Optional;
 
 /**
  * The operator's SLO settings (see {@link VigilConfig.Slo}): labels of rule ConfigMaps and PrometheusRules, how often
- * budgets are measured, and the promtool that checks rule files.
+ * budgets are measured, the promtool that checks rule files, and the ConfigMap (namespace/name) of the platform
+ * team's SLO templates.
  */
 public record SloSettings(Map<String, String> configMapLabels, Map<String, String> prometheusRuleLabels,
-        Duration measureInterval, Optional<Path> promtoolBinary) {
+        Duration measureInterval, Optional<Path> promtoolBinary, Optional<String> templatesConfigMap) {
     public static final String DEFAULT_CONFIGMAP_LABELS = "vigil.dev/prometheus-rules=true";
 
     public SloSettings(Map<String, String> configMapLabels, Map<String, String> prometheusRuleLabels, Duration measureInterval) {
-        this(configMapLabels, prometheusRuleLabels, measureInterval, Optional.empty());
+        this(configMapLabels, prometheusRuleLabels, measureInterval, Optional.empty(), Optional.empty());
     }
 
     public static SloSettings defaults() {
@@ -25,6 +26,7 @@ public record SloSettings(Map<String, String> configMapLabels, Map<String, Strin
 
     static SloSettings from(VigilConfig.Slo c) {
         return new SloSettings(Labels.parse(c.rulesConfigmapLabels()), Labels.parse(c.prometheusRuleLabels().orElse("")),
-                c.measureInterval(), c.promtoolBinary().filter(b -> !b.isBlank()).map(Path::of));
+                c.measureInterval(), c.promtoolBinary().filter(b -> !b.isBlank()).map(Path::of),
+                c.templatesConfigmap().filter(t -> !t.isBlank()));
     }
 }

@@ -82,6 +82,10 @@ public interface VigilConfig {
 
         @Doc("Extra labels (`key=value,...`) on PrometheusRules, e.g. what a Prometheus' ruleSelector selects.")
         Optional<String> prometheusRuleLabels();
+
+        @Doc("The ConfigMap (`namespace/name`) whose `templates.yaml` holds the platform team's own SLO templates "
+                + "(`template.platform` in an SLO); watched, so edits apply at once. Empty: none.")
+        Optional<String> templatesConfigmap();
     }
 
     interface Dashboards {

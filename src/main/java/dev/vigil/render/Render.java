@@ -17,6 +17,7 @@ import dev.vigil.config.Settings;
 import dev.vigil.selection.FleetSelection;
 import dev.vigil.serialization.Yaml;
 import dev.vigil.sharding.ScrapeTarget;
+import dev.vigil.slo.PlatformTemplates;
 import dev.vigil.slo.SloRules;
 import dev.vigil.slo.SloRulesConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -190,12 +191,13 @@ public final class Render {
                 .thenComparing(s -> s.getMetadata().getName()));
         for (InstrumentedService s : services) {
             // Without the PrometheusRule CRD (which an offline render cannot see) the rules go to a ConfigMap.
-            List<String> sloProblems = SloRules.problems(s);
+            // The platform team's templates live in the cluster: an offline render has none.
+            List<String> sloProblems = SloRules.problems(s, PlatformTemplates.none());
             if (!sloProblems.isEmpty()) {
                 sloProblems.forEach(p -> errors.add("InstrumentedService " + s.getMetadata().getNamespace() + "/"
                         + s.getMetadata().getName() + ": Ready=False (InvalidSLO): " + p));
             } else if (!s.getSpec().slos.isEmpty()) {
-                objects.add(SloRulesConfigMap.build(s, settings.slo()));
+                objects.add(SloRulesConfigMap.build(s, settings.slo(), PlatformTemplates.none()));
             }
         }
         for (InstrumentedService s : services) {

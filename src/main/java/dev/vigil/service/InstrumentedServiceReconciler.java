@@ -16,6 +16,7 @@ import dev.vigil.reconcile.Part;
 import dev.vigil.reconcile.PartOutcome;
 import dev.vigil.reconcile.Parts;
 import dev.vigil.reconcile.StatusPatch;
+import dev.vigil.slo.PlatformTemplateSource;
 import dev.vigil.slo.SloRulesConfigMap;
 import dev.vigil.slo.SloStatusBuilder;
 import dev.vigil.status.Conditions;
@@ -26,6 +27,7 @@ import dev.vigil.sampling.TraceSampler;
 import dev.vigil.status.Reasons;
 import dev.vigil.telemetry.ReconcileTelemetry;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -89,6 +91,8 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
     SamplingStrategies strategies;
     @Inject
     Settings settings;
+    @Inject
+    PlatformTemplateSource platformTemplates;
     @ConfigProperty(name = "quarkus.operator-sdk.enable-ssa", defaultValue = "true")
     boolean serverSideApply;
 
@@ -105,7 +109,7 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
         parts = List.of(
                 new WorkloadPart((kind, id) -> kind == WorkloadRef.Kind.Deployment ? deployments.get(id) : statefulSets.get(id)),
                 new FleetPart(() -> fleets.list().toList(), this::namespaceLabels),
-                new SloPart(sloStatus, crds, settings.slo()),
+                new SloPart(sloStatus, crds, settings.slo(), platformTemplates),
                 DashboardPart.forServices(crds, settings.dashboards()),
                 new PoolPart(pools, serverSideApply),
                 new DiscoveryPart(settings.collector().discoveryClusterRole()),
@@ -128,7 +132,24 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
                 .withSecondaryToPrimaryMapper(n -> all(context)).build(), context);
         // A deleted service's strategy is served no more (there is no cleanup hook without a finalizer).
         strategies.alive(id -> context.getPrimaryCache().get(id).isPresent());
-        return List.of(deployments, statefulSets, fleets, namespaces);
+        List<EventSource<?, InstrumentedService>> sources = new ArrayList<>(List.of(deployments, statefulSets, fleets, namespaces));
+        platformTemplates.configMap().ifPresent(id -> {
+            // The platform team's SLO templates: an edit reaches the services that use one at once.
+            InformerEventSource<ConfigMap, InstrumentedService> templates = new InformerEventSource<>(InformerEventSourceConfiguration
+                    .from(ConfigMap.class, InstrumentedService.class).withName("slo-templates")
+                    .withNamespaces(Set.of(id.getNamespace().orElseThrow())).withFollowControllerNamespacesChanges(false)
+                    .withGenericFilter(cm -> id.getName().equals(cm.getMetadata().getName()))
+                    .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache().list()
+                            .filter(InstrumentedServiceReconciler::usesPlatformTemplates)
+                            .map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
+            platformTemplates.readFrom(templates::get);
+            sources.add(templates);
+        });
+        return sources;
+    }
+
+    static boolean usesPlatformTemplates(InstrumentedService s) {
+        return s.getSpec().slos.stream().anyMatch(slo -> slo.template != null && slo.template.platform != null);
     }
 
     private static Set<ResourceID> servicesOf(EventSourceContext<InstrumentedService> context, WorkloadRef.Kind kind,

@@ -5,6 +5,8 @@ import dev.vigil.kube.CrdPresence;
 import dev.vigil.reconcile.NotReady;
 import dev.vigil.reconcile.Part;
 import dev.vigil.reconcile.PartOutcome;
+import dev.vigil.slo.PlatformTemplateSource;
+import dev.vigil.slo.PlatformTemplates;
 import dev.vigil.slo.RulesDelivery;
 import dev.vigil.slo.SloPrometheusRule;
 import dev.vigil.slo.SloStatusBuilder;
@@ -19,17 +21,21 @@ final class SloPart implements Part<ServiceContext> {
     private final SloStatusBuilder status;
     private final CrdPresence crds;
     private final SloSettings settings;
+    private final PlatformTemplateSource platform;
 
-    SloPart(SloStatusBuilder status, CrdPresence crds, SloSettings settings) {
+    SloPart(SloStatusBuilder status, CrdPresence crds, SloSettings settings, PlatformTemplateSource platform) {
         this.status = status;
         this.crds = crds;
         this.settings = settings;
+        this.platform = platform;
     }
 
     @Override
     public PartOutcome plan(ServiceContext ctx) {
+        PlatformTemplates templates = platform.current();
+        ctx.decided(PlatformTemplates.class, templates);
         SloStatusBuilder.Outcome slo = status.update(ctx.service(), ctx.fleet(), ctx.old(), ctx.next(), ctx.conditions(),
-                settings);
+                settings, templates);
         PartOutcome out = PartOutcome.recheck(slo.recheckAfter());
         if (!slo.problems().isEmpty()) {
             out = out.and(PartOutcome.notReady(NotReady.of(NotReady.Rank.REJECTED, Reasons.INVALID_SLO,
@@ -40,7 +46,8 @@ final class SloPart implements Part<ServiceContext> {
 
     @Override
     public void prepare(ServiceContext ctx) {
-        RulesDelivery delivery = new RulesDelivery(crds.present(SloPrometheusRule.CRD), settings);
+        RulesDelivery delivery = new RulesDelivery(crds.present(SloPrometheusRule.CRD), settings,
+                ctx.requireDecision(PlatformTemplates.class));
         ctx.decided(RulesDelivery.class, delivery);
         RulesDelivery.KEY.put(ctx.josdk(), delivery);
     }
@@ -50,7 +57,7 @@ final class SloPart implements Part<ServiceContext> {
         if (!ctx.requireDecision(RulesDelivery.class).prometheusRuleCrd()) {
             return PartOutcome.NONE;
         }
-        String problem = SloPrometheusRule.sync(ctx.client(), ctx.service(), settings);
+        String problem = SloPrometheusRule.sync(ctx.client(), ctx.service(), settings, ctx.requireDecision(PlatformTemplates.class));
         return problem == null ? PartOutcome.NONE
                 : PartOutcome.notReady(NotReady.of(NotReady.Rank.DELIVERY_FAILED, Reasons.RULES_NAME_TAKEN, problem));
     }

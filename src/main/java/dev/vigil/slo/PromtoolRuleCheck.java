@@ -4,6 +4,7 @@ import dev.vigil.config.Settings;
 import dev.vigil.kube.ExternalCheck;
 import dev.vigil.naming.Names;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -24,8 +25,13 @@ public class PromtoolRuleCheck {
     private final Optional<Path> binary;
     private final ExternalCheck check = new ExternalCheck("promtool check rules", CACHE_SIZE);
 
+    @Inject
     public PromtoolRuleCheck(Settings settings) {
-        this.binary = settings.slo().promtoolBinary();
+        this(settings.slo().promtoolBinary());
+    }
+
+    PromtoolRuleCheck(Optional<Path> binary) {
+        this.binary = binary;
         this.binary.ifPresent(b -> LOG.infof("SLO rule files are checked with %s check rules", b));
     }
 

@@ -13,8 +13,8 @@ import java.util.Map;
  */
 public record ResolvedSlo(SloSpec slo, Sli sli, Map<String, BigDecimal> minEventRates) {
     /** The SLO must have passed {@link SloRules#problems}. */
-    public static ResolvedSlo of(InstrumentedService service, SloSpec slo) {
-        Sli sli = Sli.of(service, slo);
+    public static ResolvedSlo of(InstrumentedService service, SloSpec slo, PlatformTemplates platform) {
+        Sli sli = Sli.of(service, slo, platform);
         Map<String, BigDecimal> rates = new LinkedHashMap<>();
         for (BurnRateTable.Row row : BurnRateTable.ROWS) {
             SloRules.minEventRate(slo, sli, row).ifPresent(r -> rates.put(row.longWindow(), r));

@@ -5,8 +5,9 @@ import dev.vigil.kube.ContextKey;
 
 /**
  * What the reconciler decided about rule delivery, handed to the rule dependents: whether the PrometheusRule CRD is
- * installed (then the ConfigMap is not wanted), and the settings the rule objects are labelled by.
+ * installed (then the ConfigMap is not wanted), the settings the rule objects are labelled by, and the platform
+ * templates as this reconcile read them.
  */
-public record RulesDelivery(boolean prometheusRuleCrd, SloSettings settings) {
+public record RulesDelivery(boolean prometheusRuleCrd, SloSettings settings, PlatformTemplates templates) {
     public static final ContextKey<RulesDelivery> KEY = ContextKey.of(RulesDelivery.class);
 }

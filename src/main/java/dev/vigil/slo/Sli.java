@@ -18,7 +18,10 @@ public record Sli(String bad, String good, String total, boolean timeBased, Stri
     public static final String WINDOW = "$window";
 
     /** The SLI of an SLO: its template's, else its indicator's. The SLO must have passed {@link SloRules#problems}. */
-    public static Sli of(InstrumentedService service, SloSpec slo) {
+    public static Sli of(InstrumentedService service, SloSpec slo, PlatformTemplates platform) {
+        if (slo.template != null && slo.template.platform != null) {
+            return platform.sli(service, slo.template.platform);
+        }
         if (slo.template != null) {
             return SloTemplates.sli(service, slo.template);
         }

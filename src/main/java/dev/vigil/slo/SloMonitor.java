@@ -54,15 +54,17 @@ public class SloMonitor {
         this.prometheus = prometheus;
     }
 
-    /** Identifies what a measurement depends on: the SLOs and where Prometheus is. */
-    static String key(InstrumentedService service, TelemetryCollector fleet) {
+    /** Identifies what a measurement depends on: the SLOs, the platform templates and where Prometheus is. */
+    static String key(InstrumentedService service, TelemetryCollector fleet, PlatformTemplates templates) {
+        boolean platform = service.getSpec().slos.stream().anyMatch(s -> s.template != null && s.template.platform != null);
         return Names.sha256Hex(Yaml.write(service.getSpec().slos) + Yaml.write(fleet.getSpec().prometheus)
-                + fleet.getMetadata().getNamespace());
+                + fleet.getMetadata().getNamespace() + (platform ? templates.fingerprint() : ""));
     }
 
-    public boolean due(InstrumentedService service, TelemetryCollector fleet, Instant now, Duration interval) {
+    public boolean due(InstrumentedService service, TelemetryCollector fleet, PlatformTemplates templates, Instant now,
+            Duration interval) {
         Attempt last = attempts.get(ResourceID.fromResource(service));
-        return last == null || !last.key().equals(key(service, fleet)) || !now.isBefore(last.at().plus(interval));
+        return last == null || !last.key().equals(key(service, fleet, templates)) || !now.isBefore(last.at().plus(interval));
     }
 
     /** Time until the next measurement is due (at least one second). */
@@ -76,16 +78,16 @@ public class SloMonitor {
     }
 
     /** The queries Prometheus rejected at the last measurement with the current SLOs (SLO name to message). */
-    public Map<String, String> rejected(InstrumentedService service, TelemetryCollector fleet) {
+    public Map<String, String> rejected(InstrumentedService service, TelemetryCollector fleet, PlatformTemplates templates) {
         Attempt last = attempts.get(ResourceID.fromResource(service));
-        return last != null && last.key().equals(key(service, fleet)) ? last.rejected() : Map.of();
+        return last != null && last.key().equals(key(service, fleet, templates)) ? last.rejected() : Map.of();
     }
 
     public void forget(ResourceID service) {
         attempts.remove(service);
     }
 
-    public Measurement measure(InstrumentedService service, TelemetryCollector fleet, Instant now) {
+    public Measurement measure(InstrumentedService service, TelemetryCollector fleet, PlatformTemplates templates, Instant now) {
         Map<String, SloEvaluation.Result> results = new LinkedHashMap<>();
         Map<String, String> rejected = new LinkedHashMap<>();
         FleetPrometheusAccess.Resolved prom = FleetPrometheusAccess.resolve(client, Optional.of(fleet), PURPOSE);
@@ -94,7 +96,7 @@ public class SloMonitor {
             try {
                 for (SloSpec slo : service.getSpec().slos) {
                     try {
-                        ResolvedSlo resolved = ResolvedSlo.of(service, slo);
+                        ResolvedSlo resolved = ResolvedSlo.of(service, slo, templates);
                         var samples = prometheus.instantQuery(prom.endpoint().get(), SloQuery.of(resolved, now).text(), now);
                         results.put(slo.name, SloEvaluation.evaluate(resolved, SloQuery.ratios(samples),
                                 SloQuery.totals(samples), now));
@@ -112,7 +114,7 @@ public class SloMonitor {
                 results.clear();
             }
         }
-        attempts.put(ResourceID.fromResource(service), new Attempt(now, key(service, fleet), Map.copyOf(rejected)));
+        attempts.put(ResourceID.fromResource(service), new Attempt(now, key(service, fleet, templates), Map.copyOf(rejected)));
         return new Measurement(now, results, rejected, unavailable);
     }
 }

@@ -32,7 +32,7 @@ public final class SloPrometheusRule {
     private SloPrometheusRule() {
     }
 
-    public static GenericKubernetesResource build(InstrumentedService service, SloSettings settings) {
+    public static GenericKubernetesResource build(InstrumentedService service, SloSettings settings, PlatformTemplates templates) {
         Map<String, String> labels = Labels.slo(service.getMetadata().getName());
         labels.putAll(settings.prometheusRuleLabels());
         return new GenericKubernetesResourceBuilder()
@@ -44,7 +44,7 @@ public final class SloPrometheusRule {
                 .withLabels(labels)
                 .withOwnerReferences(Owners.controller(service))
                 .endMetadata()
-                .withAdditionalProperties(Map.of("spec", SloRules.rulesFile(service)))
+                .withAdditionalProperties(Map.of("spec", SloRules.rulesFile(service, templates)))
                 .build();
     }
 
@@ -56,9 +56,10 @@ public final class SloPrometheusRule {
      * the service has no SLO. A PrometheusRule of that name that Vigil does not own is left untouched, and the
      * returned problem says so; null when the rules are delivered.
      */
-    public static String sync(KubernetesClient client, InstrumentedService service, SloSettings settings) {
+    public static String sync(KubernetesClient client, InstrumentedService service, SloSettings settings,
+            PlatformTemplates templates) {
         String name = Names.sloRules(service.getMetadata().getName());
-        GenericKubernetesResource desired = service.getSpec().slos.isEmpty() ? null : build(service, settings);
+        GenericKubernetesResource desired = service.getSpec().slos.isEmpty() ? null : build(service, settings, templates);
         if (OBJECT.reconcile(client, service, name, desired) == OptionalCrdObject.Result.NAME_TAKEN) {
             return "PrometheusRule " + name + " already exists and is not owned by this InstrumentedService; it was "
                     + "left untouched and the SLO rules are not delivered (delete or rename it)";

@@ -40,7 +40,7 @@ public final class SloRules {
      * them at admission, but the offline render (and an apiserver without CEL) does not, and the rules must never
      * be built from a shape the schema forbids. Empty when every SLO is sound.
      */
-    public static List<String> problems(InstrumentedService service) {
+    public static List<String> problems(InstrumentedService service, PlatformTemplates platform) {
         List<String> out = new ArrayList<>();
         java.util.Set<String> names = new java.util.HashSet<>();
         List<SloSpec> slos = service.getSpec().slos;
@@ -59,7 +59,11 @@ public final class SloRules {
             if ((slo.indicator == null) == (slo.template == null)) {
                 out.add(p + ": set exactly one of indicator or template");
             } else if (slo.template != null) {
-                out.addAll(templateProblems(p + ".template", slo.template));
+                List<String> shape = templateProblems(p + ".template", slo.template);
+                out.addAll(shape);
+                if (shape.isEmpty() && slo.template.platform != null) {
+                    out.addAll(platform.problems(p + ".template.platform", slo.template.platform));
+                }
             } else {
                 out.addAll(indicatorProblems(p + ".indicator", slo.indicator));
             }
@@ -122,6 +126,9 @@ public final class SloRules {
                 || new BigDecimal(threshold).signum() <= 0)) {
             return List.of(p + "." + name + ".threshold: threshold must be greater than 0");
         }
+        if (t.platform != null && t.platform.name == null) {
+            return List.of(p + ".platform.name: Required value");
+        }
         if (t.httpClientAvailability != null && t.httpClientAvailability.serverAddress == null) {
             return List.of(p + "." + name + ".serverAddress: Required value");
         }
@@ -132,10 +139,10 @@ public final class SloRules {
     }
 
     /** The rules file (Prometheus format): one group per SLO. Empty when the service has no SLO. */
-    public static Map<String, Object> rulesFile(InstrumentedService service) {
+    public static Map<String, Object> rulesFile(InstrumentedService service, PlatformTemplates platform) {
         List<Object> groups = new ArrayList<>();
         for (SloSpec slo : service.getSpec().slos) {
-            groups.add(group(service, slo));
+            groups.add(group(service, slo, platform));
         }
         return map("groups", groups);
     }
@@ -188,9 +195,9 @@ public final class SloRules {
         return slo.alerting != null && slo.alerting.absentFor != null ? slo.alerting.absentFor : DEFAULT_ABSENT_FOR;
     }
 
-    static Map<String, Object> group(InstrumentedService service, SloSpec slo) {
+    static Map<String, Object> group(InstrumentedService service, SloSpec slo, PlatformTemplates platform) {
         SloWindow window = SloWindow.of(slo);
-        ResolvedSlo resolved = ResolvedSlo.of(service, slo);
+        ResolvedSlo resolved = ResolvedSlo.of(service, slo, platform);
         Sli sli = resolved.sli();
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("namespace", service.getMetadata().getNamespace());

@@ -28,14 +28,15 @@ public class SloRulesConfigMap extends CRUDKubernetesDependentResource<ConfigMap
 
     @Override
     protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
-        return build(service, RulesDelivery.KEY.require(context).settings());
+        RulesDelivery delivery = RulesDelivery.KEY.require(context);
+        return build(service, delivery.settings(), delivery.templates());
     }
 
     public static String key(InstrumentedService service) {
         return service.getMetadata().getNamespace() + "." + service.getMetadata().getName() + ".rules.yaml";
     }
 
-    public static ConfigMap build(InstrumentedService service, SloSettings settings) {
+    public static ConfigMap build(InstrumentedService service, SloSettings settings, PlatformTemplates templates) {
         Map<String, String> labels = Labels.slo(service.getMetadata().getName());
         labels.putAll(settings.configMapLabels());
         return new ConfigMapBuilder()
@@ -44,7 +45,7 @@ public class SloRulesConfigMap extends CRUDKubernetesDependentResource<ConfigMap
                 .withNamespace(service.getMetadata().getNamespace())
                 .withLabels(labels)
                 .endMetadata()
-                .withData(Map.of(key(service), Yaml.write(SloRules.rulesFile(service))))
+                .withData(Map.of(key(service), Yaml.write(SloRules.rulesFile(service, templates))))
                 .build();
     }
 

@@ -51,20 +51,20 @@ public class SloStatusBuilder {
     }
 
     public Outcome update(InstrumentedService service, Optional<TelemetryCollector> fleet, InstrumentedServiceStatus old,
-            InstrumentedServiceStatus next, Conditions conditions, SloSettings settings) {
+            InstrumentedServiceStatus next, Conditions conditions, SloSettings settings, PlatformTemplates templates) {
         List<SloSpec> slos = service.getSpec().slos;
         if (slos.isEmpty()) {
             monitor.forget(ResourceID.fromResource(service));
             return new Outcome(List.of(), Optional.empty());
         }
         List<Condition> oldConditions = old == null ? null : old.conditions;
-        List<String> problems = new ArrayList<>(SloRules.problems(service));
+        List<String> problems = new ArrayList<>(SloRules.problems(service, templates));
         if (problems.isEmpty()) {
-            problems.addAll(promtool.check(Yaml.write(SloRules.rulesFile(service))));
+            problems.addAll(promtool.check(Yaml.write(SloRules.rulesFile(service, templates))));
         }
         next.slos = kept(service, old);
         if (problems.isEmpty()) {
-            next.slos = described(service, next.slos);
+            next.slos = described(service, next.slos, templates);
         }
 
         Optional<FleetPrometheusAccess.Unavailable> noPrometheus = FleetPrometheusAccess.unconfigured(fleet, SloMonitor.PURPOSE);
@@ -83,8 +83,8 @@ public class SloStatusBuilder {
 
         TelemetryCollector f = fleet.get();
         Instant now = clock.instant();
-        if (monitor.due(service, f, now, settings.measureInterval())) {
-            SloMonitor.Measurement m = monitor.measure(service, f, now);
+        if (monitor.due(service, f, templates, now, settings.measureInterval())) {
+            SloMonitor.Measurement m = monitor.measure(service, f, templates, now);
             if (m.unavailable().isPresent()) {
                 conditions.set(Reasons.METRICS_AVAILABLE, false, m.unavailable().get().reason(),
                         m.unavailable().get().message() + "; the SLO status shows the last good values");
@@ -115,7 +115,7 @@ public class SloStatusBuilder {
             for (SloSpec slo : slos) {
                 keepOrUnknown(conditions, oldConditions, slo, "not measured yet");
             }
-            problems.addAll(monitor.rejected(service, f).values());
+            problems.addAll(monitor.rejected(service, f, templates).values());
         }
         next.worstBudgetRemaining = worst(next.slos);
         return new Outcome(problems, Optional.of(monitor.untilDue(service, now, settings.measureInterval())));
@@ -194,7 +194,7 @@ public class SloStatusBuilder {
      * Every SLO has an entry that shows what it measures (its SLI's PromQL, generated for a template) from the first
      * reconcile on, before its first measurement; measured values stay until the next measurement.
      */
-    private static List<SloStatus> described(InstrumentedService service, List<SloStatus> kept) {
+    private static List<SloStatus> described(InstrumentedService service, List<SloStatus> kept, PlatformTemplates templates) {
         List<SloStatus> out = new ArrayList<>();
         for (SloSpec slo : service.getSpec().slos) {
             SloStatus s = find(kept, slo.name).orElseGet(() -> {
@@ -205,7 +205,7 @@ public class SloStatusBuilder {
                 fresh.errorBudget = BurnRateTable.plain(BurnRateTable.errorBudget(slo.objective));
                 return fresh;
             });
-            s.sli = SloEvaluation.sliStatus(Sli.of(service, slo));
+            s.sli = SloEvaluation.sliStatus(Sli.of(service, slo, templates));
             out.add(s);
         }
         return out;

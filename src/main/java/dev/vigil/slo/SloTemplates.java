@@ -44,6 +44,8 @@ public final class SloTemplates {
             return "consumerLag";
         } else if (t.collectionHealth != null) {
             return "collectionHealth";
+        } else if (t.platform != null) {
+            return "platform";
         }
         throw new IllegalArgumentException("no template set");
     }
@@ -51,7 +53,7 @@ public final class SloTemplates {
     /** How many templates are set (the schema allows exactly one). */
     static int count(SloTemplate t) {
         return (int) java.util.stream.Stream.of(t.httpServerAvailability, t.httpServerLatency, t.grpcServerAvailability,
-                t.grpcServerLatency, t.httpClientAvailability, t.connectionPoolWait, t.consumerLag, t.collectionHealth)
+                t.grpcServerLatency, t.httpClientAvailability, t.connectionPoolWait, t.consumerLag, t.collectionHealth, t.platform)
                 .filter(Objects::nonNull).count();
     }
 

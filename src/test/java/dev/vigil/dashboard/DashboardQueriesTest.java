@@ -1,5 +1,6 @@
 package dev.vigil.dashboard;
 
+import dev.vigil.slo.PlatformTemplates;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.v1alpha1.InstrumentedService;
@@ -134,7 +135,7 @@ class DashboardQueriesTest {
             }
         }
 
-        try (RealPrometheus prometheus = RealPrometheus.servingWithRules(work, data.build(), Yaml.write(SloRules.rulesFile(service)))) {
+        try (RealPrometheus prometheus = RealPrometheus.servingWithRules(work, data.build(), Yaml.write(SloRules.rulesFile(service, PlatformTemplates.none())))) {
             PrometheusClient client = new PrometheusClient();
             PrometheusEndpoint endpoint = PrometheusEndpoint.of(prometheus.url());
             // The recording rules start with Prometheus; wait for their first evaluation (every second).

@@ -77,7 +77,7 @@ class OptionalCrdObjectTest {
         slo.indicator.ratio.errors = "sum(rate(e[$window]))";
         slo.indicator.ratio.total = "sum(rate(t[$window]))";
         service.getSpec().slos = java.util.List.of(slo);
-        assertThat(SloPrometheusRule.sync(client, service, SloSettings.defaults())).isEqualTo("PrometheusRule "
+        assertThat(SloPrometheusRule.sync(client, service, SloSettings.defaults(), dev.vigil.slo.PlatformTemplates.none())).isEqualTo("PrometheusRule "
                 + "api-slo-rules already exists and is not owned by this InstrumentedService; it was left untouched and "
                 + "the SLO rules are not delivered (delete or rename it)");
         assertThat(OptionalCrdObject.spec(stored())).isEqualTo(Map.of("groups", "theirs"));

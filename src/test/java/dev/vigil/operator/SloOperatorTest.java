@@ -219,4 +219,64 @@ class SloOperatorTest {
         assertThat(client.v1().events().inNamespace(ns).list().getItems())
                 .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Reasons.INVALID_SLO));
     }
+
+    /**
+     * A platform template from the operator's template ConfigMap: the service's rules use it, an edit of the
+     * ConfigMap reaches them without touching the service, and a template broken by an edit refuses the service
+     * (InvalidSLO naming the template's problem) while the rules it had stay as they were.
+     */
+    @Test
+    void aPlatformTemplateIsUsedAndItsEditsApplyLive() {
+        String ns = "slo-p";
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+        client.resource(OperatorTestSupport.fleet(ns, "platform", 1)).create();
+        String template = """
+                templates:
+                  - name: gateway-availability
+                    description: 5xx answers of the API gateway.
+                    parameters:
+                      - {name: route, description: The route., required: true, example: /checkout}
+                    errors: sum(rate(gateway_requests_total{namespace="$namespace",backend="$service",route="$route",code=~"5.."}[$window])) or vector(0)
+                    total: sum(rate(gateway_requests_total{namespace="$namespace",backend="$service",route="$route"}[$window]))
+                """;
+        ConfigMap templates = new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+                .withNamespace("vigil-system").withName("vigil-slo-templates").endMetadata()
+                .withData(java.util.Map.of("templates.yaml", template)).build();
+        client.resource(templates).create();
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: InstrumentedService
+                metadata: {name: api, namespace: %s}
+                spec:
+                  workloadRef: {name: api}
+                  metrics: {port: 9464}
+                  slos:
+                    - name: gateway
+                      objective: "99.9"
+                      template:
+                        platform: {name: gateway-availability, parameters: {route: /checkout}}
+                """.formatted(ns), InstrumentedService.class)).create();
+        String key = ns + ".api.rules.yaml";
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(rules(ns).getData().get(key)).contains("backend=\"api\",route=\"/checkout\",code=~\"5..\"");
+            assertThat(get(ns).getStatus().slos.get(0).sli.template).isEqualTo("platform:gateway-availability");
+        });
+
+        templates.getData().put("templates.yaml", template.replace("code=~", "status_code=~"));
+        client.resource(templates).update();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(rules(ns).getData().get(key)).contains("route=\"/checkout\",status_code=~\"5..\""));
+        String rulesBefore = rules(ns).getData().get(key);
+
+        templates.getData().put("templates.yaml", template.replace("[$window])) or vector(0)", "[5m])) or vector(0)"));
+        client.resource(templates).update();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            Condition ready = Conditions.find(get(ns).getStatus().conditions, Reasons.READY);
+            assertThat(ready.getStatus() + "/" + ready.getReason()).isEqualTo("False/" + Reasons.INVALID_SLO);
+            assertThat(ready.getMessage()).isEqualTo("spec.slos[0].template.platform.name: platform template "
+                    + "gateway-availability in vigil-system/vigil-slo-templates is invalid: errors must use $window as its "
+                    + "range, e.g. [$window] (no rules were written or changed)");
+        });
+        assertThat(rules(ns).getData().get(key)).isEqualTo(rulesBefore);
+    }
 }

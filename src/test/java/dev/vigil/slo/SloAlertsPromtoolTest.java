@@ -83,7 +83,7 @@ class SloAlertsPromtoolTest {
                           errors: sum(rate(requests_total{code="500"}[$window]))
                           total: sum(rate(requests_total[$window]))
                 """.formatted(window)), "test").get(0);
-        Map<String, Object> rulesFile = SloRules.rulesFile(s);
+        Map<String, Object> rulesFile = SloRules.rulesFile(s, PlatformTemplates.none());
         Path rules = tmp.resolve("rules.yaml");
         Files.writeString(rules, Yaml.write(rulesFile));
 

@@ -57,7 +57,7 @@ class SloEvaluationTest {
     }
 
     static SloEvaluation.Result eval(SloSpec slo, Map<String, String> ratios, Map<String, String> totals) {
-        return SloEvaluation.evaluate(ResolvedSlo.of(service(slo), slo), ratios, totals, AT);
+        return SloEvaluation.evaluate(ResolvedSlo.of(service(slo), slo, PlatformTemplates.none()), ratios, totals, AT);
     }
 
     /** Every window at the same error ratio. */
@@ -193,7 +193,7 @@ class SloEvaluationTest {
     @Test
     void theMeasurementQueryTagsEveryWindow() {
         SloSpec slo = slo("99.9", "28d");
-        String q = SloQuery.of(ResolvedSlo.of(service(slo), slo), AT).text();
+        String q = SloQuery.of(ResolvedSlo.of(service(slo), slo, PlatformTemplates.none()), AT).text();
         for (String w : List.of("5m", "30m", "1h", "2h", "6h", "1d", "3d", "28d")) {
             assertThat(q).contains("sum(rate(e[" + w + "]))", "\"vigil_window\", \"" + w + "\"");
         }

@@ -135,7 +135,7 @@ class SloRobustRulesPromtoolTest {
         Instant at = Instant.parse("1970-02-01T06:00:00Z");
         String range = SloWindow.of(s.getSpec().slos.get(0)).range(at).orElseThrow();
         assertThat(range).isEqualTo("21600s");
-        Sli sli = Sli.of(s, s.getSpec().slos.get(0));
+        Sli sli = Sli.of(s, s.getSpec().slos.get(0), PlatformTemplates.none());
         int boundary = 31 * 24 * 6; // ten-minute samples up to February 1st
         int end = boundary + 6 * 6;
         IntUnaryOperator errors = i -> i <= boundary ? 10 * i : 10 * boundary + (i - boundary);
@@ -174,7 +174,7 @@ class SloRobustRulesPromtoolTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> absentRule(InstrumentedService s) {
-        for (Object g : (List<Object>) SloRules.rulesFile(s).get("groups")) {
+        for (Object g : (List<Object>) SloRules.rulesFile(s, PlatformTemplates.none()).get("groups")) {
             for (Object r : (List<Object>) ((Map<String, Object>) g).get("rules")) {
                 if (SloRules.ABSENT_ALERT.equals(((Map<String, Object>) r).get("alert"))) {
                     return (Map<String, Object>) r;
@@ -186,7 +186,7 @@ class SloRobustRulesPromtoolTest {
 
     @SuppressWarnings("unchecked")
     private static Object burnAnnotations(InstrumentedService s, String longWindow) {
-        for (Object g : (List<Object>) SloRules.rulesFile(s).get("groups")) {
+        for (Object g : (List<Object>) SloRules.rulesFile(s, PlatformTemplates.none()).get("groups")) {
             for (Object r : (List<Object>) ((Map<String, Object>) g).get("rules")) {
                 Map<String, Object> rule = (Map<String, Object>) r;
                 if (SloRules.ALERT.equals(rule.get("alert"))
@@ -204,7 +204,7 @@ class SloRobustRulesPromtoolTest {
 
     private void run(InstrumentedService s, Map<String, Object> test, String evaluationInterval) throws Exception {
         Path rules = tmp.resolve("rules.yaml");
-        Files.writeString(rules, Yaml.write(SloRules.rulesFile(s)));
+        Files.writeString(rules, Yaml.write(SloRules.rulesFile(s, PlatformTemplates.none())));
         Path file = tmp.resolve("test.yaml");
         Files.writeString(file, Yaml.write(Map.of("rule_files", List.of(rules.toString()), "evaluation_interval", evaluationInterval,
                 "tests", List.of(test))));

@@ -38,7 +38,7 @@ class SloRulesTest {
         List<InstrumentedService> services = exampleServices();
         assertThat(services).isNotEmpty();
         for (InstrumentedService s : services) {
-            String yaml = Yaml.write(SloRules.rulesFile(s));
+            String yaml = Yaml.write(SloRules.rulesFile(s, PlatformTemplates.none()));
             GoldenFiles.assertMatches(GoldenFiles.repoRoot().resolve("src/test/resources/golden-slo/" + s.getMetadata().getName()
                     + ".rules.yaml"), yaml);
             Path file = tmp.resolve(s.getMetadata().getName() + ".rules.yaml");
@@ -50,7 +50,7 @@ class SloRulesTest {
             assertThat(p.exitValue()).as("promtool check rules %s:%n%s", file, out).isZero();
             // Per SLO 8 recorded error ratios (7 windows + the SLO window), 4 burn alerts and the absent-SLI alert;
             // and the events of each burn alert's long window where a minimum event rate applies.
-            int rules = s.getSpec().slos.stream().mapToInt(slo -> 13 + ResolvedSlo.of(s, slo).minEventRates().size()).sum();
+            int rules = s.getSpec().slos.stream().mapToInt(slo -> 13 + ResolvedSlo.of(s, slo, PlatformTemplates.none()).minEventRates().size()).sum();
             assertThat(out).contains("SUCCESS: " + rules + " rules found");
         }
     }
@@ -59,7 +59,7 @@ class SloRulesTest {
     void thresholdsAreFactorTimesBudgetExactly() throws Exception {
         InstrumentedService checkout = exampleServices().stream().filter(s -> s.getMetadata().getName().equals("checkout"))
                 .findFirst().orElseThrow();
-        String yaml = Yaml.write(SloRules.rulesFile(checkout));
+        String yaml = Yaml.write(SloRules.rulesFile(checkout, PlatformTemplates.none()));
         // availability: 99.9 over 30d -> budget 0.001; thresholds 0.0144, 0.006, 0.003, 0.001.
         assertThat(yaml).contains("vigil:slo_error_ratio:rate1h{namespace=\"default\",service=\"checkout\",slo=\"availability\"} > 0.0144",
                 "> 0.006\n", "> 0.003\n", "> 0.001\n");

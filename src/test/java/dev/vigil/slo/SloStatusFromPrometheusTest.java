@@ -113,7 +113,7 @@ class SloStatusFromPrometheusTest {
     void statusEqualsTheHandComputedValues() throws Exception {
         SloMonitor monitor = new SloMonitor(null);
         SloMonitor.Measurement m = monitor.measure(service("sum(rate(http_requests_total{code=\"500\"}[$window]))"),
-                fleet(prometheus.url()), T);
+                fleet(prometheus.url()), PlatformTemplates.none(), T);
 
         assertThat(m.unavailable()).isEmpty();
         assertThat(m.rejected()).isEmpty();
@@ -153,7 +153,7 @@ class SloStatusFromPrometheusTest {
         // time left at burn 2: 0.45208333 x 43 200 / 2 = 9 765 min = 6d18h45m.
         SloMonitor monitor = new SloMonitor(null);
         SloMonitor.Measurement m = monitor.measure(service("sum(rate(http_requests_total{code=\"500\"}[$window]))"),
-                fleet(prometheus.url()), T.minus(Duration.ofHours(1)));
+                fleet(prometheus.url()), PlatformTemplates.none(), T.minus(Duration.ofHours(1)));
         SloStatus s = m.results().get("availability").status();
         assertThat(s.burnRates).containsEntry("1h", "2").containsEntry("6h", "2").containsEntry("3d", "0.9792");
         assertThat(s.errorRatio).isEqualTo("0.00054792");
@@ -167,7 +167,7 @@ class SloStatusFromPrometheusTest {
     void aQueryPrometheusRejectsIsReportedWithoutItsBody() throws Exception {
         SloMonitor monitor = new SloMonitor(null);
         SloMonitor.Measurement m = monitor.measure(service("sum(rate(http_requests_total{code=\"500\"[$window]))"),
-                fleet(prometheus.url()), T);
+                fleet(prometheus.url()), PlatformTemplates.none(), T);
         assertThat(m.unavailable()).isEmpty();
         assertThat(m.results()).isEmpty();
         assertThat(m.rejected()).containsOnlyKeys("availability");
@@ -181,7 +181,7 @@ class SloStatusFromPrometheusTest {
     void noPrometheusMeansUnavailableNotZero() throws Exception {
         SloMonitor monitor = new SloMonitor(null);
         SloMonitor.Measurement m = monitor.measure(service("sum(rate(http_requests_total{code=\"500\"}[$window]))"),
-                fleet("http://127.0.0.1:1"), T);
+                fleet("http://127.0.0.1:1"), PlatformTemplates.none(), T);
         assertThat(m.results()).isEmpty();
         assertThat(m.unavailable()).hasValueSatisfying(u -> {
             assertThat(u.reason()).isEqualTo("PrometheusUnavailable");
@@ -193,7 +193,7 @@ class SloStatusFromPrometheusTest {
     void windowsWithoutTrafficAreNoDataNotAPerfectScore() throws Exception {
         SloMonitor monitor = new SloMonitor(null);
         SloMonitor.Measurement m = monitor.measure(service("sum(rate(http_requests_total{code=\"500\"}[$window]))"),
-                fleet(prometheus.url()), T.plus(Duration.ofDays(60)));
+                fleet(prometheus.url()), PlatformTemplates.none(), T.plus(Duration.ofDays(60)));
         SloEvaluation.Result r = m.results().get("availability");
         assertThat(r.health()).isEqualTo(SloEvaluation.Health.NO_DATA);
         assertThat(r.status().budgetRemaining).isNull();
@@ -208,7 +208,7 @@ class SloStatusFromPrometheusTest {
     void aQuietServiceHasItsWholeBudget() throws Exception {
         SloMonitor monitor = new SloMonitor(null);
         SloMonitor.Measurement m = monitor.measure(service("sum(rate(quiet_requests_total{code=\"500\"}[$window]))",
-                "sum(rate(quiet_requests_total[$window]))"), fleet(prometheus.url()), T);
+                "sum(rate(quiet_requests_total[$window]))"), fleet(prometheus.url()), PlatformTemplates.none(), T);
         assertThat(m.rejected()).isEmpty();
         SloEvaluation.Result r = m.results().get("availability");
         assertThat(r.health()).isEqualTo(SloEvaluation.Health.NO_TRAFFIC);

@@ -169,7 +169,7 @@ class SloTemplatesTest {
             "collection; {collectionHealth: {}}; 0.5; 60/122; 60/20162"})
     void eachTemplateMeasuresItsOwnSeries(String name, String template, String r5m, String r1h, String r7d) throws Exception {
         InstrumentedService s = service(name, "7d", template);
-        SloMonitor.Measurement m = new SloMonitor(null).measure(s, fleet(), T);
+        SloMonitor.Measurement m = new SloMonitor(null).measure(s, fleet(), PlatformTemplates.none(), T);
         assertThat(m.rejected()).isEmpty();
         SloEvaluation.Result r = m.results().get("sli");
         assertThat(r.status().burnRates).as("burn rates").containsEntry("5m", burn(r5m)).containsEntry("1h", burn(r1h))
@@ -187,7 +187,7 @@ class SloTemplatesTest {
     @Test
     void aCalendarWindowStartsWholeAtItsBoundary() throws Exception {
         String template = "{httpServerAvailability: {}}";
-        SloEvaluation.Result month = new SloMonitor(null).measure(service("calendar", "month", template), fleet(), T)
+        SloEvaluation.Result month = new SloMonitor(null).measure(service("calendar", "month", template), fleet(), PlatformTemplates.none(), T)
                 .results().get("sli");
         assertThat(month.status().periodStart).isEqualTo("2026-02-01T00:00:00Z");
         assertThat(month.status().errorRatio).isEqualTo("0.001");
@@ -196,17 +196,17 @@ class SloTemplatesTest {
         assertThat(month.status().burnRates).containsEntry("month", "0.1").containsEntry("30d", "0.9719");
         assertThat(month.health()).isEqualTo(SloEvaluation.Health.HEALTHY);
 
-        SloEvaluation.Result rolling = new SloMonitor(null).measure(service("calendar", "30d", template), fleet(), T)
+        SloEvaluation.Result rolling = new SloMonitor(null).measure(service("calendar", "30d", template), fleet(), PlatformTemplates.none(), T)
                 .results().get("sli");
         assertThat(rolling.status().budgetRemaining).isEqualTo("0.0281");
 
-        SloEvaluation.Result week = new SloMonitor(null).measure(service("calendar", "week", template), fleet(), T)
+        SloEvaluation.Result week = new SloMonitor(null).measure(service("calendar", "week", template), fleet(), PlatformTemplates.none(), T)
                 .results().get("sli");
         assertThat(week.status().periodStart).isEqualTo("2026-01-26T00:00:00Z");
         assertThat(week.status().errorRatio).isEqualTo(SloEvaluation.round(ratio("86760/9000000"), SloEvaluation.RATIO_SCALE));
 
         Instant justAfter = Instant.parse("2026-02-01T00:03:00Z");
-        SloEvaluation.Result fresh = new SloMonitor(null).measure(service("calendar", "month", template), fleet(), justAfter)
+        SloEvaluation.Result fresh = new SloMonitor(null).measure(service("calendar", "month", template), fleet(), PlatformTemplates.none(), justAfter)
                 .results().get("sli");
         assertThat(fresh.health()).isEqualTo(SloEvaluation.Health.NO_TRAFFIC);
         assertThat(fresh.status().budgetRemaining).isEqualTo("1");
@@ -231,8 +231,8 @@ class SloTemplatesTest {
         InstrumentedService s = (InstrumentedService) Render.parse(Files.newBufferedReader(
                 GoldenFiles.repoRoot().resolve("src/test/resources/golden-slo/templates.input.yaml")), "test").get(0);
         assertThat(s.getSpec().slos).hasSize(9);
-        assertThat(SloRules.problems(s)).isEmpty();
-        String yaml = Yaml.write(SloRules.rulesFile(s));
+        assertThat(SloRules.problems(s, PlatformTemplates.none())).isEmpty();
+        String yaml = Yaml.write(SloRules.rulesFile(s, PlatformTemplates.none()));
         GoldenFiles.assertMatches(GoldenFiles.repoRoot().resolve("src/test/resources/golden-slo/templates.rules.yaml"), yaml);
         Path file = work.resolve("templates.rules.yaml");
         Files.writeString(file, yaml);

@@ -18,7 +18,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "[has(self.httpServerAvailability), has(self.httpServerLatency), has(self.grpcServerAvailability), "
         + "has(self.grpcServerLatency), has(self.httpClientAvailability), has(self.connectionPoolWait), has(self.consumerLag), "
-        + "has(self.collectionHealth)].filter(x, x).size() == 1", message = "set exactly one template")
+        + "has(self.collectionHealth), has(self.platform)].filter(x, x).size() == 1", message = "set exactly one template")
 public class SloTemplate {
     /** Label matchers: one or more name="value" / name=~"regex" / name!="value" / name!~"regex", comma-separated. */
     public static final String SELECTOR_PATTERN = "^[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)\"([^\"\\\\]|\\\\.)*\"(,[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)\"([^\"\\\\]|\\\\.)*\")*$";
@@ -68,6 +68,24 @@ public class SloTemplate {
     @JsonPropertyDescription("Collection health: the share of scrapes of the service's pods that failed (up == 0); a "
             + "time-based SLI on the fleet's own up series.")
     public CollectionHealth collectionHealth;
+
+    @JsonPropertyDescription("A template of the platform team's own, from the operator's template ConfigMap "
+            + "(setting vigil.slo.templates-configmap; chart value slo.templates).")
+    public Platform platform;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Platform {
+        @Required
+        @Size(min = 1, max = 63)
+        @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+        @JsonPropertyDescription("Name of the platform template.")
+        public String name;
+
+        @Size(max = 20)
+        @JsonPropertyDescription("Values of the template's parameters, by name; each is checked against the "
+                + "parameter's pattern and inserted into the PromQL escaped as a string's content.")
+        public java.util.Map<String, @Size(max = 256) String> parameters;
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class HttpServerAvailability {
