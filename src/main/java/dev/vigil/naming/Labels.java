@@ -42,6 +42,11 @@ public final class Labels {
         return owned("vigil-slo", service, "slo-rules");
     }
 
+    /** The ConfigMap that carries a service's SLO report. */
+    public static Map<String, String> sloReport(String service) {
+        return owned("vigil-slo-report", service, "slo-report");
+    }
+
     /** The ConfigMap that carries a generated dashboard. */
     public static Map<String, String> dashboard(String owner) {
         return owned("vigil-dashboard", owner, "dashboard");

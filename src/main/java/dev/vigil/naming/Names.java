@@ -60,6 +60,11 @@ public final class Names {
         return fit(service + "-slo-rules", LABEL_MAX);
     }
 
+    /** ConfigMap carrying a service's last SLO report. */
+    public static String sloReport(String service) {
+        return fit(service + "-slo-report", LABEL_MAX);
+    }
+
     /** ConfigMap carrying a service's Grafana dashboard. */
     public static String dashboard(String service) {
         return fit(service + "-dashboard", LABEL_MAX);

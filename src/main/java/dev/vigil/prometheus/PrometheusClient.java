@@ -72,14 +72,34 @@ public class PrometheusClient {
 
     /** Evaluates {@code query} at {@code time}; the result must be an instant vector. */
     public List<Sample> instantQuery(PrometheusEndpoint endpoint, String query, Instant time) throws PrometheusException {
-        String form = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
-                + "&time=" + URLEncoder.encode(time.toString(), StandardCharsets.UTF_8)
-                + "&timeout=" + timeout.toSeconds() + "s";
-        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(endpoint.baseUrl(), "api/v1/query"))
+        byte[] body = post(endpoint, "api/v1/query", "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                + "&time=" + URLEncoder.encode(time.toString(), StandardCharsets.UTF_8));
+        return parseVector(body, endpoint);
+    }
+
+    /** One series of a range query: its labels and its (time, value) points in time order. */
+    public record Series(Map<String, String> labels, List<Point> points) {
+    }
+
+    public record Point(Instant time, String value) {
+    }
+
+    /** Evaluates {@code query} from {@code start} to {@code end} every {@code step}; the result must be a matrix. */
+    public List<Series> rangeQuery(PrometheusEndpoint endpoint, String query, Instant start, Instant end, Duration step)
+            throws PrometheusException {
+        byte[] body = post(endpoint, "api/v1/query_range", "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                + "&start=" + URLEncoder.encode(start.toString(), StandardCharsets.UTF_8)
+                + "&end=" + URLEncoder.encode(end.toString(), StandardCharsets.UTF_8)
+                + "&step=" + step.toSeconds() + "s");
+        return parseMatrix(body, endpoint);
+    }
+
+    private byte[] post(PrometheusEndpoint endpoint, String path, String form) throws PrometheusException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(endpoint.baseUrl(), path))
                 .timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form));
+                .POST(HttpRequest.BodyPublishers.ofString(form + "&timeout=" + timeout.toSeconds() + "s"));
         endpoint.bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t.strip()));
         HttpResponse<LimitedBody.Body> response = send(client(endpoint), request.build(), endpoint);
         int status = response.statusCode();
@@ -100,7 +120,7 @@ public class PrometheusClient {
             throw new PrometheusException(PrometheusException.Kind.HTTP_ERROR,
                     where(endpoint) + " answered HTTP " + status + errorType(body));
         }
-        return parseVector(body, endpoint);
+        return body;
     }
 
     /** The whole exchange, body included, is bounded by the timeout (a slow body must not hold a reconcile). */
@@ -165,6 +185,37 @@ public class PrometheusClient {
                 throw new PrometheusException(PrometheusException.Kind.MALFORMED, where(endpoint) + " answered a malformed sample");
             }
             out.add(new Sample(labels, value.get(1).asText()));
+        }
+        return out;
+    }
+
+    static List<Series> parseMatrix(byte[] body, PrometheusEndpoint endpoint) throws PrometheusException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new PrometheusException(PrometheusException.Kind.MALFORMED, where(endpoint) + " answered something that is not JSON");
+        }
+        if (root == null || !"success".equals(root.path("status").asText())
+                || !"matrix".equals(root.path("data").path("resultType").asText())) {
+            throw new PrometheusException(PrometheusException.Kind.MALFORMED,
+                    where(endpoint) + " answered without a successful range matrix");
+        }
+        List<Series> out = new ArrayList<>();
+        for (JsonNode element : root.path("data").path("result")) {
+            Map<String, String> labels = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = element.path("metric").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                labels.put(e.getKey(), e.getValue().asText());
+            }
+            List<Point> points = new ArrayList<>();
+            for (JsonNode v : element.path("values")) {
+                if (!v.isArray() || v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isTextual()) {
+                    throw new PrometheusException(PrometheusException.Kind.MALFORMED, where(endpoint) + " answered a malformed point");
+                }
+                points.add(new Point(Instant.ofEpochMilli(Math.round(v.get(0).asDouble() * 1000)), v.get(1).asText()));
+            }
+            out.add(new Series(labels, points));
         }
         return out;
     }

@@ -16,6 +16,7 @@ import dev.vigil.reconcile.Part;
 import dev.vigil.reconcile.PartOutcome;
 import dev.vigil.reconcile.Parts;
 import dev.vigil.reconcile.StatusPatch;
+import dev.vigil.report.SloReports;
 import dev.vigil.slo.PlatformTemplateSource;
 import dev.vigil.slo.SloRulesConfigMap;
 import dev.vigil.slo.SloStatusBuilder;
@@ -93,6 +94,8 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
     Settings settings;
     @Inject
     PlatformTemplateSource platformTemplates;
+    @Inject
+    SloReports sloReports;
     @ConfigProperty(name = "quarkus.operator-sdk.enable-ssa", defaultValue = "true")
     boolean serverSideApply;
 
@@ -110,6 +113,7 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
                 new WorkloadPart((kind, id) -> kind == WorkloadRef.Kind.Deployment ? deployments.get(id) : statefulSets.get(id)),
                 new FleetPart(() -> fleets.list().toList(), this::namespaceLabels),
                 new SloPart(sloStatus, crds, settings.slo(), platformTemplates),
+                new SloReportPart(sloReports, events),
                 DashboardPart.forServices(crds, settings.dashboards()),
                 new PoolPart(pools, serverSideApply),
                 new DiscoveryPart(settings.collector().discoveryClusterRole()),

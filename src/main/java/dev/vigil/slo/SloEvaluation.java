@@ -162,7 +162,7 @@ public final class SloEvaluation {
     }
 
     /** HALF_EVEN to {@code scale} decimals, printed without trailing zeros or exponent. */
-    static String round(BigDecimal v, int scale) {
+    public static String round(BigDecimal v, int scale) {
         BigDecimal r = v.setScale(scale, RoundingMode.HALF_EVEN).stripTrailingZeros();
         return r.signum() == 0 ? "0" : r.toPlainString();
     }

@@ -57,6 +57,8 @@ public final class Reasons {
     public static final String NO_TRAFFIC = "NoTraffic";
     public static final String METRICS_UNAVAILABLE = "MetricsUnavailable";
     public static final String ERROR_BUDGET_LOW = "ErrorBudgetLow";
+    /** Normal event: an SLO report was written. */
+    public static final String SLO_REPORT_READY = "SloReportReady";
 
     // Connection pools (status.pools[].conditions and events).
     public static final String SCALING_LIMITED = "ScalingLimited";

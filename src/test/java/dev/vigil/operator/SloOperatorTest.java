@@ -279,4 +279,53 @@ class SloOperatorTest {
         });
         assertThat(rules(ns).getData().get(key)).isEqualTo(rulesBefore);
     }
+
+    /**
+     * SLO reports through the operator: the last complete month is reported as soon as the service exists (the data
+     * begins three hours ago, so it counted no events), and a new value of the request annotation reports the month
+     * so far (50 errors in 1000: 95% against 99.9%, 50 times the budget) into the owned ConfigMap, with an event.
+     */
+    @Test
+    void reportsAreWrittenAtPeriodEndAndOnRequest() {
+        String ns = "slo-r";
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+        client.resource(fleet(ns, prometheus.url())).create();
+        client.resource(service(ns, "sum(rate(live_requests_total{code=\"500\"}[$window]))")).create();
+        String lastMonth = dev.vigil.report.SloReportPeriod.lastComplete(dev.vigil.api.v1alpha1.ReportsSpec.Period.month,
+                java.time.Instant.now()).label();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            var r = get(ns).getStatus().sloReport;
+            assertThat(r.period).isEqualTo(lastMonth);
+            assertThat(r.complete).isTrue();
+            assertThat(r.summary).containsExactly("availability: no events");
+            assertThat(client.configMaps().inNamespace(ns).withName("api-slo-report").get().getData().get("report.md"))
+                    .contains("# SLO report: slo-r/api, " + lastMonth + "\n");
+        });
+
+        OperatorTestSupport.edit(client.resources(InstrumentedService.class).inNamespace(ns).withName("api"),
+                s -> {
+                    s.getMetadata().setAnnotations(java.util.Map.of("vigil.dev/slo-report-request", "r1"));
+                    return s;
+                });
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            var r = get(ns).getStatus().sloReport;
+            assertThat(r.request).isEqualTo("r1");
+            assertThat(r.complete).isFalse();
+            assertThat(r.summary).containsExactly("availability: 95% of 99.9% (missed, 5000% of the budget)");
+            ConfigMap cm = client.configMaps().inNamespace(ns).withName("api-slo-report").get();
+            assertThat(cm.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(o -> assertThat(o.getKind() + "/" + o.getName()).isEqualTo("InstrumentedService/api"));
+            assertThat(cm.getData().get("report.json")).contains("\"achieved\" : \"95\"", "\"complete\" : false");
+            assertThat(cm.getData().get("report.md")).contains("(so far)", "| availability | 99.9% | 95% | 5000% | **no** |");
+        });
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(client.v1().events().inNamespace(ns).list().getItems()).anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo(Reasons.SLO_REPORT_READY);
+                    assertThat(e.getMessage()).contains("(so far) written to ConfigMap api-slo-report: availability: 95%");
+                }));
+        // Answered once: later reconciles write no other report.
+        String generated = get(ns).getStatus().sloReport.generatedAt;
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                .until(() -> generated.equals(get(ns).getStatus().sloReport.generatedAt));
+    }
 }

@@ -37,4 +37,8 @@ public class InstrumentedServiceSpec {
 
     @JsonPropertyDescription("The Grafana dashboard Vigil generates for the service.")
     public DashboardSpec dashboard;
+
+    @JsonPropertyDescription("SLO reports: one per calendar period, as the ConfigMap <name>-slo-report (JSON and "
+            + "Markdown), summarised in status.sloReport.")
+    public ReportsSpec reports;
 }

@@ -47,6 +47,9 @@ public class InstrumentedServiceStatus extends StatusValue {
             + "why, what was measured, and the SDK settings to use.")
     public TraceSamplingStatus traceSampling;
 
+    @JsonPropertyDescription("The last SLO report written.")
+    public SloReportStatus sloReport;
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class TraceSamplingStatus extends StatusValue {
         @JsonPropertyDescription("fixed or adaptive.")
@@ -217,6 +220,33 @@ public class InstrumentedServiceStatus extends StatusValue {
 
         @JsonPropertyDescription("Evaluation time of the values above (RFC 3339).")
         public String measuredAt;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class SloReportStatus extends StatusValue {
+        @JsonPropertyDescription("The period the last report covers, e.g. 2026-01 or 2026-W05.")
+        public String period;
+
+        @JsonPropertyDescription("Start of the period covered, RFC 3339.")
+        public String start;
+
+        @JsonPropertyDescription("End of the period covered (exclusive; now for a report of the period so far).")
+        public String end;
+
+        @JsonPropertyDescription("False for a report asked for before the period ended (the period so far).")
+        public Boolean complete;
+
+        @JsonPropertyDescription("When the report was written.")
+        public String generatedAt;
+
+        @JsonPropertyDescription("The value of the vigil.dev/slo-report-request annotation the last on-demand report answered.")
+        public String request;
+
+        @JsonPropertyDescription("The ConfigMap holding the report (report.json, report.md).")
+        public String configMap;
+
+        @JsonPropertyDescription("Per SLO: achieved percentage against the objective, e.g. \"availability: 99.95% of 99.9% (met, 50% of the budget)\".")
+        public List<String> summary;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
