@@ -75,7 +75,9 @@ import java.util.stream.Collectors;
         @Dependent(type = CollectorDaemonSet.class, name = "daemonset", dependsOn = "configmap",
                 reconcilePrecondition = FleetModes.Agent.class),
         @Dependent(type = FleetDashboardConfigMap.class, name = "dashboard",
-                reconcilePrecondition = FleetDashboardConfigMap.Wanted.class)
+                reconcilePrecondition = FleetDashboardConfigMap.Wanted.class),
+        @Dependent(type = FleetSloRollupConfigMap.class, name = "slo-rollup",
+                reconcilePrecondition = FleetSloRollupConfigMap.Wanted.class)
 })
 public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollector> {
     public static final String NAME = "telemetrycollector";
@@ -113,6 +115,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         parts = List.of(
                 new ConfigPart(() -> services.list().toList(), this::namespaceLabels, binaryValidator, settings.collector(),
                         events),
+                new SloRollupPart(),
                 new ShardsPart(shardPlans, gauges, events, ns -> pods.list(ns).toList(), clock),
                 new AgentsPart(agentRules, () -> parserRules.list().toList(), ruleBook, parseFailures),
                 DashboardPart.forFleets(crds, settings.dashboards()));

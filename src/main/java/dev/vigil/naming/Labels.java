@@ -47,6 +47,11 @@ public final class Labels {
         return owned("vigil-slo-report", service, "slo-report");
     }
 
+    /** The ConfigMap that carries a fleet's SLO report roll-up. */
+    public static Map<String, String> sloRollup(String fleet) {
+        return owned("vigil-slo-rollup", fleet, "slo-rollup");
+    }
+
     /** The ConfigMap that carries a generated dashboard. */
     public static Map<String, String> dashboard(String owner) {
         return owned("vigil-dashboard", owner, "dashboard");

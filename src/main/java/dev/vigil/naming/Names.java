@@ -71,6 +71,11 @@ public final class Names {
     }
 
     /** ConfigMap carrying a fleet's Grafana dashboard (named like the fleet's other objects, apart from services'). */
+    /** ConfigMap carrying the SLO report roll-up of the services a fleet collects. */
+    public static String sloRollup(String fleet) {
+        return fit(fleet + "-slo-rollup", LABEL_MAX);
+    }
+
     public static String fleetDashboard(String fleet) {
         return fit(fleet + "-collector-dashboard", LABEL_MAX);
     }

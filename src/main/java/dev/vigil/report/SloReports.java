@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.api.v1alpha1.InstrumentedServiceStatus;
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.SloReportStatus;
 import dev.vigil.api.v1alpha1.ReportsSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
@@ -44,12 +45,21 @@ public class SloReports {
     static final String PURPOSE = "write the SLO report";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** @param report the report to write now, if one was made; {@code status} what status.sloReport says after it */
-    public record Outcome(Optional<SloReport> report, SloReportStatus status, Duration recheckAfter) {
+    /**
+     * @param report     the report to write now, if one was made; {@code status} what status.sloReport says after it
+     * @param webhookDue the report's summary is to be posted to the webhook now (a new report, or a retry)
+     */
+    public record Outcome(Optional<SloReport> report, SloReportStatus status, Duration recheckAfter, boolean webhookDue) {
+        Outcome(Optional<SloReport> report, SloReportStatus status, Duration recheckAfter) {
+            this(report, status, recheckAfter, false);
+        }
     }
+
+    public static final int WEBHOOK_ATTEMPTS = 5;
 
     private final KubernetesClient client;
     private final SloReporter reporter;
+    private final ReportWebhook webhook = new ReportWebhook();
     Clock clock = Clock.systemUTC();
 
     @Inject
@@ -78,14 +88,20 @@ public class SloReports {
         boolean periodDue = old == null || old.start == null || Instant.parse(old.start).isBefore(last.start())
                 || (Instant.parse(old.start).equals(last.start()) && !Boolean.TRUE.equals(old.complete));
         if (!requested && !periodDue) {
+            return retryWebhook(spec, old, now, untilEnd);
+        }
+        if (FleetPrometheusAccess.unconfigured(fleet, PURPOSE).isPresent()) {
+            // No Prometheus to ask: a fleet that gains one reconciles its services, no need to poll.
             return new Outcome(Optional.empty(), old, untilEnd);
         }
         FleetPrometheusAccess.Resolved prom = FleetPrometheusAccess.resolve(client, fleet, PURPOSE);
         if (prom.endpoint().isEmpty()) {
             return new Outcome(Optional.empty(), old, RETRY);
         }
-        SloReportPeriod period = requested ? current : last;
-        Instant end = requested ? now : last.end();
+        // The last period's report comes first; a request waits one reconcile behind it.
+        boolean answering = requested && !periodDue;
+        SloReportPeriod period = answering ? current : last;
+        Instant end = answering ? now : last.end();
         try {
             SloReport report = reporter.report(service, templates, prom.endpoint().get(), period, end, now);
             SloReportStatus s = new SloReportStatus();
@@ -94,15 +110,74 @@ public class SloReports {
             s.end = report.end();
             s.complete = report.complete();
             s.generatedAt = report.generatedAt();
-            s.request = request != null ? request : old == null ? null : old.request;
+            s.request = answering ? request : old == null ? null : old.request;
             s.configMap = Names.sloReport(service.getMetadata().getName());
             s.summary = summary(report);
-            return new Outcome(Optional.of(report), s, untilEnd);
+            s.met = (int) report.slos().stream().filter(SloReport.Slo::met).count();
+            s.missed = report.slos().size() - s.met;
+            if (spec.webhook != null) {
+                s.webhook = new InstrumentedServiceStatus.ReportWebhookStatus();
+                s.webhook.delivered = false;
+                s.webhook.attempts = 0;
+            }
+            return new Outcome(Optional.of(report), s, requested && !answering ? Duration.ofSeconds(1) : untilEnd,
+                    spec.webhook != null);
         } catch (PrometheusException | IllegalArgumentException e) {
             LOG.warnf("SLO report of %s/%s not written (tried again in %s): %s", service.getMetadata().getNamespace(),
                     service.getMetadata().getName(), RETRY, e.getMessage());
             return new Outcome(Optional.empty(), old, RETRY);
         }
+    }
+
+    /** A report whose summary the webhook has not taken yet is posted again a minute after the last attempt. */
+    private Outcome retryWebhook(ReportsSpec spec, SloReportStatus old, Instant now, Duration untilEnd) {
+        if (spec.webhook == null || old == null || old.webhook == null || Boolean.TRUE.equals(old.webhook.delivered)
+                || old.webhook.attempts == null || old.webhook.attempts >= WEBHOOK_ATTEMPTS) {
+            return new Outcome(Optional.empty(), old, untilEnd);
+        }
+        Instant next = old.webhook.lastAttemptAt == null ? now : Instant.parse(old.webhook.lastAttemptAt).plus(RETRY);
+        if (now.isBefore(next)) {
+            return new Outcome(Optional.empty(), old, Duration.between(now, next));
+        }
+        return new Outcome(Optional.empty(), old.deepCopy(), RETRY, true);
+    }
+
+    /**
+     * Posts the summary in {@code status} (a copy this reconcile owns) to the service's webhook and records the
+     * attempt in it.
+     */
+    public void postToWebhook(InstrumentedService service, SloReportStatus status) {
+        ReportsSpec.Webhook hook = service.getSpec().reports.webhook;
+        String ns = service.getMetadata().getNamespace();
+        Optional<String> error;
+        io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(ns).withName(hook.urlSecretRef.name).get();
+        String url = secret == null ? null : secretValue(secret, hook.urlSecretRef.key);
+        if (url == null) {
+            error = Optional.of("Secret " + ns + "/" + hook.urlSecretRef.name + " has no key " + hook.urlSecretRef.key);
+        } else {
+            error = webhook.post(url, ReportWebhook.body(webhookText(service, status)));
+        }
+        status.webhook.attempts = status.webhook.attempts + 1;
+        status.webhook.delivered = error.isEmpty();
+        status.webhook.lastError = error.orElse(null);
+        status.webhook.lastAttemptAt = clock.instant().toString();
+        error.ifPresent(e -> LOG.warnf("SLO report of %s/%s not posted to its webhook (attempt %d of %d): %s", ns,
+                service.getMetadata().getName(), status.webhook.attempts, WEBHOOK_ATTEMPTS, e));
+    }
+
+    private static String secretValue(io.fabric8.kubernetes.api.model.Secret secret, String key) {
+        if (secret.getData() != null && secret.getData().containsKey(key)) {
+            return new String(java.util.Base64.getDecoder().decode(secret.getData().get(key)), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return secret.getStringData() == null ? null : secret.getStringData().get(key);
+    }
+
+    /** The webhook's text: the period, each SLO's line, where the whole report is. */
+    static String webhookText(InstrumentedService service, SloReportStatus status) {
+        return "SLO report " + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName() + " "
+                + status.period + (Boolean.FALSE.equals(status.complete) ? " (so far)" : "") + ": "
+                + status.met + " met, " + status.missed + " missed\n" + String.join("\n", status.summary)
+                + "\nThe report: ConfigMap " + service.getMetadata().getNamespace() + "/" + status.configMap;
     }
 
     /** One line per SLO, e.g. "availability: 99.9314% of 99.9% (met, 68.62% of the budget)". */

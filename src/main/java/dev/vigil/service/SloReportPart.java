@@ -45,6 +45,15 @@ final class SloReportPart implements Part<ServiceContext> {
                     + (report.complete() ? "" : " (so far)") + " written to ConfigMap "
                     + ctx.next().sloReport.configMap + ": " + String.join("; ", ctx.next().sloReport.summary));
         });
+        ctx.decision(SloReports.Outcome.class).filter(SloReports.Outcome::webhookDue).ifPresent(o -> {
+            var status = ctx.next().sloReport;
+            reports.postToWebhook(ctx.service(), status);
+            if (!status.webhook.delivered && status.webhook.attempts >= SloReports.WEBHOOK_ATTEMPTS) {
+                events.warning(ctx.service(), Reasons.SLO_REPORT_WEBHOOK_FAILED, "SLO report " + status.period
+                        + " was not posted to the webhook after " + status.webhook.attempts + " attempts: "
+                        + status.webhook.lastError);
+            }
+        });
         return PartOutcome.NONE;
     }
 }

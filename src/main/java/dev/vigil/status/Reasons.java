@@ -59,6 +59,8 @@ public final class Reasons {
     public static final String ERROR_BUDGET_LOW = "ErrorBudgetLow";
     /** Normal event: an SLO report was written. */
     public static final String SLO_REPORT_READY = "SloReportReady";
+    /** Warning event: an SLO report's summary could not be posted to the webhook. */
+    public static final String SLO_REPORT_WEBHOOK_FAILED = "SloReportWebhookFailed";
 
     // Connection pools (status.pools[].conditions and events).
     public static final String SCALING_LIMITED = "ScalingLimited";

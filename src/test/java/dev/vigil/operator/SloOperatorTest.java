@@ -328,4 +328,49 @@ class SloOperatorTest {
         await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
                 .until(() -> generated.equals(get(ns).getStatus().sloReport.generatedAt));
     }
+
+    /**
+     * A report's summary goes to the service's webhook (a local HTTP server standing in for Slack), its URL read from
+     * a Secret; the fleet's roll-up ConfigMap lists the service under its namespace.
+     */
+    @Test
+    void aReportGoesToTheWebhookAndIntoTheFleetsRollup() throws Exception {
+        String ns = "slo-w";
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/", exchange -> {
+            received.add(exchange.getRequestURI().getPath() + " " + new String(exchange.getRequestBody().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        hook.start();
+        try {
+            client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace(ns)
+                    .withName("slack").endMetadata().withStringData(java.util.Map.of("url",
+                            "http://127.0.0.1:" + hook.getAddress().getPort() + "/services/T0/B0/secret")).build()).create();
+            client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+            client.resource(fleet(ns, prometheus.url())).create();
+            InstrumentedService s = service(ns, "sum(rate(live_requests_total{code=\"500\"}[$window]))");
+            s.getSpec().reports = new dev.vigil.api.v1alpha1.ReportsSpec();
+            s.getSpec().reports.webhook = new dev.vigil.api.v1alpha1.ReportsSpec.Webhook();
+            s.getSpec().reports.webhook.urlSecretRef = new dev.vigil.api.v1alpha1.SecretKeyRef("slack", "url");
+            client.resource(s).create();
+            String lastMonth = dev.vigil.report.SloReportPeriod.lastComplete(dev.vigil.api.v1alpha1.ReportsSpec.Period.month,
+                    java.time.Instant.now()).label();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(received).singleElement().isEqualTo("/services/T0/B0/secret {\"text\":\"SLO report slo-w/api "
+                        + lastMonth + ": 1 met, 0 missed\\navailability: no events\\nThe report: ConfigMap slo-w/api-slo-report\"}");
+                var w = get(ns).getStatus().sloReport.webhook;
+                assertThat(w.delivered).isTrue();
+                assertThat(w.attempts).isEqualTo(1);
+            });
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(client.configMaps().inNamespace(ns).withName("platform-slo-rollup").get().getData().get("rollup.md"))
+                            .contains("| slo-w | 1 | 1 | 0 |", "| api | " + lastMonth + " | availability: no events |"));
+        } finally {
+            hook.stop(0);
+        }
+    }
 }

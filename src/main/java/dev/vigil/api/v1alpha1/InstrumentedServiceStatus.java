@@ -245,8 +245,32 @@ public class InstrumentedServiceStatus extends StatusValue {
         @JsonPropertyDescription("The ConfigMap holding the report (report.json, report.md).")
         public String configMap;
 
+        @JsonPropertyDescription("How many SLOs met their objective over the period.")
+        public Integer met;
+
+        @JsonPropertyDescription("How many SLOs missed their objective over the period.")
+        public Integer missed;
+
+        @JsonPropertyDescription("Delivery of the report's summary to spec.reports.webhook.")
+        public ReportWebhookStatus webhook;
+
         @JsonPropertyDescription("Per SLO: achieved percentage against the objective, e.g. \"availability: 99.95% of 99.9% (met, 50% of the budget)\".")
         public List<String> summary;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ReportWebhookStatus extends StatusValue {
+        @JsonPropertyDescription("The webhook accepted the report (HTTP 2xx).")
+        public Boolean delivered;
+
+        @JsonPropertyDescription("Attempts so far (at most 5, a minute apart).")
+        public Integer attempts;
+
+        @JsonPropertyDescription("Why the last attempt failed (the host and HTTP status only: the URL is a credential).")
+        public String lastError;
+
+        @JsonPropertyDescription("When the last attempt was made.")
+        public String lastAttemptAt;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -17,6 +17,16 @@ public class ReportsSpec {
     @JsonPropertyDescription("The calendar period a report covers (UTC; weeks start on Monday).")
     public Period period;
 
+    @JsonPropertyDescription("Also post each report's summary to a Slack-compatible webhook ({\"text\": ...}).")
+    public Webhook webhook;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Webhook {
+        @io.fabric8.generator.annotation.Required
+        @JsonPropertyDescription("The Secret key holding the webhook URL (such URLs are credentials: never in the spec).")
+        public SecretKeyRef urlSecretRef;
+    }
+
     public boolean enabledOrDefault() {
         return enabled == null || enabled;
     }
