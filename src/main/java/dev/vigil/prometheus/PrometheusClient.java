@@ -162,52 +162,20 @@ public class PrometheusClient {
     }
 
     static List<Sample> parseVector(byte[] body, PrometheusEndpoint endpoint) throws PrometheusException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new PrometheusException(PrometheusException.Kind.MALFORMED, where(endpoint) + " answered something that is not JSON");
-        }
-        if (root == null || !"success".equals(root.path("status").asText())
-                || !"vector".equals(root.path("data").path("resultType").asText())) {
-            throw new PrometheusException(PrometheusException.Kind.MALFORMED,
-                    where(endpoint) + " answered without a successful instant vector");
-        }
         List<Sample> out = new ArrayList<>();
-        for (JsonNode element : root.path("data").path("result")) {
-            Map<String, String> labels = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = element.path("metric").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                labels.put(e.getKey(), e.getValue().asText());
-            }
+        for (JsonNode element : result(body, endpoint, "vector", "a successful instant vector")) {
             JsonNode value = element.path("value");
             if (!value.isArray() || value.size() != 2 || !value.get(1).isTextual()) {
                 throw new PrometheusException(PrometheusException.Kind.MALFORMED, where(endpoint) + " answered a malformed sample");
             }
-            out.add(new Sample(labels, value.get(1).asText()));
+            out.add(new Sample(labels(element), value.get(1).asText()));
         }
         return out;
     }
 
     static List<Series> parseMatrix(byte[] body, PrometheusEndpoint endpoint) throws PrometheusException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new PrometheusException(PrometheusException.Kind.MALFORMED, where(endpoint) + " answered something that is not JSON");
-        }
-        if (root == null || !"success".equals(root.path("status").asText())
-                || !"matrix".equals(root.path("data").path("resultType").asText())) {
-            throw new PrometheusException(PrometheusException.Kind.MALFORMED,
-                    where(endpoint) + " answered without a successful range matrix");
-        }
         List<Series> out = new ArrayList<>();
-        for (JsonNode element : root.path("data").path("result")) {
-            Map<String, String> labels = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = element.path("metric").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                labels.put(e.getKey(), e.getValue().asText());
-            }
+        for (JsonNode element : result(body, endpoint, "matrix", "a successful range matrix")) {
             List<Point> points = new ArrayList<>();
             for (JsonNode v : element.path("values")) {
                 if (!v.isArray() || v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isTextual()) {
@@ -215,9 +183,34 @@ public class PrometheusClient {
                 }
                 points.add(new Point(Instant.ofEpochMilli(Math.round(v.get(0).asDouble() * 1000)), v.get(1).asText()));
             }
-            out.add(new Series(labels, points));
+            out.add(new Series(labels(element), points));
         }
         return out;
+    }
+
+    /** The {@code data.result} of a successful answer of the given result type. */
+    private static JsonNode result(byte[] body, PrometheusEndpoint endpoint, String resultType, String what)
+            throws PrometheusException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new PrometheusException(PrometheusException.Kind.MALFORMED, where(endpoint) + " answered something that is not JSON");
+        }
+        if (root == null || !"success".equals(root.path("status").asText())
+                || !resultType.equals(root.path("data").path("resultType").asText())) {
+            throw new PrometheusException(PrometheusException.Kind.MALFORMED, where(endpoint) + " answered without " + what);
+        }
+        return root.path("data").path("result");
+    }
+
+    private static Map<String, String> labels(JsonNode element) {
+        Map<String, String> labels = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = element.path("metric").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            labels.put(e.getKey(), e.getValue().asText());
+        }
+        return labels;
     }
 
     private static String where(PrometheusEndpoint endpoint) {
