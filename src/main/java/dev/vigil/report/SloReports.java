@@ -18,6 +18,7 @@ import dev.vigil.slo.PlatformTemplates;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -53,13 +54,25 @@ public class SloReports {
         Outcome(Optional<SloReport> report, SloReportStatus status, Duration recheckAfter) {
             this(report, status, recheckAfter, false);
         }
+
+        /**
+         * When to look again, if sooner than the operator's periodic reconcile would: a far period end asks for
+         * nothing (a requeue days ahead would replace the periodic reconcile every other part relies on).
+         */
+        public Optional<Duration> recheck() {
+            return recheckAfter.compareTo(PRECISE) <= 0 ? Optional.of(recheckAfter) : Optional.empty();
+        }
     }
+
+    /** Within this of a period's end, the reconcile is scheduled for the end itself. */
+    static final Duration PRECISE = Duration.ofHours(1);
 
     public static final int WEBHOOK_ATTEMPTS = 5;
 
     private final KubernetesClient client;
     private final SloReporter reporter;
     private final ReportWebhook webhook = new ReportWebhook();
+    private final Map<ResourceID, Instant> failedAt = new java.util.concurrent.ConcurrentHashMap<>();
     Clock clock = Clock.systemUTC();
 
     @Inject
@@ -94,8 +107,15 @@ public class SloReports {
             // No Prometheus to ask: a fleet that gains one reconciles its services, no need to poll.
             return new Outcome(Optional.empty(), old, untilEnd);
         }
+        // A report that failed is not tried again before RETRY, however often the service reconciles meanwhile.
+        ResourceID id = ResourceID.fromResource(service);
+        Instant failed = failedAt.get(id);
+        if (failed != null && now.isBefore(failed.plus(RETRY))) {
+            return new Outcome(Optional.empty(), old, Duration.between(now, failed.plus(RETRY)));
+        }
         FleetPrometheusAccess.Resolved prom = FleetPrometheusAccess.resolve(client, fleet, PURPOSE);
         if (prom.endpoint().isEmpty()) {
+            failedAt.put(id, now);
             return new Outcome(Optional.empty(), old, RETRY);
         }
         // The last period's report comes first; a request waits one reconcile behind it.
@@ -120,11 +140,13 @@ public class SloReports {
                 s.webhook.delivered = false;
                 s.webhook.attempts = 0;
             }
+            failedAt.remove(id);
             return new Outcome(Optional.of(report), s, requested && !answering ? Duration.ofSeconds(1) : untilEnd,
                     spec.webhook != null);
         } catch (PrometheusException | IllegalArgumentException e) {
             LOG.warnf("SLO report of %s/%s not written (tried again in %s): %s", service.getMetadata().getNamespace(),
                     service.getMetadata().getName(), RETRY, e.getMessage());
+            failedAt.put(id, now);
             return new Outcome(Optional.empty(), old, RETRY);
         }
     }

@@ -7,8 +7,6 @@ import dev.vigil.slo.PlatformTemplates;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.status.Reasons;
 
-import java.util.Optional;
-
 /**
  * SLO reports ({@code spec.reports}): made when due in the plan (Prometheus queries only), written in the delivery
  * as the ConfigMap {@code <name>-slo-report} with a Normal event; {@code status.sloReport} summarises the last one.
@@ -34,7 +32,7 @@ final class SloReportPart implements Part<ServiceContext> {
                 ctx.decision(PlatformTemplates.class).orElse(PlatformTemplates.none()), old);
         ctx.decided(SloReports.Outcome.class, outcome);
         ctx.next().sloReport = outcome.status();
-        return PartOutcome.recheck(Optional.of(outcome.recheckAfter()));
+        return PartOutcome.recheck(outcome.recheck());
     }
 
     @Override

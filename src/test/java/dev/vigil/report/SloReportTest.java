@@ -135,6 +135,17 @@ class SloReportTest {
                 "| 2026-01-15T11:00:00Z | 0.1 | 100x |");
     }
 
+    /**
+     * A period's end days ahead asks for no requeue: one would replace the operator's periodic reconcile, on which
+     * other parts rely (the PrometheusRule CRD appearing, say); within the last hour the end itself is scheduled.
+     */
+    @Test
+    void aFarPeriodEndDoesNotReplaceThePeriodicReconcile() {
+        assertThat(new SloReports.Outcome(java.util.Optional.empty(), null, Duration.ofDays(3)).recheck()).isEmpty();
+        assertThat(new SloReports.Outcome(java.util.Optional.empty(), null, Duration.ofMinutes(30)).recheck())
+                .contains(Duration.ofMinutes(30));
+    }
+
     @Test
     void periodsAreCalendarMonthsAndIsoWeeksInUtc() {
         Instant at = Instant.parse("2026-02-01T00:00:30Z");
