@@ -17,8 +17,8 @@ bash e2e/tools/build-tools.sh
 eval "$(bash e2e/tools/bin-path.sh)"
 echo "tools ready in $((SECONDS - t)) s: $VIGIL_HELM, $VIGIL_OTELCOL"
 
-phase "Vigil's own collector components (collector/vigilrules, vigilsampling, operatorpoll: go test)"
-for m in operatorpoll vigilrules vigilsampling; do
+phase "Vigil's own collector components (collector/vigilrules, vigilsampling, vigildetect, operatorpoll: go test)"
+for m in operatorpoll vigilrules vigilsampling vigildetect; do
   (cd "collector/$m" && GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false go test -count=1 ./...)
 done
 
