@@ -2,10 +2,12 @@ package dev.vigil.collector;
 
 import dev.vigil.config.Settings;
 import dev.vigil.kube.ExternalCheck;
+import dev.vigil.naming.Names;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,15 +35,29 @@ public class CollectorBinaryValidator {
         return binary.isPresent();
     }
 
-    /** Problems the real collector reports for the plan's config; empty when it accepts it or when disabled. */
+    /**
+     * Problems the real collector reports for the plan's configs (the fleet's, or each node group's, named); empty
+     * when it accepts them or when disabled.
+     */
     public List<String> validate(FleetPlan plan) {
         if (binary.isEmpty()) {
             return List.of();
         }
-        return check.verdict(plan.configHash(), () -> {
+        if (!plan.grouped()) {
+            return validate(plan.configYaml());
+        }
+        List<String> problems = new ArrayList<>();
+        for (FleetPlan.Group g : plan.groups()) {
+            validate(g.configYaml()).forEach(p -> problems.add("node group " + g.group().name() + ": " + p));
+        }
+        return problems;
+    }
+
+    private List<String> validate(String configYaml) {
+        return check.verdict(Names.sha256Hex(configYaml), () -> {
             // The environment a collector pod has, so that ${env:...} references resolve as they will there. (What an
             // agent's vigilrules processor will be served is checked where it is made, RuleBook.)
-            ExternalCheck.Run run = check.run(plan.configYaml(), ".yaml",
+            ExternalCheck.Run run = check.run(configYaml, ".yaml",
                     file -> List.of(binary.get().toString(), "validate", "--config=" + file),
                     Map.of(CollectorConfig.SHARD_ENV, "0", CollectorConfig.NODE_NAME_ENV, "validation",
                             CollectorConfig.OTLP_TOKEN_ENV, "validation", CollectorConfig.REMOTE_WRITE_TOKEN_ENV, "validation"));

@@ -7,6 +7,7 @@ import dev.vigil.collector.config.CollectorConfigBuilder;
 import dev.vigil.collector.config.ComponentType;
 import dev.vigil.collector.config.ConfigContribution;
 import dev.vigil.config.CollectorSettings;
+import dev.vigil.nodegroups.NodeGroup;
 import dev.vigil.sampling.TraceSampler;
 
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ public final class CollectorConfig {
     /** The capabilities' parts of the configuration, applied in this order (it is the order of the file). */
     static final List<ConfigContribution> CONTRIBUTIONS = List.of(new CollectorTelemetryContribution(),
             new OtlpReceiverContribution(), new ShardScrapeContribution(), new NodeLogsContribution(),
-            new PipelineProcessorsContribution(),
+            new NodeGroupContribution(), new PipelineProcessorsContribution(),
             new ExportersContribution(), new TraceSamplingContribution());
 
     /**
@@ -57,10 +58,18 @@ public final class CollectorConfig {
 
     /** The generated configuration, before the user's fragment is merged in. */
     public static Map<String, Object> generate(TelemetryCollector fleet, CollectorSettings settings) {
+        return generate(fleet, settings, null);
+    }
+
+    /** The generated configuration of one node group of an agent fleet (null: the fleet's own). */
+    public static Map<String, Object> generate(TelemetryCollector fleet, CollectorSettings settings, NodeGroup group) {
         CollectorConfigBuilder config = new CollectorConfigBuilder();
         for (ConfigContribution c : CONTRIBUTIONS) {
             if (c.appliesTo(fleet)) {
                 c.contribute(fleet, settings, config);
+                if (group != null) {
+                    c.contributeForGroup(fleet, group, config);
+                }
             }
         }
         return config.toMap();

@@ -1,18 +1,21 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.kube.ConfigMaps;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 import java.util.Map;
+import java.util.TreeMap;
 
-/** The collector configuration file of a fleet. */
+/** The collector configuration file of a fleet (with node groups: one file per group, collector-<group>.yaml). */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
 public class CollectorConfigMap extends CRUDKubernetesDependentResource<ConfigMap, TelemetryCollector> {
     public static final String KEY = "collector.yaml";
@@ -26,6 +29,13 @@ public class CollectorConfigMap extends CRUDKubernetesDependentResource<ConfigMa
         return build(fleet, FleetPlan.KEY.require(context));
     }
 
+    /** Exact on the data: a node group that went away takes its file with it. */
+    @Override
+    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, TelemetryCollector primary,
+            Context<TelemetryCollector> context) {
+        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
+    }
+
     public static ConfigMap build(TelemetryCollector fleet, FleetPlan plan) {
         String name = fleet.getMetadata().getName();
         return new ConfigMapBuilder()
@@ -34,7 +44,7 @@ public class CollectorConfigMap extends CRUDKubernetesDependentResource<ConfigMa
                 .withNamespace(fleet.getMetadata().getNamespace())
                 .withLabels(Labels.collector(name))
                 .endMetadata()
-                .withData(Map.of(KEY, plan.configYaml()))
+                .withData(new TreeMap<>(plan.files()))
                 .build();
     }
 }

@@ -4,12 +4,14 @@ import dev.vigil.api.v1alpha1.SecretKeyRef;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
@@ -43,10 +45,26 @@ final class CollectorPodTemplate {
             List<VolumeMount> mounts, List<Volume> volumes) {
     }
 
+    /**
+     * Which pods of the fleet: the config file they read (its key in the fleet's ConfigMap) and its hash, and for an
+     * agent node group its pod labels, node affinity and resources (null: the fleet's).
+     */
+    record Variant(String configKey, String configHash, Map<String, String> labels, NodeAffinity affinity,
+            ResourceRequirements resources) {
+        /** Every pod of a fleet without node groups. */
+        static Variant of(FleetPlan plan) {
+            return new Variant(CollectorConfigMap.KEY, plan.configHash(), Map.of(), null, null);
+        }
+    }
+
     private CollectorPodTemplate() {
     }
 
     static PodTemplateSpec build(TelemetryCollector fleet, FleetPlan plan, Shape shape) {
+        return build(fleet, Variant.of(plan), shape);
+    }
+
+    static PodTemplateSpec build(TelemetryCollector fleet, Variant variant, Shape shape) {
         String name = fleet.getMetadata().getName();
         List<EnvVar> env = new ArrayList<>(shape.env());
         env.add(fieldRef("POD_NAME", "metadata.name"));
@@ -55,7 +73,7 @@ final class CollectorPodTemplate {
                     .withName(e.getValue().name).withKey(e.getValue().key).endSecretKeyRef().endValueFrom().build());
         }
         List<String> args = new ArrayList<>();
-        args.add("--config=" + CONFIG_DIR + "/" + CollectorConfigMap.KEY);
+        args.add("--config=" + CONFIG_DIR + "/" + variant.configKey());
         args.addAll(shape.extraArgs());
         List<ContainerPort> ports = new ArrayList<>(shape.ports());
         ports.add(port("metrics", CollectorConfig.METRICS_PORT));
@@ -71,8 +89,8 @@ final class CollectorPodTemplate {
                 .endHttpGet().withPeriodSeconds(10).build();
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()
-                .withLabels(Labels.collector(name))
-                .withAnnotations(Map.of(Labels.CONFIG_HASH, plan.configHash()))
+                .withLabels(labels(name, variant))
+                .withAnnotations(Map.of(Labels.CONFIG_HASH, variant.configHash()))
                 .endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(Names.collectorServiceAccount(name))
@@ -80,6 +98,8 @@ final class CollectorPodTemplate {
                         ? null : new TreeMap<>(fleet.getSpec().nodeSelector))
                 .withTolerations(fleet.getSpec().tolerations == null || fleet.getSpec().tolerations.isEmpty()
                         ? null : fleet.getSpec().tolerations)
+                .withAffinity(variant.affinity() == null ? null
+                        : new AffinityBuilder().withNodeAffinity(variant.affinity()).build())
                 .withSecurityContext(shape.security())
                 .withContainers(new ContainerBuilder()
                         .withName(CONTAINER)
@@ -87,7 +107,7 @@ final class CollectorPodTemplate {
                         .withArgs(args)
                         .withPorts(ports)
                         .withEnv(env)
-                        .withResources(resources(fleet))
+                        .withResources(variant.resources() != null ? variant.resources() : resources(fleet))
                         .withReadinessProbe(health)
                         .withLivenessProbe(new ProbeBuilder(health).withFailureThreshold(6).build())
                         .withNewSecurityContext()
@@ -100,6 +120,12 @@ final class CollectorPodTemplate {
                 .withVolumes(volumes)
                 .endSpec()
                 .build();
+    }
+
+    private static Map<String, String> labels(String fleet, Variant variant) {
+        Map<String, String> labels = Labels.collector(fleet);
+        labels.putAll(variant.labels());
+        return labels;
     }
 
     /**

@@ -66,7 +66,8 @@ final class ConfigPart implements Part<FleetContext> {
                 }
             }
         }
-        FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, collected.size(), settings);
+        FleetPlanner.Outcome outcome = FleetPlanner.plan(fleet, collected.size(), settings,
+                ctx.decision(NodeGroupsPart.Planned.class).map(NodeGroupsPart.Planned::groups).orElse(List.of()));
         if (outcome.valid() && binaryValidator.enabled()) {
             List<String> problems = binaryValidator.validate(outcome.plan());
             if (!problems.isEmpty()) {

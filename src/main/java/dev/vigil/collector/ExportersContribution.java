@@ -32,15 +32,26 @@ final class ExportersContribution implements ConfigContribution {
                         "github.com/open-telemetry/opentelemetry-collector-contrib/extension/bearertokenauthextension"));
     }
 
+    /** The collector's exporter type for an OTLP exporter of the spec: otlp (gRPC) or otlphttp. */
+    static String otlpType(ExportersSpec.Otlp spec) {
+        return spec.protocol == ExportersSpec.Otlp.Protocol.http ? "otlphttp" : "otlp";
+    }
+
+    /** An OTLP exporter's settings, without authentication. */
+    static Map<String, Object> otlp(ExportersSpec.Otlp spec) {
+        Map<String, Object> otlp = map("endpoint", spec.endpoint);
+        if (Boolean.TRUE.equals(spec.insecure)) {
+            otlp.put("tls", map("insecure", true));
+        }
+        return otlp;
+    }
+
     @Override
     public void contribute(TelemetryCollector fleet, CollectorSettings settings, CollectorConfigBuilder config) {
         ExportersSpec ex = fleet.getSpec().exporters;
         if (ex != null && ex.otlp != null) {
-            String type = ex.otlp.protocol == ExportersSpec.Otlp.Protocol.http ? "otlphttp" : "otlp";
-            Map<String, Object> otlp = map("endpoint", ex.otlp.endpoint);
-            if (Boolean.TRUE.equals(ex.otlp.insecure)) {
-                otlp.put("tls", map("insecure", true));
-            }
+            String type = otlpType(ex.otlp);
+            Map<String, Object> otlp = otlp(ex.otlp);
             if (ex.otlp.bearerTokenSecretRef != null) {
                 config.extension("bearertokenauth/otlp", map("token", "${env:" + CollectorConfig.OTLP_TOKEN_ENV + "}"));
                 otlp.put("auth", map("authenticator", "bearertokenauth/otlp"));

@@ -8,6 +8,7 @@ import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.config.CollectorSettings;
 import dev.vigil.logs.DefaultRules;
 import dev.vigil.naming.Names;
+import dev.vigil.nodegroups.NodeGroup;
 import dev.vigil.serialization.Yaml;
 import dev.vigil.sharding.ScrapeTarget;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -34,22 +35,42 @@ public final class FleetPlanner {
 
     /** @param services how many InstrumentedServices the fleet collects (for status) */
     public static Outcome plan(TelemetryCollector fleet, int services, CollectorSettings settings) {
-        JsonNode fragment = fleet.getSpec().config;
-        if (fragment != null && !fragment.isNull() && !fragment.isObject()) {
+        return plan(fleet, services, settings, List.of());
+    }
+
+    /**
+     * @param groups the fleet's node groups (NodeGroups.plan) when it has spec.agent.nodeGroups; each gets its own
+     *               config, checked like the fleet's (a problem names the group)
+     */
+    public static Outcome plan(TelemetryCollector fleet, int services, CollectorSettings settings, List<NodeGroup> groups) {
+        JsonNode node = fleet.getSpec().config;
+        if (node != null && !node.isNull() && !node.isObject()) {
             return new Outcome(null, List.of("spec.config: must be a map of collector configuration sections"));
         }
-        Map<String, Object> config = CollectorConfig.withFragment(CollectorConfig.generate(fleet, settings),
-                fragment == null || fragment.isNull() ? null : Yaml.MAPPER.convertValue(fragment, FRAGMENT));
+        Map<String, Object> fragment = node == null || node.isNull() ? null : Yaml.MAPPER.convertValue(node, FRAGMENT);
+        Map<String, Object> config = CollectorConfig.withFragment(CollectorConfig.generate(fleet, settings), fragment);
         List<String> problems = new ArrayList<>(CollectorConfigValidator.validate(config));
         if (fleet.getSpec().agent()) {
             problems.addAll(DefaultRules.problems(fleet.getSpec().agent));
+        }
+        boolean grouped = NodeGroupsPart.grouped(fleet);
+        List<FleetPlan.Group> planned = new ArrayList<>();
+        StringBuilder hashes = new StringBuilder();
+        for (NodeGroup g : grouped ? groups : List.<NodeGroup>of()) {
+            Map<String, Object> own = CollectorConfig.withFragment(CollectorConfig.generate(fleet, settings, g), fragment);
+            CollectorConfigValidator.validate(own).forEach(p -> problems.add("node group " + g.name() + ": " + p));
+            String yaml = Yaml.write(own);
+            String hash = Names.sha256Hex(yaml).substring(0, 16);
+            planned.add(new FleetPlan.Group(g, "collector-" + g.name() + ".yaml", yaml, hash));
+            hashes.append(g.name()).append('=').append(hash).append('\n');
         }
         if (!problems.isEmpty()) {
             return new Outcome(null, problems);
         }
         String yaml = Yaml.write(config);
-        return new Outcome(new FleetPlan(yaml, Names.sha256Hex(yaml).substring(0, 16), services,
-                fleet.getSpec().shardsOrDefault()), List.of());
+        String hash = Names.sha256Hex(grouped ? yaml + hashes : yaml).substring(0, 16);
+        return new Outcome(new FleetPlan(yaml, hash, services, fleet.getSpec().shardsOrDefault(),
+                grouped ? List.copyOf(planned) : null), List.of());
     }
 
     /** The scrape target of a service, once its workload has been resolved (status.workload.selector is set). */
@@ -75,7 +96,7 @@ public final class FleetPlanner {
         out.add(CollectorRoleBinding.build(fleet));
         out.add(CollectorConfigMap.build(fleet, plan));
         if (fleet.getSpec().agent()) {
-            out.add(CollectorDaemonSet.build(fleet, plan));
+            out.addAll(CollectorDaemonSet.build(fleet, plan).values());
             return out;
         }
         out.add(CollectorHeadlessService.build(fleet));

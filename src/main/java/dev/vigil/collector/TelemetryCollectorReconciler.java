@@ -27,6 +27,7 @@ import dev.vigil.status.Reasons;
 import dev.vigil.telemetry.OperatorGauges;
 import dev.vigil.telemetry.ReconcileTelemetry;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
@@ -46,10 +47,12 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -108,11 +111,15 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     private InformerEventSource<Namespace, TelemetryCollector> namespaces;
     private InformerEventSource<Pod, TelemetryCollector> pods;
     private InformerEventSource<LogParserRule, TelemetryCollector> parserRules;
+    private InformerEventSource<Node, TelemetryCollector> nodes;
+    @ConfigProperty(name = "quarkus.operator-sdk.enable-ssa", defaultValue = "true")
+    boolean serverSideApply;
     private List<Part<FleetContext>> parts;
 
     @PostConstruct
     void parts() {
         parts = List.of(
+                new NodeGroupsPart(() -> nodes.list().toList(), serverSideApply),
                 new ConfigPart(() -> services.list().toList(), this::namespaceLabels, binaryValidator, settings.collector(),
                         events),
                 new SloRollupPart(),
@@ -147,7 +154,19 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .withName("fleet-log-rules")
                 .withSecondaryToPrimaryMapper(r -> agentFleets(context))
                 .build(), context);
-        return List.of(services, namespaces, pods, parserRules);
+        // Nodes come, go and change providers or labels: the node groups of agent fleets with spec.agent.nodeGroups.
+        nodes = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(Node.class, TelemetryCollector.class)
+                .withName("fleet-nodes")
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper(n -> groupedFleets(context))
+                .build(), context);
+        return List.of(services, namespaces, pods, parserRules, nodes);
+    }
+
+    private static Set<ResourceID> groupedFleets(EventSourceContext<TelemetryCollector> context) {
+        return context.getPrimaryCache().list().filter(NodeGroupsPart::grouped).map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
     }
 
     private static Set<ResourceID> agentFleets(EventSourceContext<TelemetryCollector> context) {
@@ -175,7 +194,8 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
 
         PartOutcome outcome = Parts.run(parts, ctx);
         if (fleet.getSpec().agent()) {
-            agentsReady(fleet, old, next, conditions, context, outcome.worst());
+            agentsReady(fleet, old, next, conditions, context, outcome.worst(), ctx.decision(ConfigPart.Planned.class)
+                    .map(p -> p.outcome().plan()).filter(Objects::nonNull));
             next.conditions = conditions.build();
             return StatusPatch.of(fleet, old, next, outcome.recheckAfter());
         }
@@ -204,30 +224,53 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         return StatusPatch.of(fleet, old, next, outcome.recheckAfter());
     }
 
-    /** An agent fleet is ready when every node that should run an agent runs a ready one of the current spec. */
+    /**
+     * An agent fleet is ready when every node that should run an agent runs a ready one of the current spec: the
+     * sum over its DaemonSets (one, or one per node group), each seen by the DaemonSet controller at its generation.
+     */
     private void agentsReady(TelemetryCollector fleet, TelemetryCollectorStatus old, TelemetryCollectorStatus next,
-            Conditions conditions, Context<TelemetryCollector> context, Optional<NotReady> notReady) {
-        Optional<DaemonSetStatus> ds = context.getSecondaryResource(DaemonSet.class)
+            Conditions conditions, Context<TelemetryCollector> context, Optional<NotReady> notReady,
+            Optional<FleetPlan> plan) {
+        List<DaemonSet> all = context.getSecondaryResourcesAsStream(DaemonSet.class).toList();
+        Map<String, DaemonSet> byGroup = NodeGroupsPart.byGroup(all);
+        boolean grouped = plan.map(FleetPlan::grouped).orElse(false);
+        // The DaemonSets this plan runs (a removed group's may linger until the workflow deleted it).
+        // (A rejected spec has no plan: what runs is every DaemonSet the fleet has.)
+        List<DaemonSet> current = plan.isEmpty() ? all : grouped
+                ? plan.get().groups().stream().map(g -> byGroup.get(g.group().name())).filter(Objects::nonNull).toList()
+                : Optional.ofNullable(byGroup.get(CollectorDaemonSet.WHOLE_FLEET)).stream().toList();
+        int expected = plan.isEmpty() ? all.size() : grouped ? plan.get().groups().size() : 1;
+        List<DaemonSetStatus> seen = current.stream()
                 .filter(d -> d.getStatus() != null && d.getStatus().getObservedGeneration() != null
                         && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration())
-                .map(DaemonSet::getStatus);
-        int desired = ds.map(DaemonSetStatus::getDesiredNumberScheduled).orElse(0);
-        int ready = ds.map(DaemonSetStatus::getNumberReady).orElse(0);
-        int updated = ds.map(s -> s.getUpdatedNumberScheduled() == null ? 0 : s.getUpdatedNumberScheduled()).orElse(0);
-        next.replicas = ds.map(DaemonSetStatus::getCurrentNumberScheduled).orElse(0);
+                .map(DaemonSet::getStatus).toList();
+        int desired = seen.stream().mapToInt(s -> nz(s.getDesiredNumberScheduled())).sum();
+        int ready = seen.stream().mapToInt(s -> nz(s.getNumberReady())).sum();
+        int updated = seen.stream().mapToInt(s -> nz(s.getUpdatedNumberScheduled())).sum();
+        next.replicas = seen.stream().mapToInt(s -> nz(s.getCurrentNumberScheduled())).sum();
         next.readyReplicas = ready;
         next.agents = ready + "/" + desired;
+        if (grouped) {
+            NodeGroupsPart.status(fleet, plan.get(), byGroup, next);
+        } else if (notReady.isPresent() && old != null) {
+            next.groups = old.groups;
+            next.nodeGroups = old.nodeGroups;
+        }
         if (notReady.isPresent()) {
             conditions.set(Reasons.READY, false, notReady.get().reason(), notReady.get().message());
             return;
         }
-        if (ds.isEmpty()) {
+        if (grouped && expected == 0) {
+            conditions.set(Reasons.READY, false, Reasons.NO_NODES, "no node matches spec.nodeSelector: no node "
+                    + "group, no agent runs");
+        } else if (seen.size() < expected) {
             conditions.set(Reasons.READY, false, Reasons.AGENTS_NOT_READY, "waiting for the DaemonSet controller");
         } else if (desired == 0) {
             conditions.set(Reasons.READY, false, Reasons.NO_NODES, "no node matches spec.nodeSelector and "
                     + "spec.tolerations: no agent runs");
         } else if (ready == desired && updated == desired) {
-            conditions.set(Reasons.READY, true, Reasons.ALL_AGENTS_READY, "all " + desired + " node agents are ready");
+            conditions.set(Reasons.READY, true, Reasons.ALL_AGENTS_READY, "all " + desired + " node agents are ready"
+                    + (grouped ? " (" + next.groups + ")" : ""));
         } else {
             conditions.set(Reasons.READY, false, Reasons.AGENTS_NOT_READY, "rolling out: " + ready + " of " + desired
                     + " node agents ready, " + updated + " running the current spec and configuration");
@@ -235,6 +278,10 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         if (old != null && old.configHash != null && !old.configHash.equals(next.configHash)) {
             events.normal(fleet, "ConfigUpdated", "collector configuration changed; rolling the node agents");
         }
+    }
+
+    private static int nz(Integer i) {
+        return i == null ? 0 : i;
     }
 
     private static void fillShards(TelemetryCollectorStatus next, Optional<StatefulSet> sts, int desired) {

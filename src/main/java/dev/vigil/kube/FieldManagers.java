@@ -7,6 +7,9 @@ public final class FieldManagers {
     /** The pool-size env vars on a user's workload (delivery type Env), and nothing else of it. */
     public static final String POOL_SIZE = "vigil-pool-size";
 
+    /** The vigil.dev/provider label on nodes (agent fleets with node groups), and nothing else of a node. */
+    public static final String NODE_PROVIDER = "vigil-node-provider";
+
     private FieldManagers() {
     }
 }

@@ -14,6 +14,8 @@ public final class Labels {
 
     /** Pod-template annotation holding the config hash, so that a config change rolls the collector pods. */
     public static final String CONFIG_HASH = "vigil.dev/config-hash";
+    /** An agent node group's DaemonSet and pods carry their group's name (DaemonSet selectors must not overlap). */
+    public static final String NODE_GROUP = "vigil.dev/node-group";
     /** The StatefulSet controller labels every pod with its ordinal; Vigil uses it as the shard index. */
     public static final String POD_INDEX = "apps.kubernetes.io/pod-index";
 

@@ -26,6 +26,11 @@ public final class Names {
         return fit(fleet + "-agent", STATEFULSET_MAX);
     }
 
+    /** The DaemonSet of one node group of an agent fleet. */
+    public static String agentGroupDaemonSet(String fleet, String group) {
+        return fit(fleet + "-agent-" + group, STATEFULSET_MAX);
+    }
+
     public static String collectorConfigMap(String fleet) {
         return fit(fleet + "-collector-config", LABEL_MAX);
     }

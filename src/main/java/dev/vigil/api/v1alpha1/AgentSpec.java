@@ -40,12 +40,25 @@ public class AgentSpec {
             + "fail is rejected (ConfigValid=False) and its agents keep what they run.")
     public List<DefaultLogRule> defaultRules = new ArrayList<>();
 
+    @JsonPropertyDescription("Group the nodes by cloud provider (spec.providerID: aws, azure, gcp, else onprem) and "
+            + "optionally by a label, with one DaemonSet per group whose agents detect only their own provider's "
+            + "metadata (ec2, azure or gcp, plus env and system; onprem: env and system) and set it as resource "
+            + "attributes (cloud.provider, cloud.region, host.*). Groups come and go with their nodes. Vigil labels "
+            + "each node " + NodeGroupsSpec.PROVIDER_LABEL + "=<provider> (its own field manager) for the groups' "
+            + "node affinity. Unset: one DaemonSet for all nodes, without detection.")
+    public NodeGroupsSpec nodeGroups;
+
     public static String podLogsDir(AgentSpec spec) {
         return spec == null || spec.podLogsDir == null ? DEFAULT_POD_LOGS_DIR : spec.podLogsDir;
     }
 
     public static List<DefaultLogRule> defaultRules(AgentSpec spec) {
         return spec == null ? List.of() : spec.defaultRules;
+    }
+
+    /** spec.agent.nodeGroups, or null (no agent spec, or no node groups). */
+    public static NodeGroupsSpec nodeGroups(AgentSpec spec) {
+        return spec == null ? null : spec.nodeGroups;
     }
 
     public static String stateDir(AgentSpec spec) {

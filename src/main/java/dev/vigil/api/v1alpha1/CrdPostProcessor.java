@@ -24,7 +24,7 @@ import java.util.Map;
  * </ul>
  */
 public class CrdPostProcessor implements CRDPostProcessor {
-    static final List<String> ORDER = List.of("Ready", "Mode", "Shards", "Agents", "Served", "Fleets", "Services", "Collector", "Workload", "Budget", "Pools", "Reason", "Age");
+    static final List<String> ORDER = List.of("Ready", "Mode", "Shards", "Agents", "Groups", "Served", "Fleets", "Services", "Collector", "Workload", "Budget", "Pools", "Reason", "Age");
 
     /** The description of each kind's spec (the generator takes the field from CustomResource, without one). */
     static final Map<String, String> SPECS = Map.of(
@@ -40,14 +40,16 @@ public class CrdPostProcessor implements CRDPostProcessor {
 
     private static Map<String, String> embedded() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("spec.resources.limits", "The most CPU and memory each collector pod may use, e.g. {cpu: 500m, memory: 512Mi}; "
-                + "a pod over its memory limit is killed.");
-        d.put("spec.resources.requests", "The CPU and memory each collector pod is scheduled with, e.g. {cpu: 100m, "
-                + "memory: 256Mi}; where unset, the limit.");
-        d.put("spec.resources.claims", "Dynamic resource claims (DynamicResourceAllocation) the collector container uses, "
-                + "by name from the pod's resourceClaims; rarely needed.");
-        d.put("spec.resources.claims[].name", "Name of one entry of the pod's spec.resourceClaims.");
-        d.put("spec.resources.claims[].request", "The request of that claim to use; empty: the whole claim.");
+        for (String r : List.of("spec.resources", "spec.agent.nodeGroups.overrides[].resources")) {
+            d.put(r + ".limits", "The most CPU and memory each collector pod may use, e.g. {cpu: 500m, memory: 512Mi}; "
+                    + "a pod over its memory limit is killed.");
+            d.put(r + ".requests", "The CPU and memory each collector pod is scheduled with, e.g. {cpu: 100m, "
+                    + "memory: 256Mi}; where unset, the limit.");
+            d.put(r + ".claims", "Dynamic resource claims (DynamicResourceAllocation) the collector container uses, "
+                    + "by name from the pod's resourceClaims; rarely needed.");
+            d.put(r + ".claims[].name", "Name of one entry of the pod's spec.resourceClaims.");
+            d.put(r + ".claims[].request", "The request of that claim to use; empty: the whole claim.");
+        }
         d.put("spec.tolerations[].key", "The taint key this toleration matches; empty with operator Exists: every taint.");
         d.put("spec.tolerations[].operator", "Equal (the taint's value must be value) or Exists (any value); default Equal.");
         d.put("spec.tolerations[].value", "The taint value to match with operator Equal; empty for Exists.");

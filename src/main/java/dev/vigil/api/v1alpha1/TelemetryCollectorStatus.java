@@ -35,6 +35,14 @@ public class TelemetryCollectorStatus extends StatusValue {
     @JsonPropertyDescription("Label selector of the collector pods, as a string (scale subresource).")
     public String selector;
 
+    @JsonPropertyDescription("Each node group's ready agents over its nodes, e.g. \"aws 3/3, gcp 1/2\" (mode agent with "
+            + "spec.agent.nodeGroups).")
+    public String groups;
+
+    @JsonPropertyDescription("The node groups (mode agent with spec.agent.nodeGroups), by name: each one's provider, "
+            + "label value, nodes, ready agents and DaemonSet. A group is listed while it has a node.")
+    public List<NodeGroupStatus> nodeGroups;
+
     @JsonPropertyDescription("Number of InstrumentedServices this fleet collects.")
     public Integer services;
 
@@ -72,5 +80,21 @@ public class TelemetryCollectorStatus extends StatusValue {
             this.parseFailures = parseFailures;
             this.lastParseFailureTime = lastParseFailureTime;
         }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class NodeGroupStatus extends StatusValue {
+        @JsonPropertyDescription("The group's name: the provider, then the label value (DNS-safe).")
+        public String name;
+        @JsonPropertyDescription("aws, azure, gcp or onprem (from the nodes' spec.providerID).")
+        public String provider;
+        @JsonPropertyDescription("The nodes' value of spec.agent.nodeGroups.byLabel; absent: without it, or no byLabel.")
+        public String labelValue;
+        @JsonPropertyDescription("Nodes in the group (matching spec.nodeSelector).")
+        public Integer nodes;
+        @JsonPropertyDescription("Ready agents of the group's DaemonSet.")
+        public Integer ready;
+        @JsonPropertyDescription("The group's DaemonSet.")
+        public String daemonSet;
     }
 }

@@ -2,6 +2,7 @@ package dev.vigil.collector.config;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.config.CollectorSettings;
+import dev.vigil.nodegroups.NodeGroup;
 
 import java.util.List;
 
@@ -24,4 +25,11 @@ public interface ConfigContribution {
 
     /** Adds this capability's part of {@code fleet}'s configuration. Pure: reads only the fleet and the settings. */
     void contribute(TelemetryCollector fleet, CollectorSettings settings, CollectorConfigBuilder config);
+
+    /**
+     * Adds this capability's part of one node group's configuration (an agent fleet with spec.agent.nodeGroups has
+     * one configuration per group), right after {@link #contribute}. Most capabilities have none. Pure.
+     */
+    default void contributeForGroup(TelemetryCollector fleet, NodeGroup group, CollectorConfigBuilder config) {
+    }
 }
