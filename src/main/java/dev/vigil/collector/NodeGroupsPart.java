@@ -58,7 +58,7 @@ final class NodeGroupsPart implements Part<FleetContext> {
         TelemetryCollector fleet = ctx.fleet();
         if (grouped(fleet)) {
             ctx.decided(Planned.class, new Planned(NodeGroups.plan(fleet.getSpec().agent.nodeGroups,
-                    fleet.getSpec().nodeSelector, nodes.get())));
+                    fleet.getSpec().nodeSelector, fleet.getSpec().tolerations, nodes.get())));
         }
         return PartOutcome.NONE;
     }

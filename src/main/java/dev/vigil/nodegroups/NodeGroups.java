@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.Toleration;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,11 +20,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Groups an agent fleet's nodes (pure: nodes in, groups out). A node belongs to the fleet when it carries the
- * fleet's nodeSelector labels; its group is its provider ({@link Providers#of}) and, with byLabel, its value of that
+ * fleet's nodeSelector labels and the fleet tolerates its taints; its group is its provider ({@link Providers#of}) and, with byLabel, its value of that
  * label. A group exists only while it has a node.
  *
  * <p>A node's provider is not a label, and a DaemonSet's node affinity can only match labels (or the node's name,
@@ -34,8 +37,25 @@ public final class NodeGroups {
     private NodeGroups() {
     }
 
+    /**
+     * Taints the DaemonSet controller tolerates on every DaemonSet pod: a node under one of them still runs its
+     * agent.
+     */
+    static final Set<String> DAEMONSET_TOLERATED = Set.of("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable",
+            "node.kubernetes.io/disk-pressure", "node.kubernetes.io/memory-pressure", "node.kubernetes.io/pid-pressure",
+            "node.kubernetes.io/unschedulable", "node.kubernetes.io/network-unavailable");
+
     /** The groups of the nodes that carry every nodeSelector label, sorted by name. */
     public static List<NodeGroup> plan(NodeGroupsSpec spec, Map<String, String> nodeSelector, Collection<Node> nodes) {
+        return plan(spec, nodeSelector, List.of(), nodes);
+    }
+
+    /**
+     * The groups of the nodes an agent of the fleet runs on: those that carry every nodeSelector label and whose
+     * NoSchedule and NoExecute taints the tolerations (or the DaemonSet controller) tolerate; sorted by name.
+     */
+    public static List<NodeGroup> plan(NodeGroupsSpec spec, Map<String, String> nodeSelector,
+            List<Toleration> tolerations, Collection<Node> nodes) {
         Map<String, List<String>> members = new TreeMap<>();
         Map<String, Provider> providers = new TreeMap<>();
         Map<String, String> values = new TreeMap<>();
@@ -43,6 +63,9 @@ public final class NodeGroups {
             Map<String, String> labels = labels(node);
             if (nodeSelector != null && !nodeSelector.entrySet().stream()
                     .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+                continue;
+            }
+            if (!tolerated(node, tolerations == null ? List.of() : tolerations)) {
                 continue;
             }
             Provider provider = Providers.of(node.getSpec() == null ? null : node.getSpec().getProviderID());
@@ -62,6 +85,32 @@ public final class NodeGroups {
             out.add(new NodeGroup(name, p, v, List.copyOf(list), override(spec, p, v)));
         });
         return out;
+    }
+
+    /** Whether every taint that keeps pods off the node (NoSchedule, NoExecute) is tolerated. */
+    static boolean tolerated(Node node, List<Toleration> tolerations) {
+        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of()
+                : node.getSpec().getTaints();
+        return taints.stream().filter(t -> !"PreferNoSchedule".equals(t.getEffect()))
+                .allMatch(t -> DAEMONSET_TOLERATED.contains(t.getKey())
+                        || tolerations.stream().anyMatch(tol -> tolerates(tol, t)));
+    }
+
+    /** The scheduler's rule: key (empty with Exists: any), operator Exists or Equal value, effect (empty: any). */
+    static boolean tolerates(Toleration toleration, Taint taint) {
+        boolean exists = "Exists".equals(toleration.getOperator());
+        String key = toleration.getKey() == null ? "" : toleration.getKey();
+        if (key.isEmpty() && !exists) {
+            return false;
+        }
+        boolean keyMatches = key.isEmpty() || key.equals(taint.getKey());
+        boolean valueMatches = exists || Objects.equals(nz(toleration.getValue()), nz(taint.getValue()));
+        String effect = toleration.getEffect() == null ? "" : toleration.getEffect();
+        return keyMatches && valueMatches && (effect.isEmpty() || effect.equals(taint.getEffect()));
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
     }
 
     /** The node's value of byLabel, null when there is no byLabel, or the node lacks it or has it empty. */

@@ -80,6 +80,28 @@ class NodeGroupsTest {
         assertThat(groups.get(0).nodes()).containsExactly("a");
     }
 
+    /** A node is the fleet's when the fleet (or the DaemonSet controller) tolerates its taints: as the scheduler decides. */
+    @ParameterizedTest
+    @CsvSource(nullValues = "null", value = {
+            // taint key, value, effect | toleration key, operator, value, effect | in the fleet
+            "dedicated, logs, NoSchedule,   null, null, null, null,                false",
+            "dedicated, logs, NoSchedule,   dedicated, Equal, logs, NoSchedule,    true",
+            "dedicated, logs, NoSchedule,   dedicated, Equal, apps, NoSchedule,    false",
+            "dedicated, logs, NoSchedule,   dedicated, Exists, null, null,         true",
+            "dedicated, logs, NoExecute,    dedicated, Equal, logs, NoSchedule,    false",
+            "dedicated, logs, NoExecute,    null, Exists, null, null,              true",
+            "dedicated, logs, PreferNoSchedule, null, null, null, null,            true",
+            "node.kubernetes.io/not-ready, null, NoExecute, null, null, null, null, true",
+            "node.kubernetes.io/unschedulable, null, NoSchedule, null, null, null, null, true"})
+    void taintsDecideMembership(String taintKey, String taintValue, String effect, String tolKey, String operator,
+            String tolValue, String tolEffect, boolean member) {
+        Node n = node("n", "aws:///x/i-1", Map.of());
+        n.getSpec().setTaints(List.of(new io.fabric8.kubernetes.api.model.Taint(effect, taintKey, null, taintValue)));
+        List<io.fabric8.kubernetes.api.model.Toleration> tolerations = tolKey == null && operator == null ? List.of()
+                : List.of(new io.fabric8.kubernetes.api.model.Toleration(tolEffect, tolKey, operator, null, tolValue));
+        assertThat(NodeGroups.plan(spec(null), null, tolerations, List.of(n))).hasSize(member ? 1 : 0);
+    }
+
     @Test
     void theProviderLabelIsWrittenOnlyWhereMissingOrWrong() {
         assertThat(NodeGroups.needsLabel(node("a", "aws:///x/i-1", Map.of()))).isTrue();
