@@ -121,7 +121,7 @@ final class NodeGroupsPart implements Part<FleetContext> {
             out.add(s);
             summary.add(group.name() + " " + s.ready + "/" + s.nodes);
         }
-        next.nodeGroups = out;
+        next.nodeGroups = out.isEmpty() ? null : out;
         next.groups = summary.isEmpty() ? "none" : String.join(", ", summary);
     }
 

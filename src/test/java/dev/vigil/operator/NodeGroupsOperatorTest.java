@@ -142,6 +142,52 @@ class NodeGroupsOperatorTest {
                 .withName("logs-collector-config").get().getData()).doesNotContainKey("collector-gcp.yaml"));
     }
 
+    /**
+     * Each group's config goes through the real collector's validate (the tests run with it as validator): a setting
+     * only the collector knows is wrong rejects the spec, naming the group; a fleet whose nodeSelector matches no
+     * node has no group and says so.
+     */
+    @Test
+    void everyGroupsConfigIsCheckedAndNoNodeMeansNoGroup() {
+        node("ng-b-aws", "aws:///eu-west-1a/i-0b01");
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: checked, namespace: ng-b}
+                spec:
+                  mode: agent
+                  agent:
+                    nodeGroups: {}
+                  config:
+                    processors:
+                      vigildetect: {timeout: 0s}
+                """, TelemetryCollector.class)).create();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            TelemetryCollector f = client.resources(TelemetryCollector.class).inNamespace("ng-b").withName("checked").get();
+            var valid = Conditions.find(f.getStatus().conditions, Reasons.CONFIG_VALID);
+            assertThat(valid.getStatus()).isEqualTo("False");
+            assertThat(valid.getMessage()).contains("node group aws: the collector rejected the configuration", "timeout");
+        });
+        assertThat(client.apps().daemonSets().inNamespace("ng-b").list().getItems()).isEmpty();
+
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: nowhere, namespace: ng-b}
+                spec:
+                  mode: agent
+                  nodeSelector: {pool: none-such}
+                  agent:
+                    nodeGroups: {}
+                """, TelemetryCollector.class)).create();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            TelemetryCollector f = client.resources(TelemetryCollector.class).inNamespace("ng-b").withName("nowhere").get();
+            assertThat(Conditions.find(f.getStatus().conditions, Reasons.READY).getReason()).isEqualTo(Reasons.NO_NODES);
+            assertThat(f.getStatus().groups).isEqualTo("none");
+            assertThat(f.getStatus().nodeGroups).isNull();
+        });
+    }
+
     private void drainRequests() throws InterruptedException {
         while (server.getKubernetesMockServer().takeRequest(10, TimeUnit.MILLISECONDS) != null) {
             // discard what happened before the measured window
