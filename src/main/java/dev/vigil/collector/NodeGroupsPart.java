@@ -28,8 +28,8 @@ import java.util.function.Supplier;
 
 /**
  * An agent fleet's node groups (spec.agent.nodeGroups): which groups its nodes form now ({@link NodeGroups#plan},
- * for the config and the DaemonSets of each group), the provider label on every node
- * that the fleet's groups cover ({@value NodeGroupsSpec#PROVIDER_LABEL}, written under its own field manager {@value FieldManagers#NODE_PROVIDER}
+ * for the config and the DaemonSets of each group), the provider label on every node the fleet's groups cover
+ * ({@value NodeGroupsSpec#PROVIDER_LABEL}, written under its own field manager {@value FieldManagers#NODE_PROVIDER}
  * only where a node lacks it or carries another value, so a converged cluster sees no write), and each group's
  * status.
  */

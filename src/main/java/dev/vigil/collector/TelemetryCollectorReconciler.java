@@ -9,10 +9,12 @@ import dev.vigil.dashboard.DashboardPart;
 import dev.vigil.dashboard.FleetDashboardConfigMap;
 import dev.vigil.kube.CrdPresence;
 import dev.vigil.kube.FieldManagers;
+import dev.vigil.kube.PrunedItemStore;
 import dev.vigil.logs.AgentRules;
 import dev.vigil.logs.ParseFailures;
 import dev.vigil.logs.RuleBook;
 import dev.vigil.naming.Labels;
+import dev.vigil.nodegroups.NodeGroups;
 import dev.vigil.reconcile.NotReady;
 import dev.vigil.reconcile.Part;
 import dev.vigil.reconcile.PartOutcome;
@@ -154,11 +156,14 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .withName("fleet-log-rules")
                 .withSecondaryToPrimaryMapper(r -> agentFleets(context))
                 .build(), context);
-        // Nodes come, go and change providers or labels: the node groups of agent fleets with spec.agent.nodeGroups.
+        // Nodes come, go and change providers, labels or taints: the node groups of agent fleets with
+        // spec.agent.nodeGroups. Status updates (heartbeats) are not events, and only what grouping reads is cached.
         nodes = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Node.class, TelemetryCollector.class)
                 .withName("fleet-nodes")
                 .withWatchAllNamespaces()
+                .withItemStore(new PrunedItemStore<>(NodeGroups::pruned))
+                .withOnUpdateFilter(NodeGroups::groupingChanged)
                 .withSecondaryToPrimaryMapper(n -> groupedFleets(context))
                 .build(), context);
         return List.of(services, namespaces, pods, parserRules, nodes);

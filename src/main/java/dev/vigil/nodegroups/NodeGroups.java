@@ -7,6 +7,7 @@ import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.NodeAffinityBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
@@ -191,6 +192,25 @@ public final class NodeGroups {
     /** Whether the node lacks its provider label or carries another value. */
     public static boolean needsLabel(Node node) {
         return !Objects.equals(providerLabel(node), labels(node).get(NodeGroupsSpec.PROVIDER_LABEL));
+    }
+
+    /**
+     * What node grouping reads of a node, and nothing else (the informer's cache keeps this): name, uid,
+     * resourceVersion, labels, providerID, taints.
+     */
+    public static Node pruned(Node node) {
+        return new NodeBuilder().withNewMetadata().withName(node.getMetadata().getName())
+                .withUid(node.getMetadata().getUid()).withResourceVersion(node.getMetadata().getResourceVersion())
+                .withLabels(node.getMetadata().getLabels()).endMetadata()
+                .withNewSpec().withProviderID(node.getSpec() == null ? null : node.getSpec().getProviderID())
+                .withTaints(node.getSpec() == null ? null : node.getSpec().getTaints()).endSpec()
+                .build();
+    }
+
+    /** Whether a node's change matters to grouping (not its status: heartbeats, images, conditions). */
+    public static boolean groupingChanged(Node now, Node before) {
+        return !Objects.equals(pruned(now).getMetadata().getLabels(), pruned(before).getMetadata().getLabels())
+                || !Objects.equals(pruned(now).getSpec(), pruned(before).getSpec());
     }
 
     static Map<String, String> labels(Node node) {

@@ -1,7 +1,5 @@
 package dev.vigil.collector;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.serialization.Yaml;
@@ -18,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -38,8 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * OTLP endpoints).
  */
 class NodeGroupDetectionTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path tmp;
     HttpServer metadata;
@@ -194,21 +188,7 @@ class NodeGroupDetectionTest {
     }
 
     private static Map<String, String> firstResource(Path out) throws IOException {
-        if (!Files.exists(out)) {
-            return null;
-        }
-        for (String line : Files.readAllLines(out)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            for (JsonNode rl : JSON.readTree(line).path("resourceLogs")) {
-                Map<String, String> resource = new LinkedHashMap<>();
-                for (JsonNode kv : rl.path("resource").path("attributes")) {
-                    resource.put(kv.get("key").asText(), kv.get("value").path("stringValue").asText());
-                }
-                return resource;
-            }
-        }
-        return null;
+        List<RealCollector.ExportedLogs> logs = RealCollector.exportedLogs(out);
+        return logs.isEmpty() ? null : logs.get(0).resource();
     }
 }

@@ -1,9 +1,14 @@
 package dev.vigil.collector;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,5 +49,32 @@ public final class RealCollector {
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("collector validate finished").isTrue();
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    /** One resource's logs in a file exporter's output: the resource's string attributes and the OTLP JSON node. */
+    public record ExportedLogs(Map<String, String> resource, JsonNode node) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The resources' logs a file exporter (format json) has written to {@code out} so far, in order; none without the file. */
+    public static List<ExportedLogs> exportedLogs(Path out) throws IOException {
+        List<ExportedLogs> all = new ArrayList<>();
+        if (!Files.exists(out)) {
+            return all;
+        }
+        for (String line : Files.readAllLines(out)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            for (JsonNode rl : JSON.readTree(line).path("resourceLogs")) {
+                Map<String, String> resource = new LinkedHashMap<>();
+                for (JsonNode kv : rl.path("resource").path("attributes")) {
+                    resource.put(kv.get("key").asText(), kv.get("value").path("stringValue").asText());
+                }
+                all.add(new ExportedLogs(resource, rl));
+            }
+        }
+        return all;
     }
 }

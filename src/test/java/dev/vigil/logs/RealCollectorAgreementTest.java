@@ -1,7 +1,6 @@
 package dev.vigil.logs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.api.v1alpha1.AgentSpec;
 import dev.vigil.api.v1alpha1.DefaultLogRule;
@@ -40,7 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the operator and parse differently on the nodes; this test is what stops that.
  */
 class RealCollectorAgreementTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant CRI_TIME = Instant.parse("2026-12-04T08:00:00.5Z");
     /** Attributes the container parser and filelog add, which no rule touches. */
     private static final Set<String> RECEIVER_ATTRIBUTES = Set.of("log.file.path", "log.file.name", "log.iostream", "logtag");
@@ -331,25 +329,14 @@ class RealCollectorAgreementTest {
     /** OTLP JSON log records by [namespace:]pod/container, in the order exported. */
     private static Map<String, List<JsonNode>> read(Path out) throws Exception {
         Map<String, List<JsonNode>> byPod = new LinkedHashMap<>();
-        if (!Files.exists(out)) {
-            return byPod;
-        }
-        for (String line : Files.readAllLines(out)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            for (JsonNode rl : JSON.readTree(line).path("resourceLogs")) {
-                Map<String, String> resource = new LinkedHashMap<>();
-                for (JsonNode kv : rl.path("resource").path("attributes")) {
-                    resource.put(kv.get("key").asText(), kv.get("value").path("stringValue").asText());
-                }
-                String ns = resource.getOrDefault("k8s.namespace.name", "");
-                String pod = (ns.equals("agree") ? "" : ns + ":") + resource.getOrDefault("k8s.pod.name", "")
-                        + "/" + resource.getOrDefault("k8s.container.name", "");
-                for (JsonNode sl : rl.path("scopeLogs")) {
-                    for (JsonNode r : sl.path("logRecords")) {
-                        byPod.computeIfAbsent(pod, k -> new ArrayList<>()).add(r);
-                    }
+        for (RealCollector.ExportedLogs logs : RealCollector.exportedLogs(out)) {
+            Map<String, String> resource = logs.resource();
+            String ns = resource.getOrDefault("k8s.namespace.name", "");
+            String pod = (ns.equals("agree") ? "" : ns + ":") + resource.getOrDefault("k8s.pod.name", "")
+                    + "/" + resource.getOrDefault("k8s.container.name", "");
+            for (JsonNode sl : logs.node().path("scopeLogs")) {
+                for (JsonNode r : sl.path("logRecords")) {
+                    byPod.computeIfAbsent(pod, k -> new ArrayList<>()).add(r);
                 }
             }
         }

@@ -102,6 +102,28 @@ class NodeGroupsTest {
         assertThat(NodeGroups.plan(spec(null), null, tolerations, List.of(n))).hasSize(member ? 1 : 0);
     }
 
+    /** The cache keeps what grouping reads; a node's status changing (heartbeats, images) is no event. */
+    @Test
+    void onlyWhatGroupingReadsIsCachedAndCounts() {
+        Node full = node("a", "aws:///x/i-1", Map.of("pool", "general"));
+        full.getMetadata().setAnnotations(Map.of("node.alpha.kubernetes.io/ttl", "0"));
+        full.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
+                .addNewImage().withNames("registry.example/app:1").withSizeBytes(123_456_789L).endImage().build());
+        Node pruned = NodeGroups.pruned(full);
+        assertThat(pruned.getStatus()).isNull();
+        assertThat(pruned.getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(NodeGroups.plan(spec("pool"), null, List.of(pruned))).isEqualTo(NodeGroups.plan(spec("pool"), null, List.of(full)));
+
+        Node heartbeat = new NodeBuilder(full).editStatus().addNewCondition().withType("Ready").withStatus("True")
+                .endCondition().endStatus().build();
+        assertThat(NodeGroups.groupingChanged(heartbeat, pruned)).isFalse();
+        Node relabelled = new NodeBuilder(full).editMetadata().addToLabels("pool", "gpu").endMetadata().build();
+        assertThat(NodeGroups.groupingChanged(relabelled, pruned)).isTrue();
+        Node tainted = new NodeBuilder(full).editSpec().addNewTaint().withKey("k").withEffect("NoSchedule").endTaint()
+                .endSpec().build();
+        assertThat(NodeGroups.groupingChanged(tainted, pruned)).isTrue();
+    }
+
     @Test
     void theProviderLabelIsWrittenOnlyWhereMissingOrWrong() {
         assertThat(NodeGroups.needsLabel(node("a", "aws:///x/i-1", Map.of()))).isTrue();

@@ -35,7 +35,9 @@ class RenderSchemaTest {
             "tc-agent-with-shards",
             "tc-agent-with-remote-write", "tc-agent-settings-on-shards", "tc-agent-statedir-dotdot",
             "lpr-steps-without-samples", "lpr-rename-and-drop", "lpr-rename-twice",
-            "lpr-trace-context-empty", "tc-agent-default-rule-without-samples");
+            "lpr-trace-context-empty", "tc-agent-default-rule-without-samples",
+            "tc-node-groups-label-value-without-by-label", "tc-node-groups-attribute-key",
+            "tc-node-groups-duplicate-override", "tc-node-groups-exporter-token");
 
     /** CEL-only cases about log parser rules that the offline render refuses too, as the operator would (RuleCheck). */
     static final Set<String> RULE_CHECKED = Set.of(

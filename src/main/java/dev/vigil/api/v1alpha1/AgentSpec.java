@@ -44,8 +44,8 @@ public class AgentSpec {
             + "optionally by a label, with one DaemonSet per group whose agents detect only their own provider's "
             + "metadata (ec2, azure or gcp, plus env and system; onprem: env and system) and set it as resource "
             + "attributes (cloud.provider, cloud.region, host.*). Groups come and go with their nodes. Vigil labels "
-            + "each node " + NodeGroupsSpec.PROVIDER_LABEL + "=<provider> (its own field manager) for the groups' "
-            + "node affinity. Unset: one DaemonSet for all nodes, without detection.")
+            + "the fleet's nodes " + NodeGroupsSpec.PROVIDER_LABEL + "=<provider> (its own field manager) for the "
+            + "groups' node affinity. Unset: one DaemonSet for all nodes, without detection.")
     public NodeGroupsSpec nodeGroups;
 
     public static String podLogsDir(AgentSpec spec) {
