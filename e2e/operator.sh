@@ -56,7 +56,7 @@ ENV
 
 start_jar() {
   [ -f "$root/target/quarkus-app/quarkus-run.jar" ] || (cd "$root" && mvn -B -ntp -q package -DskipTests)
-  (set -a; eval "$(settings | sed 's/^/export /')"; nohup java -Xmx384m -XX:+UseSerialGC \
+  (set -a; eval "$(settings | sed 's/^/export /')"; nohup java -Xmx${VIGIL_JAVA_HEAP:-384m} -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
     -jar "$root/target/quarkus-app/quarkus-run.jar" >>"$log" 2>&1 & echo $! > "$pidfile")
 }
 

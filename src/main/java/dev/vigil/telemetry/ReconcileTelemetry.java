@@ -12,7 +12,8 @@ import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 
 /**
- * Counts reconciles per kind and outcome (vigil_reconciles_total) and wraps each in one span, named after the kind, with the resource's identity as attributes. Exported only when the
+ * Counts reconciles per kind and outcome (vigil_reconciles_total), tells the {@link ReconcileWatchdog} which are
+ * running, and wraps each in one span, named after the kind, with the resource's identity as attributes. Exported only when the
  * operator is configured with an OTLP endpoint (quarkus.otel.sdk.disabled=false); otherwise a no-op.
  */
 @ApplicationScoped
@@ -21,6 +22,8 @@ public class ReconcileTelemetry {
     Tracer tracer;
     @Inject
     MeterRegistry registry;
+    @Inject
+    ReconcileWatchdog watchdog;
 
     public <T> T trace(HasMetadata resource, Callable<T> work) throws Exception {
         Span span = tracer.spanBuilder("reconcile " + resource.getKind())
@@ -29,6 +32,8 @@ public class ReconcileTelemetry {
                 .setAttribute("vigil.resource.generation", resource.getMetadata().getGeneration() == null ? 0
                         : resource.getMetadata().getGeneration())
                 .startSpan();
+        long running = watchdog.begin(resource.getKind() + " " + resource.getMetadata().getNamespace() + "/"
+                + resource.getMetadata().getName());
         try (Scope ignored = span.makeCurrent()) {
             T result = work.call();
             registry.counter("vigil.reconciles", "kind", resource.getKind(), "outcome", "success").increment();
@@ -38,6 +43,7 @@ public class ReconcileTelemetry {
             registry.counter("vigil.reconciles", "kind", resource.getKind(), "outcome", "error").increment();
             throw e;
         } finally {
+            watchdog.end(running);
             span.end();
         }
     }

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Scale benchmark (issue 17): N InstrumentedServices, each with a one-replica Deployment on kwok nodes, collected by
+# one fleet of 3 shards; the operator as a local process (e2e/operator.sh, heap VIGIL_JAVA_HEAP, default 384m as the
+# chart's 512Mi limit gives). Prints, all from this run: the operator's RSS idle with the fleet alone (the
+# baseline) and after N services converged (and the ratio), the time from the apply to every service Ready, the
+# write requests and CPU seconds of the operator in an idle window after convergence, and whether it exited.
+# usage: bench/scale.sh [N=1000] [IDLE_SECONDS=60]. Brings up and takes down its own control plane.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+n=${1:-1000}
+idle=${2:-60}
+eval "$(bash e2e/tools/bin-path.sh)"
+export PATH="$KUBE_BIN:$(dirname "$VIGIL_HELM"):$PATH"
+[ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -ntp -q package -DskipTests
+eval "$(bash e2e/cluster/up.sh)"
+cleanup() { bash e2e/operator.sh stop >/dev/null 2>&1 || true; bash e2e/cluster/down.sh >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+# kwok nodes take 110 pods each; the 3 of up.sh plus enough for N.
+extra=$(( (n + 100) / 100 ))
+KWOK_WORKDIR=$root/e2e/.work/kwok "$KWOKCTL" scale node --name vigil --replicas $((3 + extra)) >&2
+kubectl apply --server-side --field-manager=vigil-bench -f crds/ >/dev/null
+bash e2e/tools/wait-crds.sh
+rm -f e2e/.work/operator.log
+VIGIL_OPERATOR_FROM=jar bash e2e/operator.sh start >/dev/null
+pid=$(cat e2e/.work/operator.pid)
+rss() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status"; }
+cpu() { awk '{printf "%d", ($14 + $15)}' "/proc/$pid/stat"; }   # clock ticks (utime + stime)
+ticks=$(getconf CLK_TCK)
+
+kubectl create namespace bench >/dev/null
+kubectl apply -n bench -f - >/dev/null <<YAML
+apiVersion: vigil.dev/v1alpha1
+kind: TelemetryCollector
+metadata: {name: platform}
+spec: {shards: 3}
+YAML
+for _ in $(seq 1 120); do
+  [ "$(kubectl get tc platform -n bench -o jsonpath='{.status.conditions[?(@.type=="ConfigValid")].status}' 2>/dev/null)" = True ] && break
+  sleep 1
+done
+sleep 20
+base_rss=$(rss)
+echo "operator RSS with one fleet and no service: ${base_rss} MiB"
+
+python3 - "$n" > "$root/e2e/.work/bench-services.yaml" <<'PY'
+import sys
+n = int(sys.argv[1])
+for i in range(n):
+    print(f"""---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: svc-{i}, namespace: bench}}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app: svc-{i}}}}}
+  template:
+    metadata: {{labels: {{app: svc-{i}}}}}
+    spec: {{containers: [{{name: app, image: bench/app:1, ports: [{{containerPort: 9100}}]}}]}}
+---
+apiVersion: vigil.dev/v1alpha1
+kind: InstrumentedService
+metadata: {{name: svc-{i}, namespace: bench}}
+spec:
+  workloadRef: {{kind: Deployment, name: svc-{i}}}
+  metrics: {{port: 9100}}
+  slos:
+    - name: availability
+      objective: 99.9
+      indicator:
+        ratio:
+          errors: 'sum(rate(http_server_request_duration_seconds_count{{service="svc-{i}",http_response_status_code=~"5.."}}[$window]))'
+          total: 'sum(rate(http_server_request_duration_seconds_count{{service="svc-{i}"}}[$window]))'""")
+PY
+t0=$(date +%s.%N)
+kubectl apply --server-side --field-manager=vigil-bench -f "$root/e2e/.work/bench-services.yaml" >/dev/null
+applied=$(date +%s.%N)
+ready=0
+for _ in $(seq 1 900); do
+  ready=$(kubectl get isvc -n bench -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True || true)
+  [ "$ready" -ge "$n" ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 1
+done
+t1=$(date +%s.%N)
+alive=yes; kill -0 "$pid" 2>/dev/null || alive="no (exited)"
+echo "services Ready: $ready/$n, $(python3 -c "print(round($t1 - $t0, 1))") s after the apply began (apply took $(python3 -c "print(round($applied - $t0, 1))") s); operator alive: $alive"
+sleep 15
+conv_rss=$(rss)
+echo "operator RSS after convergence: ${conv_rss} MiB ($(python3 -c "print(round($conv_rss / $base_rss, 2))")x the idle baseline)"
+audit=$(bash e2e/cluster/audit-log.sh)
+mark=$(stat -c %s "$audit"); c0=$(cpu)
+sleep "$idle"
+c1=$(cpu)
+echo "idle ${idle} s: operator CPU $(python3 -c "print(round(($c1 - $c0) / $ticks / $idle * 100, 1))") % of a core"
+python3 e2e/audit-writes.py "$audit" "$mark" | tail -15
+echo "operator RSS at the end: $(rss) MiB; full GCs and OOM in its log: $(grep -c -i 'OutOfMemory' e2e/.work/operator.log || true) OOM lines"
