@@ -44,7 +44,8 @@ for kind in ["statefulsets", "configmaps", "services", "serviceaccounts", "roles
             continue
         key = (kind, fleets[owners[0]])
         counts[key] = counts.get(key, 0) + 1
-expected = {"statefulsets": 1, "configmaps": 2, "services": 2, "serviceaccounts": 1, "roles": 1, "rolebindings": 1, "poddisruptionbudgets": 1}
+# ConfigMaps: the collector config, the dashboard, the running hand-offs.
+expected = {"statefulsets": 1, "configmaps": 3, "services": 2, "serviceaccounts": 1, "roles": 1, "rolebindings": 1, "poddisruptionbudgets": 1}
 for name in fleets.values():
     for kind, n in expected.items():
         if counts.get((kind, name), 0) != n:

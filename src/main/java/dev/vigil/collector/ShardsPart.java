@@ -4,9 +4,11 @@ import dev.vigil.api.v1alpha1.ShardingSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.api.v1alpha1.TelemetryCollectorStatus;
 import dev.vigil.kube.Durations;
+import dev.vigil.naming.Names;
 import dev.vigil.reconcile.Part;
 import dev.vigil.reconcile.PartOutcome;
 import dev.vigil.sharding.FleetTargets;
+import dev.vigil.sharding.Handoffs;
 import dev.vigil.sharding.ScrapeEndpoint;
 import dev.vigil.sharding.ShardPlan;
 import dev.vigil.sharding.ShardPlans;
@@ -14,6 +16,7 @@ import dev.vigil.status.Conditions;
 import dev.vigil.status.EventRecorder;
 import dev.vigil.status.Reasons;
 import dev.vigil.telemetry.OperatorGauges;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
@@ -24,12 +27,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Which shard scrapes which pod: the plan the service-discovery endpoint serves, hand-offs included; the
- * StatefulSet's size (removed shards drain before their pods go); per-shard counts, imbalance, hand-offs and the
+ * StatefulSet's size (removed shards drain before their pods go); the running hand-offs kept in a ConfigMap, from
+ * which the first plan after an operator restart resumes them; per-shard counts, imbalance, hand-offs and the
  * target-cap condition in status. Not run while the config is rejected (nothing changes then), nor for agent fleets.
  */
 final class ShardsPart implements Part<FleetContext> {
@@ -67,7 +72,7 @@ final class ShardsPart implements Part<FleetContext> {
         Instant now = clock.instant();
         List<ScrapeEndpoint> endpoints = FleetTargets.of(planned.targets(), pods, fleet.getSpec().scrapeIntervalOrDefault());
         ShardPlan shardPlan = shardPlans.update(ResourceID.fromResource(fleet), endpoints, fleet.getSpec().shardsOrDefault(),
-                strategy(fleet), now, overlap(fleet, endpoints));
+                strategy(fleet), now, overlap(fleet, endpoints), () -> persistedHandoffs(ctx));
         ctx.decided(ShardPlan.class, shardPlan);
         ctx.decided(FleetPlan.class, planned.outcome().plan().withReplicas(shardPlan.replicasNeeded()));
         // Come back when the next hand-off ends, to shrink the StatefulSet and stop serving the drained targets.
@@ -75,10 +80,18 @@ final class ShardsPart implements Part<FleetContext> {
                 .map(t -> Duration.ofMillis(Math.max(1000, Duration.between(now, t).toMillis() + 100))));
     }
 
+    /** The hand-offs the fleet's ConfigMap holds (read once per fleet after a start: the plan is in memory after). */
+    private static Map<String, ShardPlan.Draining> persistedHandoffs(FleetContext ctx) {
+        ConfigMap cm = ctx.client().configMaps().inNamespace(ctx.fleet().getMetadata().getNamespace())
+                .withName(Names.collectorHandoffs(ctx.fleet().getMetadata().getName())).get();
+        return Handoffs.read(cm == null || cm.getData() == null ? null : cm.getData().get(CollectorHandoffsConfigMap.KEY));
+    }
+
     @Override
     public void prepare(FleetContext ctx) {
         if (!ctx.fleet().getSpec().agent()) {
             FleetPlan.KEY.put(ctx.josdk(), ctx.requireDecision(FleetPlan.class));
+            CollectorHandoffsConfigMap.PLAN.put(ctx.josdk(), ctx.requireDecision(ShardPlan.class));
         }
     }
 

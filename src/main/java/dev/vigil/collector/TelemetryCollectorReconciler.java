@@ -77,6 +77,7 @@ import java.util.stream.Collectors;
         @Dependent(type = CollectorStatefulSet.class, name = "statefulset", dependsOn = "configmap",
                 reconcilePrecondition = FleetModes.Shards.class),
         @Dependent(type = CollectorPodDisruptionBudget.class, name = "pdb", reconcilePrecondition = FleetModes.Shards.class),
+        @Dependent(type = CollectorHandoffsConfigMap.class, name = "handoffs", reconcilePrecondition = FleetModes.Shards.class),
         @Dependent(type = CollectorDaemonSet.class, name = "daemonset", dependsOn = "configmap",
                 reconcilePrecondition = FleetModes.Agent.class),
         @Dependent(type = FleetDashboardConfigMap.class, name = "dashboard",

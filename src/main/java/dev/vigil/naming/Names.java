@@ -31,6 +31,11 @@ public final class Names {
         return fit(fleet + "-agent-" + group, STATEFULSET_MAX);
     }
 
+    /** A shard fleet's running hand-offs (restored by a restarted operator). */
+    public static String collectorHandoffs(String fleet) {
+        return fit(fleet + "-collector-handoffs", LABEL_MAX);
+    }
+
     public static String collectorConfigMap(String fleet) {
         return fit(fleet + "-collector-config", LABEL_MAX);
     }

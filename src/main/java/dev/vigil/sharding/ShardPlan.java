@@ -84,6 +84,22 @@ public final class ShardPlan {
         return new ShardPlan(newShards, newStrategy, nextOwner, nextDraining);
     }
 
+    /**
+     * This plan with hand-offs a previous operator process had running ({@link Handoffs}, after a restart): each
+     * still running at {@code now}, of a target this plan has, whose owner is not the shard it drains from, runs on
+     * until its end. The others are over.
+     */
+    public ShardPlan withRestored(Map<String, Draining> restored, Instant now) {
+        Map<String, Draining> merged = new TreeMap<>(draining);
+        restored.forEach((t, d) -> {
+            Integer current = owner.get(t);
+            if (current != null && current != d.fromShard() && now.isBefore(d.until())) {
+                merged.putIfAbsent(t, d);
+            }
+        });
+        return merged.size() == draining.size() ? this : new ShardPlan(shards, strategy, new TreeMap<>(owner), merged);
+    }
+
     /** The same plan without the hand-offs that have ended by {@code now}. */
     public ShardPlan expire(Instant now) {
         Map<String, Draining> left = new TreeMap<>();

@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The current shard plan of every fleet, with the endpoints behind its keys: written by the TelemetryCollector
- * reconciler, read by the service-discovery endpoint. Kept in memory: after an operator restart the first plan of a
- * fleet starts without hand-offs (the collectors keep scraping their last target lists meanwhile, which is how HTTP
- * service discovery behaves when its server is away).
+ * reconciler, read by the service-discovery endpoint. Kept in memory, and the running hand-offs also in the fleet's
+ * ConfigMap {@code <fleet>-collector-handoffs} ({@link Handoffs}), so that after an operator restart (or a
+ * fail-over) the first plan of a fleet keeps them running until their end; the assignment itself is recomputed
+ * (it is deterministic).
  */
 @ApplicationScoped
 public class ShardPlans {
@@ -29,9 +31,20 @@ public class ShardPlans {
     /** Brings a fleet's plan up to date with its endpoints and shard count; returns the new plan. */
     public ShardPlan update(ResourceID fleet, List<ScrapeEndpoint> endpoints, int shards, ShardPlan.Strategy strategy,
             Instant now, Duration overlap) {
+        return update(fleet, endpoints, shards, strategy, now, overlap, Map::of);
+    }
+
+    /**
+     * Brings a fleet's plan up to date; a fleet without a plan in memory (the first reconcile since the operator
+     * started) starts from the hand-offs a previous process left running ({@code persisted}, read only then).
+     */
+    public ShardPlan update(ResourceID fleet, List<ScrapeEndpoint> endpoints, int shards, ShardPlan.Strategy strategy,
+            Instant now, Duration overlap, Supplier<Map<String, ShardPlan.Draining>> persisted) {
+        // (Read outside compute: no I/O while the map's bin is locked.)
+        Map<String, ShardPlan.Draining> restored = fleets.containsKey(fleet) ? Map.of() : persisted.get();
         return fleets.compute(fleet, (id, old) -> {
             List<String> keys = endpoints.stream().map(ScrapeEndpoint::key).toList();
-            ShardPlan plan = old == null ? ShardPlan.initial(keys, shards, strategy)
+            ShardPlan plan = old == null ? ShardPlan.initial(keys, shards, strategy).withRestored(restored, now)
                     : old.plan().expire(now).next(keys, shards, strategy, now, overlap);
             Map<String, ScrapeEndpoint> byKey = new LinkedHashMap<>();
             endpoints.forEach(e -> byKey.put(e.key(), e));

@@ -2,6 +2,7 @@ package dev.vigil.operator;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.kube.ScriptedTokenReviews;
+import dev.vigil.sharding.ShardPlans;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,6 +10,7 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,12 +42,15 @@ class ServiceDiscoveryTest {
 
     @Inject
     KubernetesClient client;
+    @Inject
+    ShardPlans shardPlans;
 
     /** The apiserver's TokenReview, scripted: which user each test token belongs to. */
     @BeforeEach
     void tokens() {
         Map<String, String> users = Map.of("fleet-token", FLEET_SA, "other-token", "system:serviceaccount:sd-b:platform-collector",
-                "c-token", "system:serviceaccount:sd-c:platform-collector");
+                "c-token", "system:serviceaccount:sd-c:platform-collector",
+                "d-token", "system:serviceaccount:sd-d:platform-collector");
         ScriptedTokenReviews.answer(server, users);
     }
 
@@ -173,14 +178,97 @@ class ServiceDiscoveryTest {
         });
     }
 
-    private List<Map<String, Object>> groups(String ns, int shard) {
-        return sd("/sd/v1/" + ns + "/platform/" + shard, "c-token").then().statusCode(200).extract().jsonPath().getList("$");
+    /**
+     * An operator restart in the middle of a hand-off (its memory of the plan lost, as a new process or a replica
+     * taking over has none): the first plan after it resumes the hand-offs from the fleet's ConfigMap, so the
+     * removed shard keeps its pod and keeps scraping its old targets until the hand-off's end.
+     */
+    @Test
+    void aRestartInTheMiddleOfAHandOffKeepsItRunning() {
+        String ns = "sd-d";
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+        client.resource(OperatorTestSupport.service(ns, "api", "api")).create();
+        // Hand-offs last 10 s + 20 x 1 s here: long enough to restart within one.
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: platform, namespace: sd-d}
+                spec:
+                  shards: 3
+                  scrapeInterval: 1s
+                  sharding: {handoffIntervals: 20}
+                """, TelemetryCollector.class)).create();
+        for (int i = 0; i < 30; i++) {
+            client.resource(pod(ns, "api-" + i, "10.4.0." + (i + 1), "Running")).create();
+        }
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+            TelemetryCollector f = client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform").get();
+            assertThat(f.getStatus().shardTargets.stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
+            assertThat(f.getStatus().handoffs).isZero();
+            assertThat(client.configMaps().inNamespace(ns).withName("platform-collector-handoffs").get().getData())
+                    .containsEntry("handoffs", "");
+        });
+        List<String> shard2 = targets(ns, 2, "d-token");
+        assertThat(shard2).isNotEmpty();
+        OperatorTestSupport.edit(client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform"), f -> {
+            f.getSpec().shards = 2;
+            return f;
+        });
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(drained(ns, 2)).containsExactlyInAnyOrderElementsOf(shard2);
+            assertThat(client.configMaps().inNamespace(ns).withName("platform-collector-handoffs").get().getData()
+                    .get("handoffs").lines()).hasSize(shard2.size());
+        });
+
+        // The restart: the plan in memory is gone; the next reconcile (as at an operator's start; here a namespace
+        // event, which reaches every fleet) starts from the ConfigMap.
+        shardPlans.forget(new ResourceID("platform", ns));
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("sd-d-nudge").endMetadata().build()).create();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(shardPlans.get(new ResourceID("platform", ns))).isPresent());
+        assertThat(drained(ns, 2)).as("shard 2 still drains its old targets after the restart")
+                .containsExactlyInAnyOrderElementsOf(shard2);
+        assertThat(client.apps().statefulSets().inNamespace(ns).withName("platform-collector").get().getSpec().getReplicas())
+                .as("the removed shard keeps its pod until the hand-off ends").isEqualTo(3);
+        assertThat(client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform").get().getStatus().handoffs)
+                .isEqualTo(shard2.size());
+        // And the hand-off still ends: the pod goes, the ConfigMap empties.
+        await().atMost(Duration.ofSeconds(40)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(client.apps().statefulSets().inNamespace(ns).withName("platform-collector").get().getSpec().getReplicas()).isEqualTo(2);
+            assertThat(client.configMaps().inNamespace(ns).withName("platform-collector-handoffs").get().getData())
+                    .containsEntry("handoffs", "");
+        });
     }
 
     @SuppressWarnings("unchecked")
-    private List<String> targets(String ns, int shard) {
+    private List<String> drained(String ns, int shard) {
         List<String> out = new ArrayList<>();
-        for (Map<String, Object> g : groups(ns, shard)) {
+        for (Map<String, Object> g : sd("/sd/v1/" + ns + "/platform/" + shard, "d-token").then().statusCode(200)
+                .extract().jsonPath().<Map<String, Object>>getList("$")) {
+            if (g.get("labels").toString().contains("vigil_handoff=draining")) {
+                out.addAll((List<String>) g.get("targets"));
+            }
+        }
+        return out;
+    }
+
+    private List<Map<String, Object>> groups(String ns, int shard) {
+        return groups(ns, shard, "c-token");
+    }
+
+    private List<Map<String, Object>> groups(String ns, int shard, String token) {
+        return sd("/sd/v1/" + ns + "/platform/" + shard, token).then().statusCode(200).extract().jsonPath().getList("$");
+    }
+
+    private List<String> targets(String ns, int shard) {
+        return targets(ns, shard, "c-token");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> targets(String ns, int shard, String token) {
+        List<String> out = new ArrayList<>();
+        for (Map<String, Object> g : groups(ns, shard, token)) {
             if (!g.get("labels").toString().contains("vigil_handoff")) {
                 out.addAll((List<String>) g.get("targets"));
             }

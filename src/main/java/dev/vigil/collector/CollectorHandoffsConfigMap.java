@@ -1,0 +1,63 @@
+package dev.vigil.collector;
+
+import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.kube.ConfigMaps;
+import dev.vigil.kube.ContextKey;
+import dev.vigil.naming.Labels;
+import dev.vigil.naming.Names;
+import dev.vigil.sharding.Handoffs;
+import dev.vigil.sharding.ShardPlan;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+
+import java.util.Map;
+
+/**
+ * A shard fleet's running hand-offs ({@link Handoffs}), so that an operator that restarts (or a replica that takes
+ * over) in the middle of a hand-off keeps both shards scraping the target until the hand-off's end. Written only
+ * when the hand-offs change: a hand-off starts or ends.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
+public class CollectorHandoffsConfigMap extends CRUDKubernetesDependentResource<ConfigMap, TelemetryCollector> {
+    public static final String KEY = "handoffs";
+    static final ContextKey<ShardPlan> PLAN = ContextKey.of(ShardPlan.class);
+
+    public CollectorHandoffsConfigMap() {
+        super(ConfigMap.class);
+    }
+
+    @Override
+    protected ConfigMap desired(TelemetryCollector fleet, Context<TelemetryCollector> context) {
+        return build(fleet, PLAN.require(context));
+    }
+
+    /** By name, without desired(): an agent fleet (which has no shard plan) is asked too, to delete it. */
+    @Override
+    protected ResourceID targetSecondaryResourceID(TelemetryCollector fleet, Context<TelemetryCollector> context) {
+        return new ResourceID(Names.collectorHandoffs(fleet.getMetadata().getName()), fleet.getMetadata().getNamespace());
+    }
+
+    @Override
+    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, TelemetryCollector primary,
+            Context<TelemetryCollector> context) {
+        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
+    }
+
+    public static ConfigMap build(TelemetryCollector fleet, ShardPlan plan) {
+        String name = fleet.getMetadata().getName();
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(Names.collectorHandoffs(name))
+                .withNamespace(fleet.getMetadata().getNamespace())
+                .withLabels(Labels.collector(name))
+                .endMetadata()
+                .withData(Map.of(KEY, Handoffs.write(plan)))
+                .build();
+    }
+}
