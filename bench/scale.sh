@@ -66,7 +66,7 @@ spec:
   metrics: {{port: 9100}}
   slos:
     - name: availability
-      objective: 99.9
+      objective: "99.9"
       indicator:
         ratio:
           errors: 'sum(rate(http_server_request_duration_seconds_count{{service="svc-{i}",http_response_status_code=~"5.."}}[$window]))'

@@ -133,21 +133,8 @@ class ServiceDiscoveryTest {
     @Test
     void scalingDownDrainsTheRemovedShardBeforeItsPodGoes() {
         String ns = "sd-c";
-        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
-        client.resource(OperatorTestSupport.service(ns, "api", "api")).create();
         // Hand-offs last 3 x 1 s here: long enough to observe, short enough to wait for.
-        client.resource(OperatorTestSupport.parse("""
-                apiVersion: vigil.dev/v1alpha1
-                kind: TelemetryCollector
-                metadata: {name: platform, namespace: sd-c}
-                spec:
-                  shards: 3
-                  scrapeInterval: 1s
-                  sharding: {handoffIntervals: 3}
-                """, TelemetryCollector.class)).create();
-        for (int i = 0; i < 30; i++) {
-            client.resource(pod(ns, "api-" + i, "10.3.0." + (i + 1), "Running")).create();
-        }
+        threeShardsOfThirtyPods(ns, 3, 3);
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             TelemetryCollector f = client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform").get();
             assertThat(f.getStatus().shardTargets.stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
@@ -186,21 +173,8 @@ class ServiceDiscoveryTest {
     @Test
     void aRestartInTheMiddleOfAHandOffKeepsItRunning() {
         String ns = "sd-d";
-        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
-        client.resource(OperatorTestSupport.service(ns, "api", "api")).create();
         // Hand-offs last 10 s + 20 x 1 s here: long enough to restart within one.
-        client.resource(OperatorTestSupport.parse("""
-                apiVersion: vigil.dev/v1alpha1
-                kind: TelemetryCollector
-                metadata: {name: platform, namespace: sd-d}
-                spec:
-                  shards: 3
-                  scrapeInterval: 1s
-                  sharding: {handoffIntervals: 20}
-                """, TelemetryCollector.class)).create();
-        for (int i = 0; i < 30; i++) {
-            client.resource(pod(ns, "api-" + i, "10.4.0." + (i + 1), "Running")).create();
-        }
+        threeShardsOfThirtyPods(ns, 20, 4);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
             TelemetryCollector f = client.resources(TelemetryCollector.class).inNamespace(ns).withName("platform").get();
             assertThat(f.getStatus().shardTargets.stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
@@ -239,6 +213,24 @@ class ServiceDiscoveryTest {
             assertThat(client.configMaps().inNamespace(ns).withName("platform-collector-handoffs").get().getData())
                     .containsEntry("handoffs", "");
         });
+    }
+
+    /** A service of 30 running pods (10.{@code net}.0.1..30) and a fleet of 3 shards with a 1 s scrape interval. */
+    private void threeShardsOfThirtyPods(String ns, int handoffIntervals, int net) {
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+        client.resource(OperatorTestSupport.service(ns, "api", "api")).create();
+        client.resource(OperatorTestSupport.parse("""
+                apiVersion: vigil.dev/v1alpha1
+                kind: TelemetryCollector
+                metadata: {name: platform, namespace: %s}
+                spec:
+                  shards: 3
+                  scrapeInterval: 1s
+                  sharding: {handoffIntervals: %d}
+                """.formatted(ns, handoffIntervals), TelemetryCollector.class)).create();
+        for (int i = 0; i < 30; i++) {
+            client.resource(pod(ns, "api-" + i, "10." + net + ".0." + (i + 1), "Running")).create();
+        }
     }
 
     @SuppressWarnings("unchecked")
