@@ -24,8 +24,8 @@ bash e2e/tools/wait-crds.sh
 rm -f e2e/.work/operator.log
 VIGIL_OPERATOR_FROM=jar bash e2e/operator.sh start >/dev/null
 pid=$(cat e2e/.work/operator.pid)
-rss() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status"; }
-cpu() { awk '{printf "%d", ($14 + $15)}' "/proc/$pid/stat"; }   # clock ticks (utime + stime)
+rss() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || echo 0; }
+cpu() { awk '{printf "%d", ($14 + $15)}' "/proc/$pid/stat" 2>/dev/null || echo 0; }   # clock ticks (utime + stime)
 ticks=$(getconf CLK_TCK)
 
 kubectl create namespace bench >/dev/null
@@ -83,8 +83,11 @@ for _ in $(seq 1 900); do
   sleep 1
 done
 t1=$(date +%s.%N)
-alive=yes; kill -0 "$pid" 2>/dev/null || alive="no (exited)"
+alive=yes; kill -0 "$pid" 2>/dev/null || alive="no: $(grep -m1 -o 'Terminating due to .*' e2e/.work/operator.log || echo exited)"
 echo "services Ready: $ready/$n, $(python3 -c "print(round($t1 - $t0, 1))") s after the apply began (apply took $(python3 -c "print(round($applied - $t0, 1))") s); operator alive: $alive"
+[ "$alive" = yes ] || exit 1
+# What the heap holds after convergence (the 25 largest classes of live objects), with BENCH_HISTO=1.
+[ -z "${BENCH_HISTO:-}" ] || jcmd "$pid" GC.class_histogram 2>/dev/null | head -30
 sleep 15
 conv_rss=$(rss)
 echo "operator RSS after convergence: ${conv_rss} MiB ($(python3 -c "print(round($conv_rss / $base_rss, 2))")x the idle baseline)"
