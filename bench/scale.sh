@@ -88,6 +88,15 @@ echo "services Ready: $ready/$n, $(python3 -c "print(round($t1 - $t0, 1))") s af
 [ "$alive" = yes ] || exit 1
 # What the heap holds after convergence (the 25 largest classes of live objects), with BENCH_HISTO=1.
 [ -z "${BENCH_HISTO:-}" ] || jcmd "$pid" GC.class_histogram 2>/dev/null | head -30
+# Hand-offs started while the pods arrived end on their deadline (each end is a status and a ConfigMap write):
+# convergence includes them.
+h0=$(date +%s)
+for _ in $(seq 1 600); do
+  h=$(kubectl get tc platform -n bench -o jsonpath='{.status.handoffs}')
+  [ -z "$h" ] || [ "$h" = 0 ] && break
+  sleep 1
+done
+echo "running hand-offs ended $(( $(date +%s) - h0 )) s after every service was Ready"
 sleep 15
 conv_rss=$(rss)
 echo "operator RSS after convergence: ${conv_rss} MiB ($(python3 -c "print(round($conv_rss / $base_rss, 2))")x the idle baseline)"

@@ -1,39 +1,27 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
-import dev.vigil.kube.ConfigMaps;
+import dev.vigil.kube.DigestedConfigMapStore;
+import dev.vigil.kube.VigilConfigMap;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /** The collector configuration file of a fleet (with node groups: one file per group, collector-<group>.yaml). */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class CollectorConfigMap extends CRUDKubernetesDependentResource<ConfigMap, TelemetryCollector> {
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_COLLECTOR, itemStore = DigestedConfigMapStore.class))
+public class CollectorConfigMap extends VigilConfigMap<TelemetryCollector> {
     public static final String KEY = "collector.yaml";
-
-    public CollectorConfigMap() {
-        super(ConfigMap.class);
-    }
 
     @Override
     protected ConfigMap desired(TelemetryCollector fleet, Context<TelemetryCollector> context) {
         return build(fleet, FleetPlan.KEY.require(context));
-    }
-
-    /** Exact on the data: a node group that went away takes its file with it. */
-    @Override
-    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, TelemetryCollector primary,
-            Context<TelemetryCollector> context) {
-        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
     }
 
     public static ConfigMap build(TelemetryCollector fleet, FleetPlan plan) {

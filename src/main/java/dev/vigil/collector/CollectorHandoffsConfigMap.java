@@ -1,8 +1,9 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
-import dev.vigil.kube.ConfigMaps;
 import dev.vigil.kube.ContextKey;
+import dev.vigil.kube.DigestedConfigMapStore;
+import dev.vigil.kube.VigilConfigMap;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import dev.vigil.sharding.Handoffs;
@@ -11,8 +12,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
@@ -23,14 +22,10 @@ import java.util.Map;
  * over) in the middle of a hand-off keeps both shards scraping the target until the hand-off's end. Written only
  * when the hand-offs change: a hand-off starts or ends.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class CollectorHandoffsConfigMap extends CRUDKubernetesDependentResource<ConfigMap, TelemetryCollector> {
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_COLLECTOR, itemStore = DigestedConfigMapStore.class))
+public class CollectorHandoffsConfigMap extends VigilConfigMap<TelemetryCollector> {
     public static final String KEY = "handoffs";
     static final ContextKey<ShardPlan> PLAN = ContextKey.of(ShardPlan.class);
-
-    public CollectorHandoffsConfigMap() {
-        super(ConfigMap.class);
-    }
 
     @Override
     protected ConfigMap desired(TelemetryCollector fleet, Context<TelemetryCollector> context) {
@@ -41,12 +36,6 @@ public class CollectorHandoffsConfigMap extends CRUDKubernetesDependentResource<
     @Override
     protected ResourceID targetSecondaryResourceID(TelemetryCollector fleet, Context<TelemetryCollector> context) {
         return new ResourceID(Names.collectorHandoffs(fleet.getMetadata().getName()), fleet.getMetadata().getNamespace());
-    }
-
-    @Override
-    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, TelemetryCollector primary,
-            Context<TelemetryCollector> context) {
-        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
     }
 
     public static ConfigMap build(TelemetryCollector fleet, ShardPlan plan) {

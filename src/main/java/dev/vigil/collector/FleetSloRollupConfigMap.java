@@ -2,16 +2,15 @@ package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
-import dev.vigil.kube.ConfigMaps;
 import dev.vigil.kube.ContextKey;
+import dev.vigil.kube.DigestedConfigMapStore;
+import dev.vigil.kube.VigilConfigMap;
 import dev.vigil.naming.Labels;
 import dev.vigil.report.SloRollup;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
@@ -21,27 +20,17 @@ import java.util.List;
  * The SLO report roll-up of the services a fleet collects, {@code <fleet>-slo-rollup} in the fleet's namespace (see
  * {@link SloRollup}); there while at least one of them has a report.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class FleetSloRollupConfigMap extends CRUDKubernetesDependentResource<ConfigMap, TelemetryCollector> {
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_SLO_ROLLUP, itemStore = DigestedConfigMapStore.class))
+public class FleetSloRollupConfigMap extends VigilConfigMap<TelemetryCollector> {
     /** The services the fleet collects, as this reconcile planned them. */
     public record Collected(List<InstrumentedService> services) {
     }
 
     static final ContextKey<Collected> KEY = ContextKey.of(Collected.class);
 
-    public FleetSloRollupConfigMap() {
-        super(ConfigMap.class);
-    }
-
     @Override
     protected ConfigMap desired(TelemetryCollector fleet, Context<TelemetryCollector> context) {
         return SloRollup.build(fleet, KEY.require(context).services());
-    }
-
-    @Override
-    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, TelemetryCollector primary,
-            Context<TelemetryCollector> context) {
-        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
     }
 
     /** Reconcile precondition: a collected service has a report (otherwise the roll-up is removed). */

@@ -21,6 +21,7 @@ import dev.vigil.reconcile.PartOutcome;
 import dev.vigil.reconcile.Parts;
 import dev.vigil.reconcile.StatusPatch;
 import dev.vigil.selection.LabelSelectors;
+import dev.vigil.sharding.FleetTargets;
 import dev.vigil.sharding.ShardPlans;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.ErrorSummary;
@@ -145,10 +146,13 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper(n -> allFleets(context))
                 .build(), context);
-        // Pods become scrape targets (or stop being ones) as they start, get an IP, and go.
+        // Pods become scrape targets (or stop being ones) as they start, get an IP, and go. Only what targets are
+        // made of is cached, and only a change of that is an event.
         pods = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Pod.class, TelemetryCollector.class)
                 .withName("fleet-target-pods")
+                .withItemStore(new PrunedItemStore<>(FleetTargets::pruned))
+                .withOnUpdateFilter(FleetTargets::targetChanged)
                 .withSecondaryToPrimaryMapper(p -> allFleets(context))
                 .build(), context);
         // A rule change (or its workloads resolved, in status) may change what agent fleets serve.

@@ -2,26 +2,20 @@ package dev.vigil.dashboard;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.config.DashboardSettings;
-import dev.vigil.kube.ConfigMaps;
+import dev.vigil.kube.DigestedConfigMapStore;
+import dev.vigil.kube.VigilConfigMap;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
-
 /** A fleet's dashboard in the ConfigMap {@code <fleet>-collector-dashboard}, like a service's (see ServiceDashboardConfigMap). */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class FleetDashboardConfigMap extends CRUDKubernetesDependentResource<ConfigMap, TelemetryCollector> {
-    public FleetDashboardConfigMap() {
-        super(ConfigMap.class);
-    }
-
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_DASHBOARD, itemStore = DigestedConfigMapStore.class))
+public class FleetDashboardConfigMap extends VigilConfigMap<TelemetryCollector> {
     @Override
     protected ConfigMap desired(TelemetryCollector fleet, Context<TelemetryCollector> context) {
         return build(fleet, DashboardDelivery.of(context).settings());
@@ -34,12 +28,6 @@ public class FleetDashboardConfigMap extends CRUDKubernetesDependentResource<Con
     public static ConfigMap build(TelemetryCollector fleet, DashboardSettings settings) {
         return ServiceDashboardConfigMap.configMap(Names.fleetDashboard(fleet.getMetadata().getName()), fleet,
                 fleet.getSpec().dashboard, key(fleet), Grafana.json(FleetDashboard.build(fleet)), settings);
-    }
-
-    @Override
-    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, TelemetryCollector primary,
-            Context<TelemetryCollector> context) {
-        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
     }
 
     /** Reconcile precondition: the dashboard is not switched off, and not delivered as a GrafanaDashboard. */

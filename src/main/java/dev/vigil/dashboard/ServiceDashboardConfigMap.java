@@ -3,7 +3,8 @@ package dev.vigil.dashboard;
 import dev.vigil.api.v1alpha1.DashboardSpec;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.config.DashboardSettings;
-import dev.vigil.kube.ConfigMaps;
+import dev.vigil.kube.DigestedConfigMapStore;
+import dev.vigil.kube.VigilConfigMap;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -11,8 +12,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
@@ -24,13 +23,9 @@ import java.util.Map;
  * sidecar ({@code grafana_dashboard: "1"} by default) with the folder annotation it reads; one key,
  * {@code <namespace>-<service>.json}. Owned by the service, removed with it or when its dashboard is disabled.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class ServiceDashboardConfigMap extends CRUDKubernetesDependentResource<ConfigMap, InstrumentedService> {
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_DASHBOARD, itemStore = DigestedConfigMapStore.class))
+public class ServiceDashboardConfigMap extends VigilConfigMap<InstrumentedService> {
     public static final String DEFAULT_FOLDER = "Vigil";
-
-    public ServiceDashboardConfigMap() {
-        super(ConfigMap.class);
-    }
 
     @Override
     protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
@@ -68,14 +63,6 @@ public class ServiceDashboardConfigMap extends CRUDKubernetesDependentResource<C
     public static boolean enabled(DashboardSpec spec) {
         return spec == null || !Boolean.FALSE.equals(spec.enabled);
     }
-
-    /** Exact on data, labels and annotations Vigil sets (the default matcher tolerates removed keys). */
-    @Override
-    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, InstrumentedService primary,
-            Context<InstrumentedService> context) {
-        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
-    }
-
 
     /** Reconcile precondition: the dashboard is not switched off, and not delivered as a GrafanaDashboard. */
     public static class Wanted implements Condition<ConfigMap, InstrumentedService> {

@@ -12,6 +12,20 @@ public final class Labels {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY_VALUE = "vigil";
 
+    /** Informer selectors: what Vigil manages, and of that one component's objects (so each cache holds its own). */
+    public static final String SELECT_MANAGED = MANAGED_BY + "=" + MANAGED_BY_VALUE;
+    public static final String COMPONENT_COLLECTOR = "collector";
+    public static final String COMPONENT_SLO_RULES = "slo-rules";
+    public static final String COMPONENT_SLO_REPORT = "slo-report";
+    public static final String COMPONENT_SLO_ROLLUP = "slo-rollup";
+    public static final String COMPONENT_DASHBOARD = "dashboard";
+    public static final String COMPONENT_POOL_SIZES = "pool-sizes";
+    public static final String SELECT_COLLECTOR = COMPONENT + "=" + COMPONENT_COLLECTOR + "," + SELECT_MANAGED;
+    public static final String SELECT_SLO_RULES = COMPONENT + "=" + COMPONENT_SLO_RULES + "," + SELECT_MANAGED;
+    public static final String SELECT_SLO_ROLLUP = COMPONENT + "=" + COMPONENT_SLO_ROLLUP + "," + SELECT_MANAGED;
+    public static final String SELECT_DASHBOARD = COMPONENT + "=" + COMPONENT_DASHBOARD + "," + SELECT_MANAGED;
+    public static final String SELECT_POOL_SIZES = COMPONENT + "=" + COMPONENT_POOL_SIZES + "," + SELECT_MANAGED;
+
     /** Pod-template annotation holding the config hash, so that a config change rolls the collector pods. */
     public static final String CONFIG_HASH = "vigil.dev/config-hash";
     /** An agent node group's DaemonSet and pods carry their group's name (DaemonSet selectors must not overlap). */
@@ -34,34 +48,34 @@ public final class Labels {
 
     public static Map<String, String> collector(String fleet) {
         Map<String, String> labels = collectorSelector(fleet);
-        labels.put(COMPONENT, "collector");
+        labels.put(COMPONENT, COMPONENT_COLLECTOR);
         labels.put(PART_OF, "vigil");
         return labels;
     }
 
     /** Objects that carry a service's SLO rules. */
     public static Map<String, String> slo(String service) {
-        return owned("vigil-slo", service, "slo-rules");
+        return owned("vigil-slo", service, COMPONENT_SLO_RULES);
     }
 
     /** The ConfigMap that carries a service's SLO report. */
     public static Map<String, String> sloReport(String service) {
-        return owned("vigil-slo-report", service, "slo-report");
+        return owned("vigil-slo-report", service, COMPONENT_SLO_REPORT);
     }
 
     /** The ConfigMap that carries a fleet's SLO report roll-up. */
     public static Map<String, String> sloRollup(String fleet) {
-        return owned("vigil-slo-rollup", fleet, "slo-rollup");
+        return owned("vigil-slo-rollup", fleet, COMPONENT_SLO_ROLLUP);
     }
 
     /** The ConfigMap that carries a generated dashboard. */
     public static Map<String, String> dashboard(String owner) {
-        return owned("vigil-dashboard", owner, "dashboard");
+        return owned("vigil-dashboard", owner, COMPONENT_DASHBOARD);
     }
 
     /** The ConfigMap that carries a service's pool sizes. */
     public static Map<String, String> pools(String service) {
-        return owned("vigil-pools", service, "pool-sizes");
+        return owned("vigil-pools", service, COMPONENT_POOL_SIZES);
     }
 
     /** The recommended labels of an object Vigil writes for {@code owner}. */

@@ -209,8 +209,9 @@ public final class NodeGroups {
 
     /** Whether a node's change matters to grouping (not its status: heartbeats, images, conditions). */
     public static boolean groupingChanged(Node now, Node before) {
-        return !Objects.equals(pruned(now).getMetadata().getLabels(), pruned(before).getMetadata().getLabels())
-                || !Objects.equals(pruned(now).getSpec(), pruned(before).getSpec());
+        Node a = pruned(now);
+        Node b = pruned(before);
+        return !Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels()) || !Objects.equals(a.getSpec(), b.getSpec());
     }
 
     static Map<String, String> labels(Node node) {

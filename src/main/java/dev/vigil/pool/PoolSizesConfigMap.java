@@ -2,8 +2,9 @@ package dev.vigil.pool;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.PoolSpec;
-import dev.vigil.kube.ConfigMaps;
 import dev.vigil.kube.ContextKey;
+import dev.vigil.kube.DigestedConfigMapStore;
+import dev.vigil.kube.VigilConfigMap;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -11,8 +12,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
@@ -24,31 +23,16 @@ import java.util.TreeMap;
  * size as a decimal number. The app watches it through the API (or reads it as a mounted file) and resizes its pool
  * live; nothing of the user's workload is touched.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class PoolSizesConfigMap extends CRUDKubernetesDependentResource<ConfigMap, InstrumentedService> {
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_POOL_SIZES, itemStore = DigestedConfigMapStore.class))
+public class PoolSizesConfigMap extends VigilConfigMap<InstrumentedService> {
     /** The sizes a reconcile decided, by pool name, handed to this dependent through the workflow context. */
     public record Sizes(Map<String, Integer> byPool) {
         public static final ContextKey<Sizes> KEY = ContextKey.of(Sizes.class);
     }
 
-    public PoolSizesConfigMap() {
-        super(ConfigMap.class);
-    }
-
     @Override
     protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
         return build(service, Sizes.KEY.get(context).map(Sizes::byPool).orElse(Map.of()));
-    }
-
-    /**
-     * Exact on the data: the default matcher ignores keys the cluster has but the desired state lacks (to tolerate
-     * server-filled fields), which would leave the key of a pool that moved to Env delivery or was removed. ConfigMaps
-     * are written by update (JOSDK keeps server-side apply off for them), so a mismatch replaces the data whole.
-     */
-    @Override
-    public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, InstrumentedService primary,
-            Context<InstrumentedService> context) {
-        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
     }
 
     public static ConfigMap build(InstrumentedService service, Map<String, Integer> sizes) {

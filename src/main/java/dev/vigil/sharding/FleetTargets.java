@@ -4,7 +4,10 @@ import dev.vigil.kube.Durations;
 import dev.vigil.selection.LabelSelectors;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -74,5 +78,40 @@ public final class FleetTargets {
             }
         }
         return false;
+    }
+
+    /**
+     * What the fleets' pod informer keeps of a pod: what {@link #eligible} and {@link #of} read (name, labels,
+     * deletion, container ports, IP, phase), not its managedFields, volumes, env or conditions.
+     */
+    public static Pod pruned(Pod pod) {
+        PodBuilder b = new PodBuilder().withNewMetadata().withName(pod.getMetadata().getName())
+                .withNamespace(pod.getMetadata().getNamespace()).withUid(pod.getMetadata().getUid())
+                .withResourceVersion(pod.getMetadata().getResourceVersion()).withLabels(pod.getMetadata().getLabels())
+                .withDeletionTimestamp(pod.getMetadata().getDeletionTimestamp()).endMetadata();
+        PodSpecBuilder spec = new PodSpecBuilder();
+        if (pod.getSpec() != null && pod.getSpec().getContainers() != null) {
+            for (Container c : pod.getSpec().getContainers()) {
+                List<ContainerPort> ports = new ArrayList<>();
+                for (ContainerPort p : c.getPorts() == null ? List.<ContainerPort>of() : c.getPorts()) {
+                    ports.add(new ContainerPortBuilder().withContainerPort(p.getContainerPort()).build());
+                }
+                spec.addNewContainer().withName(c.getName()).withPorts(ports).endContainer();
+            }
+        }
+        b.withSpec(spec.build());
+        if (pod.getStatus() != null) {
+            b.withNewStatus().withPodIP(pod.getStatus().getPodIP()).withPhase(pod.getStatus().getPhase()).endStatus();
+        }
+        return b.build();
+    }
+
+    /** Whether a pod's change can change a fleet's targets (not its conditions, restarts or annotations). */
+    public static boolean targetChanged(Pod now, Pod before) {
+        Pod a = pruned(now);
+        Pod b = pruned(before);
+        return !Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels())
+                || !Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp())
+                || !Objects.equals(a.getSpec(), b.getSpec()) || !Objects.equals(a.getStatus(), b.getStatus());
     }
 }

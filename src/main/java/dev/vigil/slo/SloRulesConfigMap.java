@@ -2,6 +2,8 @@ package dev.vigil.slo;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.config.SloSettings;
+import dev.vigil.kube.DigestedConfigMapStore;
+import dev.vigil.kube.VigilConfigMap;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import dev.vigil.serialization.Yaml;
@@ -10,7 +12,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
@@ -20,12 +21,8 @@ import java.util.Map;
  * A service's SLO rules as a Prometheus rules file in a ConfigMap, for clusters without the PrometheusRule CRD: a
  * rule reloader (or a Prometheus that mounts it) selects it by the {@link SloSettings#configMapLabel()} label.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class SloRulesConfigMap extends CRUDKubernetesDependentResource<ConfigMap, InstrumentedService> {
-    public SloRulesConfigMap() {
-        super(ConfigMap.class);
-    }
-
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_SLO_RULES, itemStore = DigestedConfigMapStore.class))
+public class SloRulesConfigMap extends VigilConfigMap<InstrumentedService> {
     @Override
     protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
         RulesDelivery delivery = RulesDelivery.KEY.require(context);

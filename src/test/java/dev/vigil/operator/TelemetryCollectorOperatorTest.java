@@ -41,6 +41,8 @@ class TelemetryCollectorOperatorTest {
     MeterRegistry registry;
     @Inject
     dev.vigil.logs.AgentRules agentRules;
+    @Inject
+    io.javaoperatorsdk.operator.Operator operator;
 
     private TelemetryCollector get(String ns, String name) {
         return client.resources(TelemetryCollector.class).inNamespace(ns).withName(name).get();
@@ -276,5 +278,41 @@ class TelemetryCollectorOperatorTest {
             assertThat(cm).isNotNull();
             assertThat(cm.getData().get(CollectorConfigMap.KEY)).contains("health_check", "otlp", "debug");
         });
+    }
+
+    @Test
+    void aHandEditedConfigMapIsPutBackThoughTheCacheHoldsOnlyDigests() {
+        client.resource(OperatorTestSupport.fleet("fleet-g", "drift", 1)).create();
+        var cm = client.configMaps().inNamespace("fleet-g").withName("drift-collector-config");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(cm.get().getData().get(CollectorConfigMap.KEY)).contains("health_check"));
+        String generated = cm.get().getData().get(CollectorConfigMap.KEY);
+        cm.edit(c -> {
+            c.getData().put(CollectorConfigMap.KEY, "receivers: {}\n");
+            c.getData().put("extra.yaml", "x: 1\n");
+            return c;
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(cm.get().getData()).isEqualTo(java.util.Map.of(CollectorConfigMap.KEY, generated)));
+    }
+
+    @Test
+    void everyConfigMapDependentCachesItsOwnComponentAsDigests() {
+        List<String> seen = new ArrayList<>();
+        for (io.javaoperatorsdk.operator.RegisteredController<?> c : operator.getRegisteredControllers()) {
+            c.getConfiguration().getWorkflowSpec().ifPresent(w -> w.getDependentResourceSpecs().forEach(spec -> {
+                if (dev.vigil.kube.VigilConfigMap.class.isAssignableFrom(spec.getDependentResourceClass())) {
+                    var cfg = (io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig<?>)
+                            spec.getConfiguration().orElseThrow();
+                    assertThat(cfg.informerConfig().getItemStore()).as(spec.getName())
+                            .isInstanceOf(dev.vigil.kube.DigestedConfigMapStore.class);
+                    assertThat(cfg.informerConfig().getLabelSelector()).as(spec.getName())
+                            .startsWith(dev.vigil.naming.Labels.COMPONENT + "=");
+                    seen.add(spec.getDependentResourceClass().getSimpleName());
+                }
+            }));
+        }
+        assertThat(seen).containsExactlyInAnyOrder("CollectorConfigMap", "CollectorHandoffsConfigMap", "FleetDashboardConfigMap",
+                "FleetSloRollupConfigMap", "PoolSizesConfigMap", "SloRulesConfigMap", "ServiceDashboardConfigMap");
     }
 }
