@@ -8,15 +8,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 
 /**
  * Connection budgets, one pool's own or shared by name between the pools of a namespace.
  *
  * <p>The members of a shared budget are found in the operator's cache of InstrumentedServices (every pool in the
  * namespace whose budget has that name); what each holds is what this operator last decided or delivered for it,
- * or, for a member not decided since the operator started, what its status says it was given. The smallest
+ * or, for a member not decided since the operator started, the larger of what its status says and what its app was
+ * last given (a restart between the delivery and the status write must not let another pool spend it twice). The smallest
  * {@code maxConnections} any member declares is the budget. Decisions on one budget are serialised: {@link #allocate}
  * takes the budget's lock and {@link #decided} releases it, so two pools never grow into the same free connections.
  */
@@ -34,8 +37,13 @@ public class BudgetLedger {
         return service + "/" + pool;
     }
 
+    /**
+     * @param delivered what a pool's app was last given (its ConfigMap key or env var), read for a member this
+     *                  operator has not decided or delivered since it started: a restart between the delivery and
+     *                  the status write leaves the status one size behind what the app holds
+     */
     public Allocation allocate(InstrumentedService service, PoolSpec pool, int holdsNow, int wants,
-            List<InstrumentedService> namespaceServices) {
+            List<InstrumentedService> namespaceServices, BiFunction<InstrumentedService, PoolSpec, Optional<Integer>> delivered) {
         String ns = service.getMetadata().getNamespace();
         String me = member(service.getMetadata().getName(), pool.name);
         if (pool.budget.name == null) {
@@ -64,7 +72,12 @@ public class BudgetLedger {
                         : other.getStatus().pools.stream().filter(s -> p.name.equals(s.name)).findFirst().orElse(null);
                 int replicas = st != null && st.replicas != null ? st.replicas : 1;
                 int statusHolds = st != null && st.size != null ? st.size * replicas : PoolRules.initial(p) * replicas;
-                int held = recorded.getOrDefault(id, statusHolds);
+                Integer held = recorded.get(id);
+                if (held == null) {
+                    int given = delivered.apply(other, p).map(size -> size * replicas).orElse(0);
+                    held = Math.max(statusHolds, given);
+                    recorded.put(id, held);
+                }
                 int want = st != null && st.desiredSize != null
                         ? Math.max(p.size.min, Math.min(p.size.max, st.desiredSize)) * replicas : held;
                 others.add(new BudgetShares.Member(id, held, want));

@@ -43,8 +43,9 @@ import java.util.stream.Collectors;
  * evaluations it still enforces bounds and budget, so that a replica count raised by an HPA shrinks pools at once.
  *
  * <p>What it remembers in memory: the recent recommendations (for the stabilisation windows) and when each pool was
- * last evaluated. After a restart the history starts with the current size, so a restart never lets a pool shrink
- * before a whole scale-down window has passed.
+ * last evaluated. What the windows need of the recommendations is also kept in the pool's status
+ * ({@link PoolWindows}), and a restarted operator (or the replica that takes over) resumes from it: the windows run
+ * on rather than starting over, and nothing shrinks sooner than without the restart.
  */
 @ApplicationScoped
 public class PoolAutoscaler {
@@ -112,11 +113,16 @@ public class PoolAutoscaler {
         Optional<Signalled> signalled = Optional.empty();
         for (PoolSpec pool : pools) {
             PoolStatus before = find(old, pool.name);
+            Memory m = memory.computeIfAbsent(memoryKey(id, pool.name), k -> new Memory());
             int current = before != null && before.size != null ? before.size : PoolRules.initial(pool);
+            if (m.history.isEmpty() && before != null) {
+                // First look since the operator started: the app holds what it was last given, which is newer than
+                // status when the operator stopped between the delivery and the status write.
+                current = delivered(service, pool).orElse(current);
+            }
             String key = Names.sha256Hex(Yaml.write(pool));
             Duration interval = PoolRules.interval(pool);
             Duration scrape = scrapeInterval(service, in.fleet());
-            Memory m = memory.computeIfAbsent(memoryKey(id, pool.name), k -> new Memory());
             // The exact moment of the last change; from status (whole seconds, rounded up) after a restart. A window
             // that began before the change would count the old size's waits against the new one.
             Optional<Instant> changedAt = m.lastChange != null ? Optional.of(m.lastChange)
@@ -131,7 +137,7 @@ public class PoolAutoscaler {
             PoolDecision.Rule rule = PoolRules.rule(pool);
             synchronized (m) {
                 if (m.history.isEmpty()) {
-                    m.history.add(new PoolDecision.Recommendation(now, current));
+                    m.history.addAll(resumed(before, current, now));
                 }
                 PoolStatus next;
                 if (due) {
@@ -174,6 +180,26 @@ public class PoolAutoscaler {
             }
         }
         return new Outcome(statuses, sizes, List.of(), Optional.empty());
+    }
+
+    /**
+     * The size a pool's app was last given: its key in the pools ConfigMap, or its env var on the workload; empty
+     * when there is none or it does not parse. Read once per pool after a start (then the operator remembers).
+     */
+    Optional<Integer> delivered(InstrumentedService service, PoolSpec pool) {
+        String ns = service.getMetadata().getNamespace();
+        String value;
+        if (PoolRules.delivery(pool) == PoolSpec.Delivery.Type.ConfigMap) {
+            var cm = client.configMaps().inNamespace(ns).withName(Names.poolSizes(service.getMetadata().getName())).get();
+            value = cm == null || cm.getData() == null ? null : cm.getData().get(pool.name);
+        } else {
+            value = PoolEnvDelivery.current(client, service, pool);
+        }
+        try {
+            return value == null ? Optional.empty() : Optional.of(Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** Called once the sizes reached the app's ConfigMap or workload: commits them to shared budgets, announces changes. */
@@ -243,7 +269,7 @@ public class PoolAutoscaler {
         PoolDecision.Result r = unbounded;
         if (pool.budget != null) {
             allocation = ledger.allocate(service, pool, current * replicas, unbounded.size() * replicas,
-                    in.namespaceServices());
+                    in.namespaceServices(), this::delivered);
             try {
                 r = PoolDecision.decide(rule, signals, current, replicas, Optional.of(allocation.share()), history,
                         in.sloGateOpen(), now);
@@ -262,8 +288,27 @@ public class PoolAutoscaler {
                 m.history.removeFirst();
             }
         }
-        return PoolStatusBuilder.build(new PoolStatusBuilder.Evaluation(pool, rule, current, replicas, r, due, read,
+        PoolStatus next = PoolStatusBuilder.build(new PoolStatusBuilder.Evaluation(pool, rule, current, replicas, r, due, read,
                 allocation, before, service.getMetadata().getGeneration(), now));
+        // The windows' memory goes to status with an evaluation that read the signals (status changes then anyway);
+        // without signals the recommendation only holds the size, and resuming adds that hold itself.
+        next.windows = due && read != null && read.available() ? PoolWindows.persist(List.copyOf(m.history), rule, now)
+                : before == null ? null : before.windows;
+        return next;
+    }
+
+    /**
+     * The history after a start (or a fail-over): what the last evaluations left in status, and the current size
+     * recommended now when status has nothing or the last evaluation read no signals (so nothing shrinks before a
+     * whole window has passed).
+     */
+    static List<PoolDecision.Recommendation> resumed(PoolStatus before, int current, Instant now) {
+        List<PoolDecision.Recommendation> h = PoolWindows.restore(before == null ? null : before.windows);
+        boolean lastRead = before != null && Conditions.isTrue(before.conditions, Reasons.METRICS_AVAILABLE);
+        if (h.isEmpty() || !lastRead) {
+            h.add(new PoolDecision.Recommendation(now, current));
+        }
+        return h;
     }
 
     /** Resolves the fleet's Prometheus once per reconcile and reads pools' signals from it. */

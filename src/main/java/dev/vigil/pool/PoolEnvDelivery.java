@@ -32,6 +32,26 @@ public final class PoolEnvDelivery {
     private PoolEnvDelivery() {
     }
 
+    /** The value of an Env pool's variable on its workload's pod template now; null when absent. */
+    static String current(KubernetesClient client, InstrumentedService service, PoolSpec pool) {
+        String ns = service.getMetadata().getNamespace();
+        String name = service.getSpec().workloadRef.name;
+        PodTemplateSpec template;
+        if (service.getSpec().workloadRef.kindOrDefault() == WorkloadRef.Kind.StatefulSet) {
+            StatefulSet s = client.apps().statefulSets().inNamespace(ns).withName(name).get();
+            template = s == null ? null : s.getSpec().getTemplate();
+        } else {
+            Deployment d = client.apps().deployments().inNamespace(ns).withName(name).get();
+            template = d == null ? null : d.getSpec().getTemplate();
+        }
+        if (template == null || template.getSpec() == null) {
+            return null;
+        }
+        return template.getSpec().getContainers().stream().filter(c -> pool.delivery.container.equals(c.getName()))
+                .flatMap(c -> c.getEnv() == null ? java.util.stream.Stream.empty() : c.getEnv().stream())
+                .filter(e -> pool.delivery.envName.equals(e.getName())).map(e -> e.getValue()).findFirst().orElse(null);
+    }
+
     /** The env vars Env pools want, by container. */
     static Map<String, Map<String, String>> wanted(InstrumentedService service, Map<String, Integer> sizes) {
         Map<String, Map<String, String>> out = new TreeMap<>();

@@ -39,6 +39,8 @@ class PoolOperatorTest {
 
     @Inject
     KubernetesClient client;
+    @Inject
+    dev.vigil.pool.PoolAutoscaler autoscaler;
 
     @BeforeAll
     static void startPrometheus() throws Exception {
@@ -208,6 +210,34 @@ class PoolOperatorTest {
             assertThat(p.budget.totalInUse).isEqualTo(20);
             assertThat(state(p.conditions, Reasons.BUDGET_LIMITED)).isEqualTo("True/" + Reasons.CAPPED_BY_BUDGET);
         });
+    }
+
+    @Test
+    void aRestartInsideTheScaleDownWindowNeitherShrinksEarlyNorStartsTheWindowOver() {
+        String ns = "pool-r";
+        client.resource(InstrumentedServiceOperatorTest.deployment(ns, "api")).create();
+        client.resource(fleet(ns, prometheus.url())).create();
+        InstrumentedService s = service(ns, "api", "quiet", "size: {min: 2, max: 40, initial: 20}");
+        s.getSpec().pools.get(0).behavior.scaleDown.stabilizationSeconds = 30;
+        client.resource(s).create();
+        // Utilisation 0.1 asks for 3 at once; the window holds 20 for 30 s from the first evaluation, whose
+        // recommendation of the current size is the oldest entry of status' windows.
+        java.time.Instant[] windowStart = new java.time.Instant[1];
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+            PoolStatus p = pool(ns, "api");
+            assertThat(p.reason).isEqualTo("Stabilizing");
+            assertThat(p.windows.highest.get(0).size).isEqualTo(20);
+            windowStart[0] = java.time.Instant.parse(p.windows.highest.get(0).at);
+        });
+        await().until(() -> java.time.Instant.now().isAfter(windowStart[0].plusSeconds(6)));
+        // What a restart (or a fail-over) leaves the operator: no memory of its own, status as it was written.
+        autoscaler.forget(new io.javaoperatorsdk.operator.processing.event.ResourceID("api", ns));
+        java.time.Instant restart = java.time.Instant.now();
+        await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> assertThat(delivered(ns, "api")).isEqualTo(10));
+        java.time.Instant shrunk = java.time.Instant.parse(pool(ns, "api").lastChange.at);
+        assertThat(shrunk).as("not before the window begun at the first evaluation ended (status keeps whole seconds)")
+                .isAfterOrEqualTo(windowStart[0].plusSeconds(29));
+        assertThat(shrunk).as("the window ran on: it did not start over at the restart").isBefore(restart.plusSeconds(29));
     }
 
     @Test

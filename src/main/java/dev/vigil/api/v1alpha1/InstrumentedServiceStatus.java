@@ -141,6 +141,11 @@ public class InstrumentedServiceStatus extends StatusValue {
 
         @JsonPropertyDescription("MetricsAvailable, ScalingLimited (max or min binds) and BudgetLimited.")
         public List<Condition> conditions;
+
+        @JsonPropertyDescription("What the stabilisation windows still need of earlier recommendations, so that an "
+                + "operator restart or fail-over neither shrinks the pool early nor starts its windows over; absent "
+                + "when no window needs anything.")
+        public PoolWindows windows;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -159,6 +164,26 @@ public class InstrumentedServiceStatus extends StatusValue {
 
         @JsonPropertyDescription("Why, in words.")
         public String message;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class PoolWindows extends StatusValue {
+        @JsonPropertyDescription("Recommendations inside the scale-down window that no later one equals or exceeds, "
+                + "oldest first (at most 16; older ones merged towards the later time, which only delays a shrink).")
+        public List<PoolRecommendation> highest;
+
+        @JsonPropertyDescription("Recommendations inside the scale-up window that no later one equals or undercuts, "
+                + "oldest first (at most 16; merged the same way, which only delays a growth).")
+        public List<PoolRecommendation> lowest;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class PoolRecommendation extends StatusValue {
+        @JsonPropertyDescription("When (RFC 3339).")
+        public String at;
+
+        @JsonPropertyDescription("The recommended size.")
+        public Integer size;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
