@@ -117,5 +117,6 @@ case "${1:-}" in
   restart) stop; start ;;
   kill9) kill9 ;;
   log) cat "$log" ;;
-  *) echo "usage: $0 start|stop|restart|kill9|log" >&2; exit 2 ;;
+  running) running ;;
+  *) echo "usage: $0 start|stop|restart|kill9|log|running" >&2; exit 2 ;;
 esac

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -49,7 +50,17 @@ public class CrdPresence {
         if (last != null && now.isBefore(last.at().plus(recheck))) {
             return last.present();
         }
-        boolean present = lookUp(crdName);
+        Optional<Boolean> answer = lookUp(crdName);
+        if (answer.isEmpty()) {
+            // The apiserver did not answer (away, overloaded): what was known stays known, and the next call asks
+            // again. Taking a failure for "absent" would switch an integration off and delete what it delivered
+            // (the PrometheusRules) as soon as the apiserver is back.
+            if (last != null) {
+                return last.present();
+            }
+            throw new KubernetesClientException("cannot tell whether CRD " + crdName + " is installed: the apiserver did not answer");
+        }
+        boolean present = answer.get();
         if (last == null || last.present() != present) {
             LOG.infof("CRD %s is %s", crdName, present ? "installed: its integration is on" : "not installed");
         }
@@ -62,13 +73,18 @@ public class CrdPresence {
         checks.remove(crdName);
     }
 
-    private boolean lookUp(String crdName) {
+    /** Present or not; empty when the apiserver gave no answer. */
+    private Optional<Boolean> lookUp(String crdName) {
         try {
-            return client.resources(CustomResourceDefinition.class).withName(crdName).get() != null;
+            return Optional.of(client.resources(CustomResourceDefinition.class).withName(crdName).get() != null);
         } catch (KubernetesClientException e) {
-            // Without the right to read it (403) the integration stays off; anything else is retried later.
-            LOG.warnf("cannot read CRD %s (HTTP %d); treating it as absent", crdName, e.getCode());
-            return false;
+            if (e.getCode() == 403) {
+                // Without the right to read it the integration stays off.
+                LOG.warnf("may not read CRD %s (HTTP 403); treating it as absent", crdName);
+                return Optional.of(false);
+            }
+            LOG.warnf("cannot read CRD %s (HTTP %d); keeping what was known and asking again", crdName, e.getCode());
+            return Optional.empty();
         }
     }
 }

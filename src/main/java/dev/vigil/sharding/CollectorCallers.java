@@ -3,7 +3,9 @@ package dev.vigil.sharding;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * What every endpoint a fleet's collectors call shares (the service discovery, the agents' log rules): the caller
  * sends its ServiceAccount token as a bearer token; the apiserver's TokenReview says whose it is, and only the
  * fleet's own collector ServiceAccount ({@code <fleet>-collector} in the fleet's namespace) may read what is served
- * for the fleet. Verdicts for a token are cached for a minute. A standby relays the request to the leader
+ * for the fleet. Verdicts for a token are cached for a minute; while TokenReviews fail (the apiserver is away), a
+ * token admitted before keeps being admitted for {@link #STALE} more. A standby relays the request to the leader
  * ({@link LeaderProxy}), whose state it is, with the caller's X-Vigil-* headers (an agent's parse-failure report). Every 503 carries Retry-After: a failed poll, the collectors keep what
  * they have.
  */
@@ -29,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class CollectorCallers {
     private static final Logger LOG = Logger.getLogger(CollectorCallers.class);
     private static final Duration CACHE = Duration.ofMinutes(1);
+    /** How long past its minute a verdict that admitted a token holds while TokenReviews fail. */
+    static final Duration STALE = Duration.ofMinutes(10);
 
     private record Verdict(Optional<String> user, Instant until) {
     }
@@ -39,7 +44,10 @@ public class CollectorCallers {
     Clock clock = Clock.systemUTC();
 
     public CollectorCallers(KubernetesClient client, LeaderProxy leader) {
-        this.client = client;
+        // TokenReviews are asked while a collector waits: one try, 2 s, then the verdict (or its stale copy) or a
+        // 503; the shared client's retries (10, backing off) would hold the poll past the collector's timeout.
+        this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withRequestRetryBackoffLimit(0).withRequestTimeout(2000).withConnectionTimeout(2000).build()).build();
         this.leader = leader;
     }
 
@@ -91,7 +99,18 @@ public class CollectorCallers {
         if (cached != null && now.isBefore(cached.until())) {
             return cached.user();
         }
-        TokenReview review = client.resource(new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().build()).create();
+        TokenReview review;
+        try {
+            review = client.resource(new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().build()).create();
+        } catch (KubernetesClientException e) {
+            // The apiserver is away (restarting, its etcd down): a token it vouched for in the last minutes still
+            // reads its fleet's last plan, so the collectors keep their targets current when the operator itself is
+            // fine. A token it never vouched for is refused as before (503).
+            if (cached != null && cached.user().isPresent() && now.isBefore(cached.until().plus(STALE))) {
+                return cached.user();
+            }
+            throw e;
+        }
         Optional<String> user = review.getStatus() != null && Boolean.TRUE.equals(review.getStatus().getAuthenticated())
                 && review.getStatus().getUser() != null
                 ? Optional.ofNullable(review.getStatus().getUser().getUsername()) : Optional.empty();
