@@ -24,6 +24,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,10 @@ public class PrometheusClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_CLIENTS = 32;
 
+    /** How long an endpoint that let a query time out is not asked again, except by one probe at its end. */
+    public static final Duration HANG_COOL_DOWN = Duration.ofSeconds(30);
+    private final HangingEndpoints hanging;
+    Clock clock = Clock.systemUTC();
     private final Duration timeout;
     private final int maxBodyBytes;
     private final Map<String, HttpClient> clients = new LinkedHashMap<>(16, 0.75f, true) {
@@ -63,6 +68,11 @@ public class PrometheusClient {
     }
 
     public PrometheusClient(Duration timeout, int maxBodyBytes) {
+        this(timeout, maxBodyBytes, HANG_COOL_DOWN);
+    }
+
+    PrometheusClient(Duration timeout, int maxBodyBytes, Duration coolDown) {
+        this.hanging = new HangingEndpoints(coolDown);
         if (timeout.compareTo(DEFAULT_TIMEOUT) > 0) {
             throw new IllegalArgumentException("timeout must be at most " + DEFAULT_TIMEOUT.toSeconds() + " s");
         }
@@ -95,6 +105,30 @@ public class PrometheusClient {
     }
 
     private byte[] post(PrometheusEndpoint endpoint, String path, String form) throws PrometheusException {
+        String key = endpoint.baseUrl().toString();
+        Instant now = clock.instant();
+        if (!hanging.admit(key, now)) {
+            // It did not answer the last query within the timeout: until it answers a probe again, every other
+            // query fails at once, so one hanging Prometheus holds one reconcile thread per cool-down, not all.
+            throw new PrometheusException(PrometheusException.Kind.TIMEOUT,
+                    where(endpoint) + " did not answer within " + timeout.toMillis() + " ms");
+        }
+        boolean timedOut = false;
+        try {
+            return exchange(endpoint, path, form);
+        } catch (PrometheusException e) {
+            timedOut = e.kind() == PrometheusException.Kind.TIMEOUT;
+            throw e;
+        } finally {
+            if (timedOut) {
+                hanging.timedOut(key, clock.instant());
+            } else {
+                hanging.answered(key);
+            }
+        }
+    }
+
+    private byte[] exchange(PrometheusEndpoint endpoint, String path, String form) throws PrometheusException {
         HttpRequest.Builder request = HttpRequest.newBuilder(resolve(endpoint.baseUrl(), path))
                 .timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -140,6 +140,48 @@ class PrometheusClientTest {
     }
 
     @Test
+    void aPrometheusThatNeverAnswersCostsOneTimeoutPerCoolDownNotOnePerQuery() throws Exception {
+        // Accepts every connection and never answers a byte.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            PrometheusEndpoint hanging = PrometheusEndpoint.of("http://127.0.0.1:" + silent.getLocalPort() + "/");
+            PrometheusClient client = new PrometheusClient(Duration.ofMillis(500), 1024, Duration.ofSeconds(2));
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> client.instantQuery(hanging, "up", Instant.now())).hasMessageContaining("did not answer within 500 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+            // the next 20 queries within the cool-down fail at once, with the same words
+            long t1 = System.nanoTime();
+            for (int i = 0; i < 20; i++) {
+                assertThatThrownBy(() -> client.instantQuery(hanging, "up", Instant.now()))
+                        .hasMessageContaining("did not answer within 500 ms")
+                        .satisfies(e -> assertThat(((PrometheusException) e).kind()).isEqualTo(PrometheusException.Kind.TIMEOUT));
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofMillis(200));
+            // another Prometheus is asked as usual meanwhile
+            assertThat(client.instantQuery(endpoint("ok", null), "up", Instant.now())).hasSize(2);
+            // after the cool-down one probe goes out (and waits its timeout again)
+            Thread.sleep(2100);
+            long t2 = System.nanoTime();
+            assertThatThrownBy(() -> client.instantQuery(hanging, "up", Instant.now())).isInstanceOf(PrometheusException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - t2)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+            for (java.net.Socket sk : held) {
+                sk.close();
+            }
+        }
+    }
+
+    @Test
     void aTimeoutAboveFiveSecondsIsNotAllowed() {
         assertThatThrownBy(() -> new PrometheusClient(Duration.ofSeconds(6), 1024)).isInstanceOf(IllegalArgumentException.class);
     }
