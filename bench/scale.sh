@@ -5,6 +5,7 @@
 # baseline) and after N services converged (and the ratio), the time from the apply to every service Ready, the
 # write requests and CPU seconds of the operator in an idle window after convergence, and whether it exited.
 # usage: bench/scale.sh [N=1000] [IDLE_SECONDS=60]. Brings up and takes down its own control plane.
+# BENCH_STRICT=1 (the CI smoke run) makes it fail on an exit or OOM, a service not Ready, or a write when idle.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -105,5 +106,13 @@ mark=$(stat -c %s "$audit"); c0=$(cpu)
 sleep "$idle"
 c1=$(cpu)
 echo "idle ${idle} s: operator CPU $(python3 -c "print(round(($c1 - $c0) / $ticks / $idle * 100, 1))") % of a core"
-python3 e2e/audit-writes.py "$audit" "$mark" | tail -15
+idle_out=$(python3 e2e/audit-writes.py "$audit" "$mark")
+echo "$idle_out" | tail -15
+idle_writes=$(echo "$idle_out" | sed -n 's/.*writes=\([0-9]*\).*/\1/p')
 echo "operator RSS at the end: $(rss) MiB; full GCs and OOM in its log: $(grep -c -i 'OutOfMemory' e2e/.work/operator.log || true) OOM lines"
+if [ -n "${BENCH_STRICT:-}" ]; then
+  kill -0 "$pid" 2>/dev/null || { echo "FAIL: the operator exited"; exit 1; }
+  [ "$ready" -ge "$n" ] || { echo "FAIL: $ready/$n services Ready"; exit 1; }
+  [ "$idle_writes" = 0 ] || { echo "FAIL: $idle_writes writes while idle"; exit 1; }
+  echo "scale smoke run passed: $n services Ready, 0 writes in ${idle} s idle, no OOM"
+fi

@@ -31,6 +31,9 @@ with open(path, "rb") as f:
             continue
         writes.append(f"{e['verb']} {ref.get('resource')}{'/' + ref['subresource'] if ref.get('subresource') else ''} "
                       f"{ref.get('namespace', '')}/{ref.get('name', '')} -> {e.get('responseStatus', {}).get('code')}")
+        # Vigil's status writes are logged with their bodies (audit-policy.yaml): what the write was about.
+        if e.get("requestObject") is not None:
+            writes[-1] += "\n  body: " + json.dumps(e["requestObject"].get("status", e["requestObject"]), sort_keys=True)[:1500]
 for w in writes:
     print("write:", w)
 print(f"writes={len(writes)} lease_renewals={leases}")

@@ -44,6 +44,8 @@ VIGIL_DASHBOARDS_GRAFANA_OPERATOR_INSTANCE_SELECTOR=${VIGIL_GRAFANA_INSTANCE_SEL
 VIGIL_SD_BASE_URL=http://127.0.0.1:$port
 QUARKUS_HTTP_PORT=$port
 ENV
+  # A fault test's kill point (e2e/faults/kill-points.sh); unset, the operator never stops itself.
+  [ -z "${VIGIL_FAIL_AT:-}" ] || echo "VIGIL_FAIL_AT=$VIGIL_FAIL_AT"
   if [ "$from" = image ]; then
     # The image brings its own collector validator (the fleets' binary); promtool comes from the host, mounted.
     [ -z "$promtool" ] || echo "VIGIL_SLO_PROMTOOL_BINARY=/opt/host/promtool"

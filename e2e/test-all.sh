@@ -41,4 +41,9 @@ t=$SECONDS
 bash e2e/test-e2e.sh
 echo "end-to-end took $((SECONDS - t)) s"
 
+phase "scale smoke run: 200 services on their own control plane with the chart's heap (bench/scale.sh)"
+t=$SECONDS
+BENCH_STRICT=1 bash bench/scale.sh 200 20
+echo "scale smoke run took $((SECONDS - t)) s"
+
 phase "all tests passed in $((SECONDS - t0)) s"

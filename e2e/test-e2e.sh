@@ -72,10 +72,12 @@ rm -rf e2e/.work/argocd-fixtures
 bash e2e/argocd/capture-fixtures.sh e2e/.work/argocd-fixtures
 python3 e2e/argocd/test-health.py e2e/.work/argocd-fixtures
 
-phase "faults: the kube-apiserver away for 60 s; etcd and the apiserver restarting during a burst of 100 changes (e2e/faults)"
+phase "faults: the kube-apiserver away for 60 s; etcd and the apiserver restarting during a burst of 100 changes; 20 kills at named points; another writer on Vigil's fields (e2e/faults)"
 t=$SECONDS
+bash e2e/faults/conflicts.sh
 bash e2e/faults/apiserver-down.sh
 bash e2e/faults/etcd-restart.sh
+bash e2e/faults/kill-points.sh
 echo "fault runs took $((SECONDS - t)) s"
 
 phase "real pods on a real node (containerd, runc, a kubelet and kube-proxy built here; e2e/node): the operator from the chart, two replicas fail over, a sharded fleet scrapes real pods, the pool loop with a real app pod, node agents tail real pod logs"

@@ -1,5 +1,7 @@
 package dev.vigil.reconcile;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
 import java.util.List;
 
 /** Runs a reconciler's parts through their phases (see {@link Part}). */
@@ -25,10 +27,13 @@ public final class Parts {
         }
         parts.forEach(p -> p.prepare(ctx));
         ctx.josdk().managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        String kind = HasMetadata.getKind(ctx.primary().getClass());
+        FailPoints.reached(kind + ":after-dependents");
         PartOutcome delivered = planned;
         for (Part<C> p : parts) {
             delivered = delivered.and(p.deliver(ctx));
         }
+        FailPoints.reached(kind + ":before-status");
         return delivered;
     }
 }
