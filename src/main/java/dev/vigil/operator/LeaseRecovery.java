@@ -59,12 +59,16 @@ public class LeaseRecovery {
             boolean kept = false;
             try {
                 kept = recover();
+                if (kept) {
+                    elect();
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "could not take the Lease back; exiting");
+                kept = false;
             } finally {
                 recovering.set(false);
             }
-            if (kept) {
-                elect();
-            } else if (!leadership.isShuttingDown()) {
+            if (!kept && !leadership.isShuttingDown()) {
                 exit.run();
             }
         }, "vigil-lease-recovery");
