@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * labels, providerID and taints, not its image list or managedFields), so a large cluster costs the operator little
  * memory. Objects read from it are for deciding, never for writing back.
  */
-public final class PrunedItemStore<T extends HasMetadata> implements ItemStore<T> {
+public class PrunedItemStore<T extends HasMetadata> implements ItemStore<T> {
     private final BasicItemStore<T> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
     private final UnaryOperator<T> prune;
 

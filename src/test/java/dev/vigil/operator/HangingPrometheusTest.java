@@ -2,6 +2,7 @@ package dev.vigil.operator;
 
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.PoolStatus;
 import dev.vigil.prometheus.RealPrometheus;
+import dev.vigil.prometheus.SilentServer;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.Reasons;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,13 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -46,8 +43,7 @@ class HangingPrometheusTest {
     }
 
     static RealPrometheus prometheus;
-    static ServerSocket silent;
-    static final List<Socket> held = Collections.synchronizedList(new ArrayList<>());
+    static SilentServer silent;
 
     @Inject
     KubernetesClient client;
@@ -57,18 +53,7 @@ class HangingPrometheusTest {
         prometheus = OperatorTestSupport.prometheusWithLiveRequests("vigil-hanging", (data, start) -> data
                 .gauge("pool_test_waits", "pool_test_waits{case=\"quiet\"}", start, 360, 0)
                 .gauge("pool_test_util", "pool_test_util{case=\"quiet\"}", start, 360, 0.6));
-        silent = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> {
-            try {
-                while (true) {
-                    held.add(silent.accept());
-                }
-            } catch (IOException e) {
-                // closed
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
+        silent = new SilentServer();
     }
 
     @AfterAll
@@ -76,9 +61,8 @@ class HangingPrometheusTest {
         if (prometheus != null) {
             prometheus.close();
         }
-        silent.close();
-        for (Socket s : held) {
-            s.close();
+        if (silent != null) {
+            silent.close();
         }
     }
 
@@ -89,7 +73,7 @@ class HangingPrometheusTest {
 
     @Test
     void aHangingPrometheusDoesNotDelayTheServicesOfOtherFleets() throws Exception {
-        client.resource(PoolOperatorTest.fleet("hang-a", "http://127.0.0.1:" + silent.getLocalPort())).create();
+        client.resource(PoolOperatorTest.fleet("hang-a", silent.url())).create();
         for (int i = 0; i < 16; i++) {
             client.resource(InstrumentedServiceOperatorTest.deployment("hang-a", "stuck-" + i)).create();
             client.resource(PoolOperatorTest.service("hang-a", "stuck-" + i, "quiet", "size: {min: 2, max: 40, initial: 10}")).create();

@@ -141,21 +141,8 @@ class PrometheusClientTest {
 
     @Test
     void aPrometheusThatNeverAnswersCostsOneTimeoutPerCoolDownNotOnePerQuery() throws Exception {
-        // Accepts every connection and never answers a byte.
-        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            List<java.net.Socket> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(silent.accept());
-                    }
-                } catch (IOException e) {
-                    // closed
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            PrometheusEndpoint hanging = PrometheusEndpoint.of("http://127.0.0.1:" + silent.getLocalPort() + "/");
+        try (SilentServer silent = new SilentServer()) {
+            PrometheusEndpoint hanging = PrometheusEndpoint.of(silent.url());
             PrometheusClient client = new PrometheusClient(Duration.ofMillis(500), 1024, Duration.ofSeconds(2));
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> client.instantQuery(hanging, "up", Instant.now())).hasMessageContaining("did not answer within 500 ms");
@@ -175,9 +162,6 @@ class PrometheusClientTest {
             long t2 = System.nanoTime();
             assertThatThrownBy(() -> client.instantQuery(hanging, "up", Instant.now())).isInstanceOf(PrometheusException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - t2)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
-            for (java.net.Socket sk : held) {
-                sk.close();
-            }
         }
     }
 
