@@ -13,7 +13,7 @@ Claims (issue 16), each printed with its figure and failing the run when it does
          settled, the ratio changes direction at most once, and within +-10 % of the target within 120 s of each
          step;
   outage: with Prometheus stopped for 60 s, the ratio holds (the status says Holding), and after it comes back no
-         window with a gap in its counts moves it;
+         window with a gap in its counts moves it: every ratio keeps the expected rate within +-10 % of the target;
   burn:  boosted within one evaluation (15 s, plus the observers' 1 s) of the SLO's 5m burn rising above the ticket
          factor (3), and back within one evaluation of it falling below;
   fixed: the SDK keeps 0.25 +- 0.03 of 10,000 or more traces.
@@ -130,12 +130,16 @@ held = bool(during) and bool(before) and all(o["ratio"] == before[-1]["ratio"] f
 check(held, "outage: ratio %s held for the 60 s without Prometheus" % (before[-1]["ratio"] if before else "?"))
 check(any(o["reason"] == "Holding" for o in during), "outage: the status says Holding")
 # After it, on the same load: the counts Prometheus missed arrive late; a window with that gap is not judged, so the
-# ratio stays within the tolerance band of the one held (in the first run without the gap check it went 0.19 -> 0.46).
+# ratio stays where the load puts it: the expected kept rate (ratio x the spans started) within the +-10 % band of the
+# target (in the first run without the gap check it went 0.19 -> 0.46, 2.3x the target). A clean window after the
+# return may still correct a held ratio that was a little off (0.188 -> 0.208 at 100/s: 18.8 -> 20.8 spans/s).
 after = [o for o in status_steps if up < o["at"] <= marks["load-end"]]
 ratios_after = sorted(set(float(o["ratio"]) for o in after))
-held_ratio = float(before[-1]["ratio"]) if before else None
-check(bool(after) and held_ratio is not None and all(abs(r / held_ratio - 1) <= 0.10 for r in ratios_after),
-      "outage: after Prometheus came back the ratio stayed within 10 %% of %s (ratios %s)" % (held_ratio, ratios_after))
+load_after = [e["started"] for e in steps if up < e["at"] <= marks["load-end"]]
+offered = sum(load_after) / len(load_after) if load_after else None
+check(bool(after) and offered is not None and all(abs(r * offered - TARGET) <= BAND * TARGET for r in ratios_after),
+      "outage: after Prometheus came back every ratio kept the expected rate within +-10 %% of %g spans/s "
+      "(ratios %s at %s spans/s started)" % (TARGET, ratios_after, "-" if offered is None else "%.0f" % offered))
 
 # --- burn ---------------------------------------------------------------------------------------------------------
 slo = load("slo.jsonl")
