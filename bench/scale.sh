@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
 # Scale benchmark (issue 17): N InstrumentedServices, each with a one-replica Deployment on kwok nodes, collected by
-# one fleet of 3 shards; the operator as a local process (e2e/operator.sh, heap VIGIL_JAVA_HEAP, default 384m as the
-# chart's 512Mi limit gives). Prints, all from this run: the operator's RSS idle with the fleet alone (the
-# baseline) and after N services converged (and the ratio), the time from the apply to every service Ready, the
-# write requests and CPU seconds of the operator in an idle window after convergence, and whether it exited.
+# one fleet of 3 shards; the operator as a local process (e2e/operator.sh: the image's JVM arguments sized for the
+# chart's 512Mi limit, VIGIL_MEMORY_LIMIT; VIGIL_RESYNC=10H for the production resync instead of the e2e's 10 s).
+# Prints, all from this run: the operator's RSS idle with the fleet alone (the baseline) and after N services
+# converged (and the ratio), the time from the apply to every service Ready, the write requests and CPU seconds of
+# the operator in an idle window after convergence, and whether it exited.
 # usage: bench/scale.sh [N=1000] [IDLE_SECONDS=60]. Brings up and takes down its own control plane.
+# BENCH_FLEETS=F (default 1): F namespaces bench-0.., each with a fleet of 3 shards and N/F of the services;
+# BENCH_REPLICAS=R (default 1) pods per service; BENCH_READY_TIMEOUT seconds to wait for Ready (default 900).
 # BENCH_STRICT=1 (the CI smoke run) makes it fail on an exit or OOM, a service not Ready, or a write when idle.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 n=${1:-1000}
 idle=${2:-60}
+fleets=${BENCH_FLEETS:-1}
+replicas=${BENCH_REPLICAS:-1}
+namespaces=(); for f in $(seq 0 $((fleets - 1))); do namespaces+=("bench-$f"); done
 eval "$(bash e2e/tools/bin-path.sh)"
 export PATH="$KUBE_BIN:$(dirname "$VIGIL_HELM"):$PATH"
 [ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -ntp -q package -DskipTests
 eval "$(bash e2e/cluster/up.sh)"
 cleanup() { bash e2e/operator.sh stop >/dev/null 2>&1 || true; bash e2e/cluster/down.sh >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-# kwok nodes take 110 pods each; the 3 of up.sh plus enough for N.
-extra=$(( (n + 100) / 100 ))
+# kwok nodes take 110 pods each; the 3 of up.sh plus enough for N x R (and the fleets' shards).
+extra=$(( (n * replicas + 3 * fleets + 100) / 100 ))
 KWOK_WORKDIR=$root/e2e/.work/kwok "$KWOKCTL" scale node --name vigil --replicas $((3 + extra)) >&2
 kubectl apply --server-side --field-manager=vigil-bench -f crds/ >/dev/null
 bash e2e/tools/wait-crds.sh
@@ -29,59 +35,52 @@ rss() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status" 2>/dev/null |
 cpu() { awk '{printf "%d", ($14 + $15)}' "/proc/$pid/stat" 2>/dev/null || echo 0; }   # clock ticks (utime + stime)
 ticks=$(getconf CLK_TCK)
 
-kubectl create namespace bench >/dev/null
-kubectl apply -n bench -f - >/dev/null <<YAML
+for ns in "${namespaces[@]}"; do
+  kubectl create namespace "$ns" >/dev/null
+  kubectl apply -n "$ns" -f - >/dev/null <<YAML
 apiVersion: vigil.dev/v1alpha1
 kind: TelemetryCollector
 metadata: {name: platform}
 spec: {shards: 3}
 YAML
-for _ in $(seq 1 120); do
-  [ "$(kubectl get tc platform -n bench -o jsonpath='{.status.conditions[?(@.type=="ConfigValid")].status}' 2>/dev/null)" = True ] && break
-  sleep 1
+done
+for ns in "${namespaces[@]}"; do
+  for _ in $(seq 1 120); do
+    [ "$(kubectl get tc platform -n "$ns" -o jsonpath='{.status.conditions[?(@.type=="ConfigValid")].status}' 2>/dev/null)" = True ] && break
+    sleep 1
+  done
 done
 sleep 20
 base_rss=$(rss)
-echo "operator RSS with one fleet and no service: ${base_rss} MiB"
+echo "operator RSS with $fleets fleet(s) and no service: ${base_rss} MiB"
 
-python3 - "$n" > "$root/e2e/.work/bench-services.yaml" <<'PY'
-import sys
-n = int(sys.argv[1])
-for i in range(n):
-    print(f"""---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: svc-{i}, namespace: bench}}
-spec:
-  replicas: 1
-  selector: {{matchLabels: {{app: svc-{i}}}}}
-  template:
-    metadata: {{labels: {{app: svc-{i}}}}}
-    spec: {{containers: [{{name: app, image: bench/app:1, ports: [{{containerPort: 9100}}]}}]}}
----
-apiVersion: vigil.dev/v1alpha1
-kind: InstrumentedService
-metadata: {{name: svc-{i}, namespace: bench}}
-spec:
-  workloadRef: {{kind: Deployment, name: svc-{i}}}
-  metrics: {{port: 9100}}
+# One SLO per service (${i}: the service's index, see e2e/tools/services.py).
+slo=$(cat <<'YAML'
   slos:
     - name: availability
       objective: "99.9"
       indicator:
         ratio:
-          errors: 'sum(rate(http_server_request_duration_seconds_count{{service="svc-{i}",http_response_status_code=~"5.."}}[$window]))'
-          total: 'sum(rate(http_server_request_duration_seconds_count{{service="svc-{i}"}}[$window]))'""")
-PY
+          errors: 'sum(rate(http_server_request_duration_seconds_count{service="svc-${i}",http_response_status_code=~"5.."}[$window]))'
+          total: 'sum(rate(http_server_request_duration_seconds_count{service="svc-${i}"}[$window]))'
+YAML
+)
+for f in $(seq 0 $((fleets - 1))); do
+  count=$(( n / fleets + (f < n % fleets ? 1 : 0) ))
+  python3 e2e/tools/services.py "bench-$f" "$count" --replicas "$replicas" --spec "$slo"
+  echo "---"
+done > "$root/e2e/.work/bench-services.yaml"
 t0=$(date +%s.%N)
 kubectl apply --server-side --field-manager=vigil-bench -f "$root/e2e/.work/bench-services.yaml" >/dev/null
 applied=$(date +%s.%N)
 ready=0
-for _ in $(seq 1 900); do
-  ready=$(kubectl get isvc -n bench -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True || true)
+deadline=$(( $(date +%s) + ${BENCH_READY_TIMEOUT:-900} ))
+poll=$(( n / 2000 + 1 ))   # listing 10,000 services every second would load the apiserver the operator needs
+while [ "$(date +%s)" -lt "$deadline" ]; do
+  ready=$(kubectl get isvc -A -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True || true)
   [ "$ready" -ge "$n" ] && break
   kill -0 "$pid" 2>/dev/null || break
-  sleep 1
+  sleep "$poll"
 done
 t1=$(date +%s.%N)
 alive=yes; kill -0 "$pid" 2>/dev/null || alive="no: $(grep -m1 -o 'Terminating due to .*' e2e/.work/operator.log || echo exited)"
@@ -93,8 +92,8 @@ echo "services Ready: $ready/$n, $(python3 -c "print(round($t1 - $t0, 1))") s af
 # convergence includes them.
 h0=$(date +%s)
 for _ in $(seq 1 600); do
-  h=$(kubectl get tc platform -n bench -o jsonpath='{.status.handoffs}')
-  [ -z "$h" ] || [ "$h" = 0 ] && break
+  h=$(kubectl get tc -A -o jsonpath='{range .items[*]}{.status.handoffs}{"\n"}{end}' | grep -v -c '^0\?$' || true)
+  [ "$h" = 0 ] && break
   sleep 1
 done
 echo "running hand-offs ended $(( $(date +%s) - h0 )) s after every service was Ready"

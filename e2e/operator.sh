@@ -5,7 +5,8 @@
 #     container with the chart's security context: user 10001, read-only root filesystem, /tmp a tmpfs, no
 #     capabilities, no new privileges, 512 MiB memory limit (the JVM sizes its heap from it); the host's network,
 #     so that it reaches the apiserver and collectors reach its service discovery on 127.0.0.1;
-#   VIGIL_OPERATOR_FROM=jar (the default): the jar as a local process.
+#   VIGIL_OPERATOR_FROM=jar (the default): the jar as a local process, with the image's JVM arguments and the heap
+#     the same limit gives (VIGIL_MEMORY_LIMIT, default 512m; VIGIL_JAVA_HEAP fixes -Xmx instead).
 #   e2e/operator.sh start | stop | restart | kill9 | log
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,16 +59,35 @@ ENV
 
 start_jar() {
   [ -f "$root/target/quarkus-app/quarkus-run.jar" ] || (cd "$root" && mvn -B -ntp -q package -DskipTests)
-  (set -a; eval "$(settings | sed 's/^/export /')"; nohup java -Xmx${VIGIL_JAVA_HEAP:-384m} -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
-    -jar "$root/target/quarkus-app/quarkus-run.jar" >>"$log" 2>&1 & echo $! > "$pidfile")
+  # The image's JVM arguments (quarkus.jib.jvm-arguments), sized as in its container: -XX:MaxRAM stands for the
+  # chart's 512 MiB memory limit (VIGIL_MEMORY_LIMIT), so the heap's maximum (75 %) and initial size (1/64) are the
+  # pod's; VIGIL_JAVA_HEAP, if set, fixes the maximum instead.
+  local jvm
+  jvm=$(sed -n 's/^quarkus\.jib\.jvm-arguments=//p' "$root/src/main/resources/application.properties" | tr ',' ' ')
+  [ -n "$jvm" ] || { echo "no quarkus.jib.jvm-arguments in application.properties" >&2; return 1; }
+  # shellcheck disable=SC2086 # one argument per word
+  (set -a; eval "$(settings | sed 's/^/export /')"; nohup java -XX:MaxRAM="${VIGIL_MEMORY_LIMIT:-512m}" $jvm \
+    ${VIGIL_JAVA_HEAP:+-Xmx$VIGIL_JAVA_HEAP} -jar "$root/target/quarkus-app/quarkus-run.jar" >>"$log" 2>&1 & echo $! > "$pidfile")
 }
 
 start_image() {
   local images=$work/images bundle=$work/operator-bundle
   [ -d "$images/oci" ] || bash "$root/e2e/images/build.sh" operator
   runc delete --force "$container" >/dev/null 2>&1 || true
-  rm -rf "$bundle" "$work/operator-secrets"
-  umoci unpack --image "$images/oci:operator" "$bundle" >/dev/null
+  rm -rf "$work/operator-secrets"
+  # Unpacked once per image build (the container's root filesystem is read-only, so a start changes nothing in
+  # it); every start writes a fresh config.json from the image's own.
+  local digest
+  digest=$(python3 -c 'import json, sys
+print(next(m["digest"] for m in json.load(open(sys.argv[1]))["manifests"]
+           if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == "operator"))' "$images/oci/index.json")
+  if [ "$(cat "$bundle/image-digest" 2>/dev/null)" != "$digest" ]; then
+    rm -rf "$bundle"
+    umoci unpack --image "$images/oci:operator" "$bundle" >/dev/null
+    cp "$bundle/config.json" "$bundle/config.image.json"
+    echo "$digest" > "$bundle/image-digest"
+  fi
+  cp "$bundle/config.image.json" "$bundle/config.json"
   local promtool=${VIGIL_PROMTOOL:-$(command -v promtool || true)}
   settings | python3 "$root/e2e/images/runc-config.py" "$bundle/config.json" "$KUBECONFIG" "$work/operator-secrets" \
     "$promtool"

@@ -15,33 +15,8 @@ fail() { echo "FAIL: $*"; bash e2e/operator.sh log | tail -40; exit 1; }
 others=(kube-controller-manager kube-scheduler kwok-controller)
 
 kubectl create namespace $ns >/dev/null
-python3 - "$ns" "$n" <<'PY' | kubectl apply -f - >/dev/null
-import sys
-ns, n = sys.argv[1], int(sys.argv[2])
-print(f"""apiVersion: vigil.dev/v1alpha1
-kind: TelemetryCollector
-metadata: {{name: platform, namespace: {ns}}}
-spec: {{shards: 2}}""")
-for i in range(n):
-    print(f"""---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: svc-{i}, namespace: {ns}}}
-spec:
-  replicas: 1
-  selector: {{matchLabels: {{app: svc-{i}}}}}
-  template:
-    metadata: {{labels: {{app: svc-{i}}}}}
-    spec: {{containers: [{{name: app, image: fault/app:1, ports: [{{containerPort: 9100}}]}}]}}
----
-apiVersion: vigil.dev/v1alpha1
-kind: InstrumentedService
-metadata: {{name: svc-{i}, namespace: {ns}}}
-spec:
-  workloadRef: {{name: svc-{i}}}
-  metrics: {{port: 9100}}
-  dashboard: {{folder: before}}""")
-PY
+python3 e2e/tools/services.py $ns $n --fleet 2 --image fault/app:1 --spec '  dashboard: {folder: before}' \
+  | kubectl apply -f - >/dev/null
 ready() {
   kubectl get isvc -n $ns -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True || true
 }

@@ -17,36 +17,10 @@ fail() { echo "FAIL: $*"; bash e2e/operator.sh log | tail -40; exit 1; }
 
 bash e2e/operator.sh start >/dev/null
 kubectl create namespace $ns >/dev/null
-python3 - "$ns" <<'PY' | kubectl apply -f - >/dev/null
-import sys
-ns = sys.argv[1]
-print(f"""apiVersion: vigil.dev/v1alpha1
-kind: TelemetryCollector
-metadata: {{name: platform, namespace: {ns}}}
-spec: {{shards: 2}}""")
-for i in range(6):
-    print(f"""---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: svc-{i}, namespace: {ns}}}
-spec:
-  replicas: 2
-  selector: {{matchLabels: {{app: svc-{i}}}}}
-  template:
-    metadata: {{labels: {{app: svc-{i}}}}}
-    spec: {{containers: [{{name: app, image: fault/app:1, ports: [{{containerPort: 9100}}]}}]}}
----
-apiVersion: vigil.dev/v1alpha1
-kind: InstrumentedService
-metadata: {{name: svc-{i}, namespace: {ns}}}
-spec:
-  workloadRef: {{name: svc-{i}}}
-  metrics: {{port: 9100}}
-  pools:
+python3 e2e/tools/services.py $ns 6 --fleet 2 --replicas 2 --image fault/app:1 --spec '  pools:
     - name: db
-      size: {{min: 2, max: 30, initial: {4 + i}}}
-      budget: {{name: shared, maxConnections: 120}}""")
-PY
+      size: {min: 2, max: 30, initial: ${4 + i}}
+      budget: {name: shared, maxConnections: 120}' | kubectl apply -f - >/dev/null
 ready() { kubectl get "$1" -n $ns -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True || true; }
 # Pool sizes as delivered (the pools ConfigMaps), checked against [min, max] and the shared budget.
 pools_ok() {

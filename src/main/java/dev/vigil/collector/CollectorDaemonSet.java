@@ -54,8 +54,12 @@ public class CollectorDaemonSet extends CRUDKubernetesDependentResource<DaemonSe
 
     @Override
     public Map<String, DaemonSet> getSecondaryResources(TelemetryCollector fleet, Context<TelemetryCollector> context) {
-        return context.getSecondaryResourcesAsStream(DaemonSet.class)
-                .collect(Collectors.toMap(CollectorDaemonSet::key, Function.identity(), (a, b) -> a));
+        return byGroup(context.getSecondaryResourcesAsStream(DaemonSet.class));
+    }
+
+    /** DaemonSets of a fleet by their group ({@link #key}). */
+    static Map<String, DaemonSet> byGroup(java.util.stream.Stream<DaemonSet> daemonSets) {
+        return daemonSets.collect(Collectors.toMap(CollectorDaemonSet::key, Function.identity(), (a, b) -> a));
     }
 
     /** A group that lost its last node (or a fleet that switched between one DaemonSet and node groups). */

@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -123,12 +122,5 @@ final class NodeGroupsPart implements Part<FleetContext> {
         }
         next.nodeGroups = out.isEmpty() ? null : out;
         next.groups = summary.isEmpty() ? "none" : String.join(", ", summary);
-    }
-
-    /** The fleet's DaemonSets by group ({@link CollectorDaemonSet#key}). */
-    static Map<String, DaemonSet> byGroup(List<DaemonSet> daemonSets) {
-        Map<String, DaemonSet> out = new HashMap<>();
-        daemonSets.forEach(d -> out.put(CollectorDaemonSet.key(d), d));
-        return out;
     }
 }

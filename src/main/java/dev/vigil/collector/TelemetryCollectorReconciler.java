@@ -242,7 +242,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
             Conditions conditions, Context<TelemetryCollector> context, Optional<NotReady> notReady,
             Optional<FleetPlan> plan) {
         List<DaemonSet> all = context.getSecondaryResourcesAsStream(DaemonSet.class).toList();
-        Map<String, DaemonSet> byGroup = NodeGroupsPart.byGroup(all);
+        Map<String, DaemonSet> byGroup = CollectorDaemonSet.byGroup(all.stream());
         boolean grouped = plan.map(FleetPlan::grouped).orElse(false);
         // The DaemonSets this plan runs (a removed group's may linger until the workflow deleted it).
         // (A rejected spec has no plan: what runs is every DaemonSet the fleet has.)

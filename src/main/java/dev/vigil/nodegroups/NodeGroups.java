@@ -69,7 +69,7 @@ public final class NodeGroups {
             if (!tolerated(node, tolerations == null ? List.of() : tolerations)) {
                 continue;
             }
-            Provider provider = Providers.of(node.getSpec() == null ? null : node.getSpec().getProviderID());
+            Provider provider = provider(node);
             String value = labelValue(spec, labels);
             String name = name(provider, value);
             members.computeIfAbsent(name, n -> new ArrayList<>()).add(node.getMetadata().getName());
@@ -184,9 +184,14 @@ public final class NodeGroups {
                 .withValues(value == null ? null : List.of(value)).build();
     }
 
+    /** The node's provider, from its providerID. */
+    static Provider provider(Node node) {
+        return Providers.of(node.getSpec() == null ? null : node.getSpec().getProviderID());
+    }
+
     /** The value of {@value NodeGroupsSpec#PROVIDER_LABEL} a node should carry. */
     public static String providerLabel(Node node) {
-        return Providers.of(node.getSpec() == null ? null : node.getSpec().getProviderID()).name();
+        return provider(node).name();
     }
 
     /** Whether the node lacks its provider label or carries another value. */

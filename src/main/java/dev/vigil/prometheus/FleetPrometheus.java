@@ -3,12 +3,11 @@ package dev.vigil.prometheus;
 import dev.vigil.api.v1alpha1.PrometheusSpec;
 import dev.vigil.api.v1alpha1.SecretKeyRef;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.kube.Secrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
 
 /** A fleet's Prometheus, with its bearer token and CA read from Secrets in the fleet's namespace (never logged). */
@@ -41,12 +40,6 @@ public final class FleetPrometheus {
         if (secret == null) {
             throw new CredentialsMissing(where + " does not exist");
         }
-        if (secret.getData() != null && secret.getData().containsKey(ref.key)) {
-            return new String(Base64.getDecoder().decode(secret.getData().get(ref.key)), StandardCharsets.UTF_8);
-        }
-        if (secret.getStringData() != null && secret.getStringData().containsKey(ref.key)) {
-            return secret.getStringData().get(ref.key);
-        }
-        throw new CredentialsMissing(where + " has no such key");
+        return Secrets.value(secret, ref.key).orElseThrow(() -> new CredentialsMissing(where + " has no such key"));
     }
 }

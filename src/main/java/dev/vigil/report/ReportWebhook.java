@@ -17,6 +17,7 @@ import java.util.Optional;
  */
 public class ReportWebhook {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(TIMEOUT).build();
@@ -54,7 +55,7 @@ public class ReportWebhook {
     /** The Slack-compatible body: {"text": ...}, the text JSON-escaped. */
     static String body(String text) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("text", text));
+            return JSON.writeValueAsString(java.util.Map.of("text", text));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -8,6 +8,7 @@ import dev.vigil.api.v1alpha1.InstrumentedServiceStatus;
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus.SloReportStatus;
 import dev.vigil.api.v1alpha1.ReportsSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.kube.Secrets;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import dev.vigil.naming.Owners;
@@ -173,7 +174,7 @@ public class SloReports {
         String ns = service.getMetadata().getNamespace();
         Optional<String> error;
         io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(ns).withName(hook.urlSecretRef.name).get();
-        String url = secret == null ? null : secretValue(secret, hook.urlSecretRef.key);
+        String url = secret == null ? null : Secrets.value(secret, hook.urlSecretRef.key).orElse(null);
         if (url == null) {
             error = Optional.of("Secret " + ns + "/" + hook.urlSecretRef.name + " has no key " + hook.urlSecretRef.key);
         } else {
@@ -185,13 +186,6 @@ public class SloReports {
         status.webhook.lastAttemptAt = clock.instant().toString();
         error.ifPresent(e -> LOG.warnf("SLO report of %s/%s not posted to its webhook (attempt %d of %d): %s", ns,
                 service.getMetadata().getName(), status.webhook.attempts, WEBHOOK_ATTEMPTS, e));
-    }
-
-    private static String secretValue(io.fabric8.kubernetes.api.model.Secret secret, String key) {
-        if (secret.getData() != null && secret.getData().containsKey(key)) {
-            return new String(java.util.Base64.getDecoder().decode(secret.getData().get(key)), java.nio.charset.StandardCharsets.UTF_8);
-        }
-        return secret.getStringData() == null ? null : secret.getStringData().get(key);
     }
 
     /** The webhook's text: the period, each SLO's line, where the whole report is. */

@@ -9,6 +9,8 @@ import dev.vigil.dashboard.DashboardPart;
 import dev.vigil.dashboard.ServiceDashboardConfigMap;
 import dev.vigil.kube.CrdPresence;
 import dev.vigil.kube.FieldManagers;
+import dev.vigil.kube.LeanMetadata;
+import dev.vigil.kube.PrunedItemStore;
 import dev.vigil.pool.PoolAutoscaler;
 import dev.vigil.pool.PoolSizesConfigMap;
 import dev.vigil.reconcile.NotReady;
@@ -33,6 +35,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -62,7 +65,9 @@ import java.util.stream.Collectors;
  * workload, the fleet that collects it, SLOs, the dashboard, connection pools, pod discovery for a fleet in another
  * namespace, trace sampling. Ready follows from what the parts report; status is patched only when it changed.
  */
-@ControllerConfiguration(name = InstrumentedServiceReconciler.NAME, fieldManager = FieldManagers.OPERATOR)
+// The primary cache keeps services without managedFields (nothing reads them; at scale they were a large share of it).
+@ControllerConfiguration(name = InstrumentedServiceReconciler.NAME, fieldManager = FieldManagers.OPERATOR,
+        informer = @Informer(itemStore = LeanMetadata.Store.class))
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(type = CollectorDiscoveryBinding.class, name = "collector-discovery",
                 reconcilePrecondition = CollectorDiscoveryBinding.CollectedFromAnotherNamespace.class),
@@ -122,11 +127,15 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
 
     @Override
     public List<EventSource<?, InstrumentedService>> prepareEventSources(EventSourceContext<InstrumentedService> context) {
+        // Every workload of the watched namespaces is cached: of their managedFields only the pool-size manager's
+        // entries are kept (PoolEnvDelivery reads which env vars it owns from them).
         deployments = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Deployment.class, InstrumentedService.class).withName("workload-deployments")
+                .withItemStore(new PrunedItemStore<>(LeanMetadata::keepingPoolSizes))
                 .withSecondaryToPrimaryMapper(d -> servicesOf(context, WorkloadRef.Kind.Deployment, d)).build(), context);
         statefulSets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(StatefulSet.class, InstrumentedService.class).withName("workload-statefulsets")
+                .withItemStore(new PrunedItemStore<>(LeanMetadata::keepingPoolSizes))
                 .withSecondaryToPrimaryMapper(s -> servicesOf(context, WorkloadRef.Kind.StatefulSet, s)).build(), context);
         fleets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(TelemetryCollector.class, InstrumentedService.class).withName("service-fleets")

@@ -61,20 +61,51 @@ public class SloMonitor {
                 + fleet.getMetadata().getNamespace() + (platform ? templates.fingerprint() : ""));
     }
 
+    /**
+     * Whether the service's SLOs are measured now. Each service has its own place in the interval ({@link #phase}),
+     * so that a thousand services make a thousand queries spread over the interval, not a burst each time their
+     * reconciles happen to line up (as after a start): a service is measured once per interval, at the first
+     * reconcile on or after its slot (never twice within half an interval). At once only when this process never measured it with its current SLOs,
+     * templates and Prometheus and no earlier measurement is known; after a restart, a service whose status holds a
+     * measurement ({@code measuredBefore}) waits for its next slot.
+     */
     public boolean due(InstrumentedService service, TelemetryCollector fleet, PlatformTemplates templates, Instant now,
-            Duration interval) {
-        Attempt last = attempts.get(ResourceID.fromResource(service));
-        return last == null || !last.key().equals(key(service, fleet, templates)) || !now.isBefore(last.at().plus(interval));
+            Duration interval, Optional<Instant> measuredBefore) {
+        ResourceID id = ResourceID.fromResource(service);
+        Attempt last = attempts.get(id);
+        Instant slot = lastSlot(id, now, interval);
+        if (last != null) {
+            // (Measured at once on creation, a service skips a slot less than half an interval after that.)
+            return !last.key().equals(key(service, fleet, templates))
+                    || (last.at().isBefore(slot) && !slot.isBefore(last.at().plus(interval.dividedBy(2))));
+        }
+        if (measuredBefore.isEmpty()) {
+            return true;
+        }
+        // Measured by an earlier process: in this slot already, or waiting for the next one (a missed slot is not
+        // made up at once, or every service would be measured in the same second after a start).
+        attempts.put(id, new Attempt(measuredBefore.get().isBefore(slot) ? slot : measuredBefore.get(),
+                key(service, fleet, templates), Map.of()));
+        return false;
     }
 
-    /** Time until the next measurement is due (at least one second). */
+    /** Time until the service's next slot (at least one second). */
     public Duration untilDue(InstrumentedService service, Instant now, Duration interval) {
-        Attempt last = attempts.get(ResourceID.fromResource(service));
-        if (last == null) {
-            return Duration.ofSeconds(1);
-        }
-        Duration d = Duration.between(now, last.at().plus(interval));
+        ResourceID id = ResourceID.fromResource(service);
+        Duration d = Duration.between(now, lastSlot(id, now, interval).plus(interval));
         return d.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : d;
+    }
+
+    /** Where in each interval the service is measured: a hash of its namespace and name (the same on every replica). */
+    static Duration phase(ResourceID id, Duration interval) {
+        String h = Names.sha256Hex(id.getNamespace().orElse("") + "/" + id.getName());
+        return Duration.ofMillis(Math.floorMod(Long.parseUnsignedLong(h.substring(0, 15), 16), interval.toMillis()));
+    }
+
+    /** The service's latest slot at or before {@code now}. */
+    static Instant lastSlot(ResourceID id, Instant now, Duration interval) {
+        long t = now.toEpochMilli();
+        return Instant.ofEpochMilli(t - Math.floorMod(t - phase(id, interval).toMillis(), interval.toMillis()));
     }
 
     /** The queries Prometheus rejected at the last measurement with the current SLOs (SLO name to message). */

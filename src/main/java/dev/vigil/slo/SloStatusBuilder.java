@@ -83,7 +83,7 @@ public class SloStatusBuilder {
 
         TelemetryCollector f = fleet.get();
         Instant now = clock.instant();
-        if (monitor.due(service, f, templates, now, settings.measureInterval())) {
+        if (monitor.due(service, f, templates, now, settings.measureInterval(), lastMeasured(old))) {
             SloMonitor.Measurement m = monitor.measure(service, f, templates, now);
             if (m.unavailable().isPresent()) {
                 conditions.set(Reasons.METRICS_AVAILABLE, false, m.unavailable().get().reason(),
@@ -119,6 +119,20 @@ public class SloStatusBuilder {
         }
         next.worstBudgetRemaining = worst(next.slos);
         return new Outcome(problems, Optional.of(monitor.untilDue(service, now, settings.measureInterval())));
+    }
+
+    /** When the status's SLO values were measured (the latest measuredAt), by this process or an earlier one. */
+    static Optional<Instant> lastMeasured(InstrumentedServiceStatus old) {
+        if (old == null || old.slos == null) {
+            return Optional.empty();
+        }
+        return old.slos.stream().map(s -> s.measuredAt).filter(java.util.Objects::nonNull).map(at -> {
+            try {
+                return Instant.parse(at);
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
+        }).filter(java.util.Objects::nonNull).max(Instant::compareTo);
     }
 
     public static String type(SloSpec slo) {

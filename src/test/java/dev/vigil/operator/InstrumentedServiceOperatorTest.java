@@ -23,6 +23,15 @@ import static org.hamcrest.Matchers.containsString;
 class InstrumentedServiceOperatorTest {
     @Inject
     KubernetesClient client;
+    @Inject
+    io.javaoperatorsdk.operator.Operator operator;
+
+    @Test
+    void thePrimaryCacheHoldsServicesWithoutTheirManagedFields() {
+        var config = operator.getRegisteredController(dev.vigil.service.InstrumentedServiceReconciler.NAME).orElseThrow()
+                .getConfiguration();
+        assertThat(config.getInformerConfig().getItemStore()).isInstanceOf(dev.vigil.kube.LeanMetadata.Store.class);
+    }
 
     private InstrumentedService get(String ns, String name) {
         return client.resources(InstrumentedService.class).inNamespace(ns).withName(name).get();

@@ -330,6 +330,47 @@ class SloOperatorTest {
     }
 
     /**
+     * spec.reports: a weekly service reports the last complete week (Monday to Monday, UTC); a service with reports
+     * switched off writes none, not even on request, while its SLOs are measured as usual.
+     */
+    @Test
+    void aWeeklyServiceReportsLastWeekAndASwitchedOffOneReportsNothing() {
+        String weekly = "slo-week";
+        client.resource(InstrumentedServiceOperatorTest.deployment(weekly, "api")).create();
+        client.resource(fleet(weekly, prometheus.url())).create();
+        InstrumentedService w = service(weekly, "sum(rate(live_requests_total{code=\"500\"}[$window]))");
+        w.getSpec().reports = new dev.vigil.api.v1alpha1.ReportsSpec();
+        w.getSpec().reports.period = dev.vigil.api.v1alpha1.ReportsSpec.Period.week;
+        client.resource(w).create();
+        var lastWeek = dev.vigil.report.SloReportPeriod.lastComplete(dev.vigil.api.v1alpha1.ReportsSpec.Period.week,
+                java.time.Instant.now());
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            var r = get(weekly).getStatus().sloReport;
+            assertThat(r.period).isEqualTo(lastWeek.label());
+            assertThat(r.start).isEqualTo(lastWeek.start().toString());
+            assertThat(r.complete).isTrue();
+            assertThat(client.configMaps().inNamespace(weekly).withName("api-slo-report").get().getData().get("report.md"))
+                    .contains("# SLO report: " + weekly + "/api, " + lastWeek.label() + "\n");
+        });
+        assertThat(java.time.Duration.between(lastWeek.start(), lastWeek.end())).isEqualTo(Duration.ofDays(7));
+        assertThat(lastWeek.start().atZone(java.time.ZoneOffset.UTC).getDayOfWeek()).isEqualTo(java.time.DayOfWeek.MONDAY);
+
+        String off = "slo-off";
+        client.resource(InstrumentedServiceOperatorTest.deployment(off, "api")).create();
+        client.resource(fleet(off, prometheus.url())).create();
+        InstrumentedService o = service(off, "sum(rate(live_requests_total{code=\"500\"}[$window]))");
+        o.getSpec().reports = new dev.vigil.api.v1alpha1.ReportsSpec();
+        o.getSpec().reports.enabled = false;
+        o.getMetadata().setAnnotations(java.util.Map.of("vigil.dev/slo-report-request", "r1"));
+        client.resource(o).create();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(get(off).getStatus().slos).singleElement().satisfies(slo -> assertThat(slo.name).isEqualTo("availability")));
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() ->
+                get(off).getStatus().sloReport == null
+                        && client.configMaps().inNamespace(off).withName("api-slo-report").get() == null);
+    }
+
+    /**
      * A report's summary goes to the service's webhook (a local HTTP server standing in for Slack), its URL read from
      * a Secret; the fleet's roll-up ConfigMap lists the service under its namespace.
      */

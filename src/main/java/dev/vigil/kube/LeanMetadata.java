@@ -1,0 +1,58 @@
+package dev.vigil.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What an informer keeps of an object's metadata when Vigil's decisions do not read it: the managedFields entries of
+ * other field managers (for a Deployment that is the user's and the controller-manager's record of every field,
+ * often larger than the object) and kubectl's last-applied-configuration annotation (a second copy of the object).
+ * At 10,000 services these were most of what the primary and workload caches held.
+ */
+public final class LeanMetadata {
+    /** Written by client-side {@code kubectl apply}; nothing in Vigil reads it. */
+    public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+    private static final Set<String> POOL_SIZE = Set.of(FieldManagers.POOL_SIZE);
+    private static final Set<String> NONE = Set.of();
+
+    private LeanMetadata() {
+    }
+
+    /**
+     * Drops, in place, the managedFields entries of every field manager but {@code keep} (none kept when empty) and the
+     * last-applied annotation. Informers hand each object to their store fresh from the wire, so nothing else holds it.
+     */
+    public static <T extends HasMetadata> T pruned(T obj, Set<String> keep) {
+        var meta = obj.getMetadata();
+        if (meta == null) {
+            return obj;
+        }
+        List<ManagedFieldsEntry> fields = meta.getManagedFields();
+        if (fields != null && !fields.isEmpty()) {
+            List<ManagedFieldsEntry> kept = fields.stream().filter(f -> keep.contains(f.getManager())).toList();
+            meta.setManagedFields(kept.isEmpty() ? null : kept);
+        }
+        if (meta.getAnnotations() != null && meta.getAnnotations().containsKey(LAST_APPLIED)) {
+            var annotations = new java.util.LinkedHashMap<>(meta.getAnnotations());
+            annotations.remove(LAST_APPLIED);
+            meta.setAnnotations(annotations);
+        }
+        return obj;
+    }
+
+    /** {@link #pruned} keeping the pool-size manager's entries (which env vars of a workload Vigil owns). */
+    public static <T extends HasMetadata> T keepingPoolSizes(T workload) {
+        return pruned(workload, POOL_SIZE);
+    }
+
+    /** An informer store of objects without any managedFields or the last-applied annotation. */
+    public static final class Store<T extends HasMetadata> extends PrunedItemStore<T> {
+        public Store() {
+            super(obj -> pruned(obj, NONE));
+        }
+    }
+}
