@@ -2,7 +2,7 @@
 # Service discovery at scale (issue 17): the time of one answer of the SD endpoint (a shard's target groups from the
 # fleet's plan, JSON-encoded; JMH sample time with its p99) for a fleet of 10,000 targets on 64 shards, against a
 # fleet of 1,000 targets on 3 shards in the same run; then what 64 shards asking every 5 s cost in CPU. About
-# 2 minutes on 2 cores. Admission (the TokenReview verdict, cached a minute) and HTTP are not in the figure.
+# a minute on 2 cores. Admission (the TokenReview verdict, cached a minute) and HTTP are not in the figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -ntp -q -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
