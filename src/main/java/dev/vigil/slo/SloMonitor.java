@@ -65,9 +65,9 @@ public class SloMonitor {
      * Whether the service's SLOs are measured now. Each service has its own place in the interval ({@link #phase}),
      * so that a thousand services make a thousand queries spread over the interval, not a burst each time their
      * reconciles happen to line up (as after a start): a service is measured once per interval, at the first
-     * reconcile on or after its slot (never twice within half an interval). At once only when this process never measured it with its current SLOs,
-     * templates and Prometheus and no earlier measurement is known; after a restart, a service whose status holds a
-     * measurement ({@code measuredBefore}) waits for its next slot.
+     * reconcile on or after its slot (never twice within half an interval). At once when its SLOs, templates or
+     * Prometheus changed since this process measured it, or when nothing was measured before; after a restart, a
+     * service whose status holds a measurement ({@code measuredBefore}) waits for its next slot.
      */
     public boolean due(InstrumentedService service, TelemetryCollector fleet, PlatformTemplates templates, Instant now,
             Duration interval, Optional<Instant> measuredBefore) {
