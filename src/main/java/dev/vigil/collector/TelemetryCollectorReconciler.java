@@ -9,6 +9,7 @@ import dev.vigil.dashboard.DashboardPart;
 import dev.vigil.dashboard.FleetDashboardConfigMap;
 import dev.vigil.kube.CrdPresence;
 import dev.vigil.kube.FieldManagers;
+import dev.vigil.kube.LeanMetadata;
 import dev.vigil.kube.PrunedItemStore;
 import dev.vigil.logs.AgentRules;
 import dev.vigil.logs.ParseFailures;
@@ -134,10 +135,12 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
 
     @Override
     public List<EventSource<?, TelemetryCollector>> prepareEventSources(EventSourceContext<TelemetryCollector> context) {
-        // Any service or namespace change may change which services a fleet collects: map it to every fleet.
+        // Any service or namespace change may change which services a fleet collects: map it to every fleet. (Services
+        // cached without managedFields: a fleet reads their specs and resolved workloads.)
         services = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(InstrumentedService.class, TelemetryCollector.class)
                 .withName("fleet-services")
+                .withItemStore(new LeanMetadata.Store<>())
                 .withSecondaryToPrimaryMapper(s -> allFleets(context))
                 .build(), context);
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
