@@ -51,6 +51,48 @@ def prometheus_first_wait(url, since):
     return hit[0] if hit else None
 
 
+def evaluations(observed):
+    """(measuredAt as epoch seconds, recommendation) of every evaluation the observer saw, in order: the pool status
+    carries each evaluation's recommendation (desiredSize, before bounds and budget) with its time (1 s resolution)."""
+    from datetime import datetime
+    out = []
+    for o in observed:
+        s = o.get("status") or {}
+        if s.get("measuredAt") and s.get("desiredSize") is not None:
+            t = datetime.fromisoformat(s["measuredAt"].replace("Z", "+00:00")).timestamp()
+            if not out or out[-1][0] != t:
+                out.append((t, s["desiredSize"]))
+    return out
+
+
+def check_window(observed, down, calm_at, check):
+    """The first scale-down of the calm phase against the scale-down window: a size goes down only once every
+    recommendation of the last SCALE_DOWN_WINDOW seconds is below it, and not below the highest of them. How long
+    after the calm began that is depends on the recommendations at the end of the spike (a pool that had already
+    come down during the spike may go down again sooner), so the window is judged against the recommendations
+    themselves. Without the window the pool shrinks at the first lower recommendation, 5 s after a higher one."""
+    from datetime import datetime
+    change = first(observed, lambda o: o["at"] >= down["at"] - 10 and ((o.get("status") or {}).get("lastChange") or {}).get("to") == down["to"]
+                   and o["status"]["lastChange"].get("from") == down["from"])
+    if change is None:
+        check(False, f"the scale-down {down['from']} -> {down['to']} is in the pool's status lastChange")
+        return
+    t = datetime.fromisoformat(change["status"]["lastChange"]["at"].replace("Z", "+00:00")).timestamp()
+    evals = [e for e in evaluations(observed) if e[0] < t]
+    # measuredAt and lastChange.at are truncated to the second: what lies 29 s or less before is surely inside
+    inside = [size for at, size in evals if at >= t - (SCALE_DOWN_WINDOW - 1)]
+    held = [at for at, size in evals if size >= down["from"]]
+    gap = t - held[-1] if held else None
+    print(f"        first scale-down {down['from']} -> {down['to']} {down['at'] - calm_at:.1f} s after the calm began, "
+          f"{gap if gap is None else round(gap)} s after the last recommendation of {down['from']} or more; "
+          f"recommendations in the {SCALE_DOWN_WINDOW} s before it: {inside}")
+    check(gap is not None and gap >= SCALE_DOWN_WINDOW - 1 and all(size < down["from"] for size in inside)
+          and down["to"] >= max(inside, default=0),
+          f"the first scale-down waited for its window: {gap if gap is None else round(gap)} s after the last "
+          f"recommendation of {down['from']} or more (window {SCALE_DOWN_WINDOW} s), to {down['to']} >= "
+          f"the highest since ({max(inside, default=None)})")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("work")
@@ -129,9 +171,7 @@ def main():
     down = first(resizes, lambda r: r["at"] > calm_after["at"] and r["to"] < r["from"])
     check(down is not None, "the pool shrank in the calm phase")
     if down:
-        delay = down["at"] - calm_after["at"]
-        check(delay >= SCALE_DOWN_WINDOW - 5,
-              f"the first scale-down came {delay:.1f} s after the calm began (window {SCALE_DOWN_WINDOW} s)")
+        check_window(observed, down, calm_after["at"], check)
     calm_sizes = [s for t, s in live_sizes if calm_after["at"] <= t <= end["at"]]
     check(calm_sizes and min(calm_sizes) >= 3, f"never below the calm load's 3 connections (smallest {min(calm_sizes) if calm_sizes else None})")
     calm_tail = [s for s in seconds if end["at"] - 20 < s["at"] <= end["at"]]
