@@ -2,7 +2,8 @@
 # Fault (issue 17): another writer takes fields Vigil owns. A user's `kubectl apply --server-side --force-conflicts`
 # sets the collector StatefulSet's replicas (Vigil's field) and adds a label of their own; someone patches the
 # fleet's status. Vigil takes back only its own field (the user's label stays, under the user's field manager),
-# restores its status, and then stays quiet: its writes are counted from the apiserver's audit log (no hot loop).
+# logs once which writer took which of its fields, restores its status, and then stays quiet: its writes are counted
+# from the apiserver's audit log (no hot loop).
 # Needs the e2e control plane and operator (KUBECONFIG; e2e/operator.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -48,6 +49,9 @@ sleep 20
 sts_writes=$(writes "$mark" | grep -c "statefulsets" || true)
 echo "Vigil's StatefulSet writes after the user's apply, over 20 s and more: $sts_writes"
 [ "$sts_writes" -ge 1 ] && [ "$sts_writes" -le 2 ] || fail "expected one write to take the field back, saw $sts_writes: $(writes "$mark")"
+taken=$(bash e2e/operator.sh log | grep -c "StatefulSet $ns/platform-collector: field manager platform-team has set spec.replicas," || true)
+echo "operator log lines naming the takeover (writer and field): $taken"
+[ "$taken" = 1 ] || fail "expected the takeover logged once, saw $taken"
 
 mark=$(stat -c %s "$audit")
 kubectl patch tc platform -n $ns --subresource=status --type=merge -p '{"status":{"readyReplicas":99,"shards":"99/2"}}' >/dev/null

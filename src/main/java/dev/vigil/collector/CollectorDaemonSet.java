@@ -2,6 +2,7 @@ package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.AgentSpec;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.kube.VigilDependent;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import dev.vigil.nodegroups.NodeGroups;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.CRUDBulkDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
  * (privileged). A rule change never rolls a DaemonSet: the agents reload it in place.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class CollectorDaemonSet extends CRUDKubernetesDependentResource<DaemonSet, TelemetryCollector>
+public class CollectorDaemonSet extends VigilDependent<DaemonSet, TelemetryCollector>
         implements CRUDBulkDependentResource<DaemonSet, TelemetryCollector, String> {
     /** The key of the one DaemonSet of a fleet without node groups. */
     static final String WHOLE_FLEET = "";

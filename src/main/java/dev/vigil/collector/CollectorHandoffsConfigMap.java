@@ -18,13 +18,16 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Map;
 
 /**
- * A shard fleet's running hand-offs ({@link Handoffs}), so that an operator that restarts (or a replica that takes
- * over) in the middle of a hand-off keeps both shards scraping the target until the hand-off's end. Written only
- * when the hand-offs change: a hand-off starts or ends.
+ * A shard fleet's running hand-offs and the shard count they belong to ({@link Handoffs}), so that an operator that
+ * restarts (or a replica that takes over) in the middle of a hand-off keeps both shards scraping the target until the
+ * hand-off's end, and one that finds the spec resharded since hands off from the shards the collectors run. Written
+ * only when these change: a hand-off starts or ends, the fleet reshards.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECT_COLLECTOR, itemStore = DigestedConfigMapStore.class))
 public class CollectorHandoffsConfigMap extends VigilConfigMap<TelemetryCollector> {
     public static final String KEY = "handoffs";
+    /** The assignment the hand-offs belong to ({@link Handoffs#assignment}). */
+    public static final String ASSIGNMENT = "assignment";
     static final ContextKey<ShardPlan> PLAN = ContextKey.of(ShardPlan.class);
 
     @Override
@@ -46,7 +49,7 @@ public class CollectorHandoffsConfigMap extends VigilConfigMap<TelemetryCollecto
                 .withNamespace(fleet.getMetadata().getNamespace())
                 .withLabels(Labels.collector(name))
                 .endMetadata()
-                .withData(Map.of(KEY, Handoffs.write(plan)))
+                .withData(Map.of(KEY, Handoffs.write(plan), ASSIGNMENT, Handoffs.assignment(plan)))
                 .build();
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.kube.VigilDependent;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -9,12 +10,11 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** ClusterIP Service that applications send OTLP traces and metrics to, and ask for their sampling strategy. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class CollectorOtlpService extends CRUDKubernetesDependentResource<Service, TelemetryCollector> {
+public class CollectorOtlpService extends VigilDependent<Service, TelemetryCollector> {
     public CollectorOtlpService() {
         super(Service.class);
     }

@@ -1,6 +1,7 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.kube.VigilDependent;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -8,12 +9,11 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** At most one shard is voluntarily evicted at a time, so a node drain never blinds the whole fleet. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class CollectorPodDisruptionBudget extends CRUDKubernetesDependentResource<PodDisruptionBudget, TelemetryCollector> {
+public class CollectorPodDisruptionBudget extends VigilDependent<PodDisruptionBudget, TelemetryCollector> {
     public CollectorPodDisruptionBudget() {
         super(PodDisruptionBudget.class);
     }

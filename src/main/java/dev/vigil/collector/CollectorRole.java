@@ -1,6 +1,7 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.kube.VigilDependent;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
@@ -8,12 +9,11 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** Read access to pods in the fleet's namespace, which the collectors' Kubernetes service discovery needs. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class CollectorRole extends CRUDKubernetesDependentResource<Role, TelemetryCollector> {
+public class CollectorRole extends VigilDependent<Role, TelemetryCollector> {
     public CollectorRole() {
         super(Role.class);
     }

@@ -1,6 +1,7 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.TelemetryCollector;
+import dev.vigil.kube.VigilDependent;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.List;
  * config change roll the pods.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class CollectorStatefulSet extends CRUDKubernetesDependentResource<StatefulSet, TelemetryCollector> {
+public class CollectorStatefulSet extends VigilDependent<StatefulSet, TelemetryCollector> {
     static final long RUN_AS_USER = 10001;
 
     public CollectorStatefulSet() {

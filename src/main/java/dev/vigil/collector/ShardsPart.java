@@ -80,11 +80,16 @@ final class ShardsPart implements Part<FleetContext> {
                 .map(t -> Duration.ofMillis(Math.max(1000, Duration.between(now, t).toMillis() + 100))));
     }
 
-    /** The hand-offs the fleet's ConfigMap holds (read once per fleet after a start: the plan is in memory after). */
-    private static Map<String, ShardPlan.Draining> persistedHandoffs(FleetContext ctx) {
+    /**
+     * The hand-offs and assignment the fleet's ConfigMap holds (read once per fleet after a start: the plan is in
+     * memory after).
+     */
+    private static Handoffs.Persisted persistedHandoffs(FleetContext ctx) {
         ConfigMap cm = ctx.client().configMaps().inNamespace(ctx.fleet().getMetadata().getNamespace())
                 .withName(Names.collectorHandoffs(ctx.fleet().getMetadata().getName())).get();
-        return Handoffs.read(cm == null || cm.getData() == null ? null : cm.getData().get(CollectorHandoffsConfigMap.KEY));
+        Map<String, String> data = cm == null || cm.getData() == null ? Map.of() : cm.getData();
+        return new Handoffs.Persisted(Handoffs.read(data.get(CollectorHandoffsConfigMap.KEY)),
+                Handoffs.readAssignment(data.get(CollectorHandoffsConfigMap.ASSIGNMENT)));
     }
 
     @Override

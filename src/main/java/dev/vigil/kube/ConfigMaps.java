@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** ConfigMap matching and caching shared by Vigil's ConfigMap dependents. */
@@ -51,7 +52,7 @@ public final class ConfigMaps {
     }
 
     /**
-     * What an informer keeps of a Vigil ConfigMap: its metadata without managedFields, and of each value only a
+     * What an informer keeps of a Vigil ConfigMap: its metadata without managedFields ({@link LeanMetadata}), and of each value only a
      * digest. Dependents only compare their desired data with it (a dashboard's JSON or a fleet's config is not held
      * in memory once per informer); an update replaces the data whole, so the digests are never written back.
      */
@@ -63,9 +64,7 @@ public final class ConfigMaps {
                 data.put(e.getKey(), e.getValue() == null ? null : digest(e.getValue()));
             }
         }
-        ConfigMap copy = new ConfigMapBuilder(cm).withData(data).build();
-        copy.getMetadata().setManagedFields(null);
-        return copy;
+        return LeanMetadata.pruned(new ConfigMapBuilder(cm).withData(data).build(), Set.of());
     }
 
     static String digest(String value) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +52,23 @@ public final class ExternalCheck {
      * 30 s, and deletes the file.
      */
     public Run run(String content, String suffix, Function<Path, List<String>> command, Map<String, String> env) {
-        Path file = null;
+        return run(what, List.of(content), suffix, files -> command.apply(files.get(0)), env);
+    }
+
+    /**
+     * {@link #run} for several contents at once: each to its own temp file, one run of {@code command(files)};
+     * {@link Run#file()} names the first file.
+     */
+    public static Run run(String what, List<String> contents, String suffix, Function<List<Path>, List<String>> command,
+            Map<String, String> env) {
+        List<Path> files = new ArrayList<>();
         try {
-            file = Files.createTempFile("vigil-check", suffix);
-            Files.writeString(file, content);
-            ProcessBuilder pb = new ProcessBuilder(command.apply(file)).redirectErrorStream(true);
+            for (String content : contents) {
+                Path file = Files.createTempFile("vigil-check", suffix);
+                files.add(file);
+                Files.writeString(file, content);
+            }
+            ProcessBuilder pb = new ProcessBuilder(command.apply(files)).redirectErrorStream(true);
             pb.environment().putAll(env);
             Process p = pb.start();
             byte[] out = p.getInputStream().readNBytes(64 * 1024);
@@ -63,14 +76,14 @@ public final class ExternalCheck {
                 p.destroyForcibly();
                 throw new IllegalStateException(what + " did not finish in 30 s");
             }
-            return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), file.toString());
+            return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), files.isEmpty() ? "" : files.get(0).toString());
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + what + ": " + e.getClass().getSimpleName(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + what, e);
         } finally {
-            if (file != null) {
+            for (Path file : files) {
                 try {
                     Files.deleteIfExists(file);
                 } catch (IOException ignored) {

@@ -1,6 +1,7 @@
 package dev.vigil.service;
 
 import dev.vigil.api.v1alpha1.InstrumentedService;
+import dev.vigil.kube.VigilDependent;
 import dev.vigil.naming.Labels;
 import dev.vigil.naming.Names;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -22,7 +22,7 @@ import java.util.Optional;
  * service's own namespace (the fleet's Role covers that) or when no fleet collects the service.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE))
-public class CollectorDiscoveryBinding extends CRUDKubernetesDependentResource<RoleBinding, InstrumentedService> {
+public class CollectorDiscoveryBinding extends VigilDependent<RoleBinding, InstrumentedService> {
     public CollectorDiscoveryBinding() {
         super(RoleBinding.class);
     }

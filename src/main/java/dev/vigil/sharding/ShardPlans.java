@@ -15,10 +15,10 @@ import java.util.function.Supplier;
 
 /**
  * The current shard plan of every fleet, with the endpoints behind its keys: written by the TelemetryCollector
- * reconciler, read by the service-discovery endpoint. Kept in memory, and the running hand-offs also in the fleet's
- * ConfigMap {@code <fleet>-collector-handoffs} ({@link Handoffs}), so that after an operator restart (or a
- * fail-over) the first plan of a fleet keeps them running until their end; the assignment itself is recomputed
- * (it is deterministic).
+ * reconciler, read by the service-discovery endpoint. Kept in memory, and the running hand-offs with the shard count
+ * they belong to also in the fleet's ConfigMap {@code <fleet>-collector-handoffs} ({@link Handoffs}), so that after
+ * an operator restart (or a fail-over) the first plan of a fleet keeps them running until their end, and hands off a
+ * resharding that no process had planned yet; the assignment itself is recomputed (it is deterministic).
  */
 @ApplicationScoped
 public class ShardPlans {
@@ -31,20 +31,20 @@ public class ShardPlans {
     /** Brings a fleet's plan up to date with its endpoints and shard count; returns the new plan. */
     public ShardPlan update(ResourceID fleet, List<ScrapeEndpoint> endpoints, int shards, ShardPlan.Strategy strategy,
             Instant now, Duration overlap) {
-        return update(fleet, endpoints, shards, strategy, now, overlap, Map::of);
+        return update(fleet, endpoints, shards, strategy, now, overlap, () -> Handoffs.Persisted.NONE);
     }
 
     /**
      * Brings a fleet's plan up to date; a fleet without a plan in memory (the first reconcile since the operator
-     * started) starts from the hand-offs a previous process left running ({@code persisted}, read only then).
+     * started) resumes what a previous process left ({@code persisted}, read only then): see {@link #resumed}.
      */
     public ShardPlan update(ResourceID fleet, List<ScrapeEndpoint> endpoints, int shards, ShardPlan.Strategy strategy,
-            Instant now, Duration overlap, Supplier<Map<String, ShardPlan.Draining>> persisted) {
+            Instant now, Duration overlap, Supplier<Handoffs.Persisted> persisted) {
         // (Read outside compute: no I/O while the map's bin is locked.)
-        Map<String, ShardPlan.Draining> restored = fleets.containsKey(fleet) ? Map.of() : persisted.get();
+        Handoffs.Persisted restored = fleets.containsKey(fleet) ? Handoffs.Persisted.NONE : persisted.get();
         return fleets.compute(fleet, (id, old) -> {
             List<String> keys = endpoints.stream().map(ScrapeEndpoint::key).toList();
-            ShardPlan plan = old == null ? ShardPlan.initial(keys, shards, strategy).withRestored(restored, now)
+            ShardPlan plan = old == null ? resumed(keys, shards, strategy, restored, now, overlap)
                     : old.plan().expire(now).next(keys, shards, strategy, now, overlap);
             Map<String, ScrapeEndpoint> byKey = new LinkedHashMap<>();
             endpoints.forEach(e -> byKey.put(e.key(), e));
@@ -54,6 +54,20 @@ public class ShardPlans {
             }
             return new FleetState(plan, byKey);
         }).plan();
+    }
+
+    /**
+     * The first plan of a process: the assignment the collectors were last given (the persisted shard count and
+     * strategy, recomputed over today's targets) with the hand-offs still running, then, when the spec asks for other
+     * shards or another strategy, the change from there, handed off like any resharding. Without a persisted
+     * assignment (nothing written yet, or by an older Vigil): the spec's.
+     */
+    static ShardPlan resumed(List<String> keys, int shards, ShardPlan.Strategy strategy, Handoffs.Persisted persisted,
+            Instant now, Duration overlap) {
+        Handoffs.Assignment served = persisted.assignment().orElse(new Handoffs.Assignment(shards, strategy));
+        ShardPlan plan = ShardPlan.initial(keys, served.shards(), served.strategy()).withRestored(persisted.draining(), now);
+        return served.shards() == shards && served.strategy() == strategy ? plan
+                : plan.next(keys, shards, strategy, now, overlap);
     }
 
     public Optional<FleetState> get(ResourceID fleet) {

@@ -43,6 +43,8 @@ public class SloMonitor {
     private final KubernetesClient client;
     private final PrometheusClient prometheus;
     private final Map<ResourceID, Attempt> attempts = new ConcurrentHashMap<>();
+    /** Each service's place hash ({@link #phase}), computed once rather than at every reconcile. */
+    private final Map<ResourceID, Long> places = new ConcurrentHashMap<>();
 
     @Inject
     public SloMonitor(KubernetesClient client) {
@@ -98,14 +100,19 @@ public class SloMonitor {
 
     /** Where in each interval the service is measured: a hash of its namespace and name (the same on every replica). */
     static Duration phase(ResourceID id, Duration interval) {
+        return Duration.ofMillis(Math.floorMod(placeHash(id), interval.toMillis()));
+    }
+
+    private static long placeHash(ResourceID id) {
         String h = Names.sha256Hex(id.getNamespace().orElse("") + "/" + id.getName());
-        return Duration.ofMillis(Math.floorMod(Long.parseUnsignedLong(h.substring(0, 15), 16), interval.toMillis()));
+        return Long.parseUnsignedLong(h.substring(0, 15), 16);
     }
 
     /** The service's latest slot at or before {@code now}. */
-    static Instant lastSlot(ResourceID id, Instant now, Duration interval) {
+    Instant lastSlot(ResourceID id, Instant now, Duration interval) {
         long t = now.toEpochMilli();
-        return Instant.ofEpochMilli(t - Math.floorMod(t - phase(id, interval).toMillis(), interval.toMillis()));
+        long phase = Math.floorMod(places.computeIfAbsent(id, SloMonitor::placeHash), interval.toMillis());
+        return Instant.ofEpochMilli(t - Math.floorMod(t - phase, interval.toMillis()));
     }
 
     /** The queries Prometheus rejected at the last measurement with the current SLOs (SLO name to message). */
@@ -116,6 +123,7 @@ public class SloMonitor {
 
     public void forget(ResourceID service) {
         attempts.remove(service);
+        places.remove(service);
     }
 
     public Measurement measure(InstrumentedService service, TelemetryCollector fleet, PlatformTemplates templates, Instant now) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,5 +72,60 @@ class HandoffsTest {
                 .isEqualTo(Handoffs.read(text)).hasSize(resharded.draining().size());
         assertThat(Handoffs.read(null)).isEmpty();
         assertThat(Handoffs.write(ShardPlan.initial(targets, 3))).isEmpty();
+    }
+
+    private static Handoffs.Persisted persisted(ShardPlan served) {
+        return new Handoffs.Persisted(Handoffs.read(Handoffs.write(served)), Handoffs.readAssignment(Handoffs.assignment(served)));
+    }
+
+    @Test
+    void aReshardingNoProcessPlannedIsHandedOffFromTheShardsTheCollectorsRun() {
+        // The spec went 3 -> 4 while no operator ran: the ConfigMap still holds the 3-shard assignment.
+        List<String> targets = targets(1000);
+        ShardPlan served = ShardPlan.initial(targets, 3);
+        ShardPlan resumed = ShardPlans.resumed(targets, 4, ShardPlan.Strategy.CONSISTENT, persisted(served), NOW, Duration.ofSeconds(70));
+        ShardPlan live = served.next(targets, 4, NOW, Duration.ofSeconds(70));
+        assertThat(resumed.owners()).isEqualTo(ShardPlan.initial(targets, 4).owners());
+        assertThat(resumed.draining()).as("the hand-offs a live resharding makes").isEqualTo(live.draining()).hasSizeGreaterThan(150);
+        // Without the assignment (an older Vigil's ConfigMap) the moved targets would change shard at once.
+        assertThat(ShardPlans.resumed(targets, 4, ShardPlan.Strategy.CONSISTENT, new Handoffs.Persisted(Map.of(), Optional.empty()),
+                NOW, Duration.ofSeconds(70)).draining()).isEmpty();
+        // A strategy changed while no operator ran is handed off the same way.
+        ShardPlan hashmod = ShardPlan.initial(targets, 3, ShardPlan.Strategy.HASHMOD);
+        assertThat(ShardPlans.resumed(targets, 3, ShardPlan.Strategy.CONSISTENT, persisted(hashmod), NOW, Duration.ofSeconds(70))
+                .draining()).isEqualTo(hashmod.next(targets, 3, ShardPlan.Strategy.CONSISTENT, NOW, Duration.ofSeconds(70)).draining())
+                .isNotEmpty();
+    }
+
+    @Test
+    void aProcessStoppedBetweenItsPlanAndTheWriteLeavesTheHandOffsToTheNext() {
+        // A process planned 3 -> 4 (service discovery may have served it) and stopped before writing the ConfigMap,
+        // which still holds the 3-shard assignment; the next process, 20 s later, hands off the same targets from the
+        // same shards, for a full overlap from its own start.
+        List<String> targets = targets(1000);
+        ShardPlan before = ShardPlan.initial(targets, 3);
+        ShardPlan planned = before.next(targets, 4, NOW, Duration.ofSeconds(70));
+        Instant later = NOW.plusSeconds(20);
+        ShardPlan resumed = ShardPlans.resumed(targets, 4, ShardPlan.Strategy.CONSISTENT, persisted(before), later, Duration.ofSeconds(70));
+        assertThat(resumed.owners()).isEqualTo(planned.owners());
+        assertThat(resumed.draining().keySet()).isEqualTo(planned.draining().keySet());
+        resumed.draining().forEach((t, d) -> {
+            assertThat(d.fromShard()).isEqualTo(planned.draining().get(t).fromShard());
+            assertThat(d.until()).isEqualTo(later.plusSeconds(70));
+        });
+        // Written after the plan: the next process resumes it as it was.
+        ShardPlan resumedAfterWrite = ShardPlans.resumed(targets, 4, ShardPlan.Strategy.CONSISTENT, persisted(planned), later,
+                Duration.ofSeconds(70));
+        assertThat(resumedAfterWrite.draining().keySet()).isEqualTo(planned.draining().keySet());
+        assertThat(resumedAfterWrite.draining().values()).allSatisfy(d -> assertThat(d.until()).isBefore(later.plusSeconds(52)));
+    }
+
+    @Test
+    void theAssignmentReadsBackAndDamageReadsAsNone() {
+        assertThat(Handoffs.assignment(ShardPlan.initial(targets(10), 3))).isEqualTo("3 consistent");
+        assertThat(Handoffs.readAssignment("4 hashmod\n")).contains(new Handoffs.Assignment(4, ShardPlan.Strategy.HASHMOD));
+        for (String bad : new String[] {null, "", "3", "x consistent", "0 consistent", "3 sideways", "3 consistent extra"}) {
+            assertThat(Handoffs.readAssignment(bad)).as("%s", bad).isEmpty();
+        }
     }
 }
