@@ -88,6 +88,17 @@ echo "services Ready: $ready/$n, $(python3 -c "print(round($t1 - $t0, 1))") s af
 [ "$alive" = yes ] || exit 1
 # What the heap holds after convergence (the 25 largest classes of live objects), with BENCH_HISTO=1.
 [ -z "${BENCH_HISTO:-}" ] || jcmd "$pid" GC.class_histogram 2>/dev/null | head -30
+# The controller-manager and kwok may still be creating pods: every pod a target of a shard before the idle window
+# (each new pod changes the fleet's shard counts in status, a write).
+p0=$(date +%s)
+placed=0
+for _ in $(seq 1 900); do
+  placed=$(kubectl get tc -A -o jsonpath='{range .items[*]}{.status.shardTargets}{"\n"}{end}' \
+    | python3 -c 'import json, sys; print(sum(sum(json.loads(l)) for l in sys.stdin if l.strip()))')
+  [ "$placed" -ge $((n * replicas)) ] && break
+  sleep "$poll"
+done
+echo "pods placed on shards: $placed/$((n * replicas)), $(( $(date +%s) - p0 )) s after every service was Ready"
 # Hand-offs started while the pods arrived end on their deadline (each end is a status and a ConfigMap write):
 # convergence includes them.
 h0=$(date +%s)
