@@ -107,7 +107,7 @@ for _ in $(seq 1 600); do
   [ "$h" = 0 ] && break
   sleep 1
 done
-echo "running hand-offs ended $(( $(date +%s) - h0 )) s after every service was Ready"
+echo "running hand-offs ended $(( $(date +%s) - h0 )) s after every pod was placed"
 sleep 15
 conv_rss=$(rss)
 echo "operator RSS after convergence: ${conv_rss} MiB ($(python3 -c "print(round($conv_rss / $base_rss, 2))")x the idle baseline)"
