@@ -6,7 +6,6 @@ import dev.vigil.api.v1alpha1.LogParserRuleSpec;
 import dev.vigil.api.v1alpha1.LogParserRuleStatus;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.kube.FieldManagers;
-import dev.vigil.kube.LeanMetadata;
 import dev.vigil.reconcile.StatusPatch;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.ErrorSummary;
@@ -76,21 +75,22 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
 
     @Override
     public List<EventSource<?, LogParserRule>> prepareEventSources(EventSourceContext<LogParserRule> context) {
-        // Services and workloads are cached without managedFields (the rules read selectors and labels).
+        // Services and workloads are cached as what the rules read (RuleViews): a service's workloadRef, a
+        // workload's pod template labels.
         services = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(InstrumentedService.class, LogParserRule.class).withName("rule-services")
-                .withItemStore(new LeanMetadata.Store<>())
+                .withItemStore(new RuleViews.ServiceStore())
                 .withSecondaryToPrimaryMapper(s -> rulesOf(context, s, r -> r.getSpec().serviceRef != null
                         && s.getMetadata().getName().equals(r.getSpec().serviceRef.name)))
                 .build(), context);
         deployments = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Deployment.class, LogParserRule.class).withName("rule-deployments")
-                .withItemStore(new LeanMetadata.Store<>())
+                .withItemStore(new RuleViews.DeploymentStore())
                 .withSecondaryToPrimaryMapper(d -> rulesOf(context, d, r -> r.getSpec().podSelector != null))
                 .build(), context);
         statefulSets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(StatefulSet.class, LogParserRule.class).withName("rule-statefulsets")
-                .withItemStore(new LeanMetadata.Store<>())
+                .withItemStore(new RuleViews.StatefulSetStore())
                 .withSecondaryToPrimaryMapper(s -> rulesOf(context, s, r -> r.getSpec().podSelector != null))
                 .build(), context);
         fleets = new InformerEventSource<>(InformerEventSourceConfiguration

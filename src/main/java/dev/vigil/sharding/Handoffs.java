@@ -11,8 +11,8 @@ import java.util.TreeMap;
  * <target key>}, and beside them the assignment the collectors were given ({@link #assignment}: shard count and
  * strategy). This is all a restarted operator needs to keep them running (the assignment is recomputed from the
  * targets and that shard count), and to hand off a resharding it did not see start (the spec changed while no
- * operator ran, or it stopped before writing here); it stays small: 2,500 hand-offs (a 10,000-target fleet resharded from 3 to 4) are about
- * 150 KB, within a ConfigMap's 1 MiB.
+ * operator ran, or it stopped before writing here). It stays small: 2,500 hand-offs (a 10,000-target fleet
+ * resharded from 3 to 4) are about 150 KB, within a ConfigMap's 1 MiB.
  */
 public final class Handoffs {
     /** The assignment the collectors were last given: shard count and strategy (text {@code "<shards> <strategy>"}). */
@@ -38,10 +38,13 @@ public final class Handoffs {
             return Optional.empty();
         }
         String[] f = text.strip().split(" ");
+        if (f.length != 2) {
+            return Optional.empty();
+        }
         try {
             int shards = Integer.parseInt(f[0]);
-            ShardPlan.Strategy strategy = f.length > 1 ? ShardPlan.Strategy.valueOf(f[1].toUpperCase(Locale.ROOT)) : null;
-            return shards >= 1 && f.length == 2 ? Optional.of(new Assignment(shards, strategy)) : Optional.empty();
+            return shards < 1 ? Optional.empty()
+                    : Optional.of(new Assignment(shards, ShardPlan.Strategy.valueOf(f[1].toUpperCase(Locale.ROOT))));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
