@@ -9,7 +9,6 @@ import dev.vigil.dashboard.DashboardPart;
 import dev.vigil.dashboard.FleetDashboardConfigMap;
 import dev.vigil.kube.CrdPresence;
 import dev.vigil.kube.FieldManagers;
-import dev.vigil.kube.LeanMetadata;
 import dev.vigil.kube.PrunedItemStore;
 import dev.vigil.logs.AgentRules;
 import dev.vigil.logs.ParseFailures;
@@ -135,12 +134,13 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
 
     @Override
     public List<EventSource<?, TelemetryCollector>> prepareEventSources(EventSourceContext<TelemetryCollector> context) {
-        // Any service or namespace change may change which services a fleet collects: map it to every fleet. (Services
-        // cached without managedFields: a fleet reads their specs and resolved workloads.)
+        // A service's change may change which services a fleet collects and how: map it to every fleet. Only what
+        // fleets read of services is cached (FleetServices), and only a change of that is an event.
         services = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(InstrumentedService.class, TelemetryCollector.class)
                 .withName("fleet-services")
-                .withItemStore(new LeanMetadata.Store<>())
+                .withItemStore(new FleetServices.Store())
+                .withOnUpdateFilter(FleetServices::changed)
                 .withSecondaryToPrimaryMapper(s -> allFleets(context))
                 .build(), context);
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration

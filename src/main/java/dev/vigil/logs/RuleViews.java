@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What the log rules' informers keep of services and workloads: of a service its metadata and workloadRef (a rule's
@@ -46,18 +45,12 @@ final class RuleViews {
                 .endMetadata().endTemplate().endSpec().build();
     }
 
-    /** The object's metadata without managedFields and the last-applied annotation. */
     private static ObjectMeta metadata(ObjectMeta meta) {
-        if (meta == null) {
-            return null;
-        }
-        Deployment carrier = new Deployment();
-        carrier.setMetadata(meta);
-        return LeanMetadata.pruned(carrier, Set.of()).getMetadata();
+        return LeanMetadata.identity(meta);
     }
 
     private static Map<String, String> labels(PodTemplateSpec t) {
-        return t == null || t.getMetadata() == null ? null : t.getMetadata().getLabels();
+        return Workload.labels(t);
     }
 
     static final class ServiceStore extends PrunedItemStore<InstrumentedService> {

@@ -38,7 +38,7 @@ public record Workload(WorkloadRef.Kind kind, String name) implements Comparable
                 .sorted().toList();
     }
 
-    private static Map<String, String> labels(PodTemplateSpec t) {
+    static Map<String, String> labels(PodTemplateSpec t) {
         return t == null || t.getMetadata() == null || t.getMetadata().getLabels() == null ? Map.of()
                 : t.getMetadata().getLabels();
     }

@@ -94,23 +94,37 @@ public final class PoolEnvDelivery {
             // Server-side apply switched off (quarkus.operator-sdk.enable-ssa=false, e.g. an apiserver or test server
             // without it): set the same entries with an update; ownership is then not tracked, so an entry no pool
             // wants any more stays on the workload.
-            client.resource(workload).edit(w -> {
-                PodTemplateSpec t = w instanceof Deployment d ? d.getSpec().getTemplate() : ((StatefulSet) w).getSpec().getTemplate();
-                for (var e : wanted.entrySet()) {
-                    Container c = t.getSpec().getContainers().stream().filter(x -> e.getKey().equals(x.getName())).findFirst().orElseThrow();
-                    List<EnvVar> vars = c.getEnv() == null ? new ArrayList<>() : new ArrayList<>(c.getEnv());
-                    e.getValue().forEach((name, value) -> {
-                        vars.removeIf(v -> name.equals(v.getName()));
-                        vars.add(new EnvVar(name, value, null));
-                    });
-                    c.setEnv(vars);
-                }
-                return w;
-            });
+            // Edited from the server's copy: the cached workload is a view (the services' caches keep containers'
+            // names and env only), not a base to compute a patch from.
+            String ns = workload.getMetadata().getNamespace();
+            String name = workload.getMetadata().getName();
+            if (workload instanceof Deployment) {
+                client.apps().deployments().inNamespace(ns).withName(name).edit(d -> {
+                    setEnv(d.getSpec().getTemplate(), wanted);
+                    return d;
+                });
+            } else {
+                client.apps().statefulSets().inNamespace(ns).withName(name).edit(st -> {
+                    setEnv(st.getSpec().getTemplate(), wanted);
+                    return st;
+                });
+            }
         }
         return null;
     }
 
+
+    private static void setEnv(PodTemplateSpec t, Map<String, Map<String, String>> wanted) {
+        for (var e : wanted.entrySet()) {
+            Container c = t.getSpec().getContainers().stream().filter(x -> e.getKey().equals(x.getName())).findFirst().orElseThrow();
+            List<EnvVar> vars = c.getEnv() == null ? new ArrayList<>() : new ArrayList<>(c.getEnv());
+            e.getValue().forEach((name, value) -> {
+                vars.removeIf(v -> name.equals(v.getName()));
+                vars.add(new EnvVar(name, value, null));
+            });
+            c.setEnv(vars);
+        }
+    }
 
     private static boolean carries(PodTemplateSpec template, Map<String, Map<String, String>> wanted) {
         for (var e : wanted.entrySet()) {

@@ -10,7 +10,6 @@ import dev.vigil.dashboard.ServiceDashboardConfigMap;
 import dev.vigil.kube.CrdPresence;
 import dev.vigil.kube.FieldManagers;
 import dev.vigil.kube.LeanMetadata;
-import dev.vigil.kube.PrunedItemStore;
 import dev.vigil.pool.PoolAutoscaler;
 import dev.vigil.pool.PoolSizesConfigMap;
 import dev.vigil.reconcile.NotReady;
@@ -127,15 +126,17 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
 
     @Override
     public List<EventSource<?, InstrumentedService>> prepareEventSources(EventSourceContext<InstrumentedService> context) {
-        // Every workload of the watched namespaces is cached: of their managedFields only the pool-size manager's
-        // entries are kept (PoolEnvDelivery reads which env vars it owns from them).
+        // Every workload of the watched namespaces is cached as what services read of it (WorkloadView: selector,
+        // replicas, containers' env, the pool-size manager's managedFields); only a change of that is an event.
         deployments = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Deployment.class, InstrumentedService.class).withName("workload-deployments")
-                .withItemStore(new PrunedItemStore<>(LeanMetadata::keepingPoolSizes))
+                .withItemStore(new WorkloadView.DeploymentStore())
+                .withOnUpdateFilter(WorkloadView::changed)
                 .withSecondaryToPrimaryMapper(d -> servicesOf(context, WorkloadRef.Kind.Deployment, d)).build(), context);
         statefulSets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(StatefulSet.class, InstrumentedService.class).withName("workload-statefulsets")
-                .withItemStore(new PrunedItemStore<>(LeanMetadata::keepingPoolSizes))
+                .withItemStore(new WorkloadView.StatefulSetStore())
+                .withOnUpdateFilter(WorkloadView::changed)
                 .withSecondaryToPrimaryMapper(s -> servicesOf(context, WorkloadRef.Kind.StatefulSet, s)).build(), context);
         fleets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(TelemetryCollector.class, InstrumentedService.class).withName("service-fleets")
