@@ -8,6 +8,7 @@ import dev.vigil.config.Settings;
 import dev.vigil.dashboard.DashboardPart;
 import dev.vigil.dashboard.FleetDashboardConfigMap;
 import dev.vigil.kube.CrdPresence;
+import dev.vigil.kube.Unindexed;
 import dev.vigil.kube.FieldManagers;
 import dev.vigil.kube.PrunedItemStore;
 import dev.vigil.logs.AgentRules;
@@ -142,12 +143,14 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .withItemStore(new FleetServices.Store())
                 .withOnUpdateFilter(FleetServices::changed)
                 .withSecondaryToPrimaryMapper(s -> allFleets(context))
+                .withPrimaryToSecondaryMapper(Unindexed.every(() -> services))
                 .build(), context);
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Namespace.class, TelemetryCollector.class)
                 .withName("fleet-namespaces")
                 .withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper(n -> allFleets(context))
+                .withPrimaryToSecondaryMapper(Unindexed.every(() -> namespaces))
                 .build(), context);
         // Pods become scrape targets (or stop being ones) as they start, get an IP, and go. Only what targets are
         // made of is cached, and only a change of that is an event.
@@ -157,12 +160,14 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .withItemStore(new PrunedItemStore<>(FleetTargets::pruned))
                 .withOnUpdateFilter(FleetTargets::targetChanged)
                 .withSecondaryToPrimaryMapper(p -> allFleets(context))
+                .withPrimaryToSecondaryMapper(Unindexed.every(() -> pods))
                 .build(), context);
         // A rule change (or its workloads resolved, in status) may change what agent fleets serve.
         parserRules = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(LogParserRule.class, TelemetryCollector.class)
                 .withName("fleet-log-rules")
                 .withSecondaryToPrimaryMapper(r -> agentFleets(context))
+                .withPrimaryToSecondaryMapper(Unindexed.every(() -> parserRules))
                 .build(), context);
         // Nodes come, go and change providers, labels or taints: the node groups of agent fleets with
         // spec.agent.nodeGroups. Status updates (heartbeats) are not events, and only what grouping reads is cached.
@@ -173,7 +178,9 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .withItemStore(new PrunedItemStore<>(NodeGroups::pruned))
                 .withOnUpdateFilter(NodeGroups::groupingChanged)
                 .withSecondaryToPrimaryMapper(n -> groupedFleets(context))
+                .withPrimaryToSecondaryMapper(Unindexed.every(() -> nodes))
                 .build(), context);
+        // (Each with a primary-to-secondary mapper, so that JOSDK keeps no index of fleets × objects: see Unindexed.)
         return List.of(services, namespaces, pods, parserRules, nodes);
     }
 

@@ -6,6 +6,7 @@ import dev.vigil.api.v1alpha1.LogParserRuleSpec;
 import dev.vigil.api.v1alpha1.LogParserRuleStatus;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.kube.FieldManagers;
+import dev.vigil.kube.Unindexed;
 import dev.vigil.reconcile.StatusPatch;
 import dev.vigil.status.Conditions;
 import dev.vigil.status.ErrorSummary;
@@ -82,22 +83,27 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
                 .withItemStore(new RuleViews.ServiceStore())
                 .withSecondaryToPrimaryMapper(s -> rulesOf(context, s, r -> r.getSpec().serviceRef != null
                         && s.getMetadata().getName().equals(r.getSpec().serviceRef.name)))
+                .withPrimaryToSecondaryMapper((LogParserRule r) -> r.getSpec().serviceRef == null ? Set.of()
+                        : Set.of(new ResourceID(r.getSpec().serviceRef.name, r.getMetadata().getNamespace())))
                 .build(), context);
         deployments = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Deployment.class, LogParserRule.class).withName("rule-deployments")
                 .withItemStore(new RuleViews.DeploymentStore())
                 .withSecondaryToPrimaryMapper(d -> rulesOf(context, d, r -> r.getSpec().podSelector != null))
+                .withPrimaryToSecondaryMapper(Unindexed.inNamespace(() -> deployments))
                 .build(), context);
         statefulSets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(StatefulSet.class, LogParserRule.class).withName("rule-statefulsets")
                 .withItemStore(new RuleViews.StatefulSetStore())
                 .withSecondaryToPrimaryMapper(s -> rulesOf(context, s, r -> r.getSpec().podSelector != null))
+                .withPrimaryToSecondaryMapper(Unindexed.inNamespace(() -> statefulSets))
                 .build(), context);
         fleets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(TelemetryCollector.class, LogParserRule.class).withName("rule-fleets")
                 .withSecondaryToPrimaryMapper(f -> f.getSpec().agent()
                         ? context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet())
                         : Set.of())
+                .withPrimaryToSecondaryMapper(Unindexed.every(() -> fleets))
                 .build(), context);
         return List.of(services, deployments, statefulSets, fleets);
     }

@@ -10,6 +10,8 @@ import dev.vigil.dashboard.ServiceDashboardConfigMap;
 import dev.vigil.kube.CrdPresence;
 import dev.vigil.kube.FieldManagers;
 import dev.vigil.kube.LeanMetadata;
+import dev.vigil.kube.Unindexed;
+import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import dev.vigil.pool.PoolAutoscaler;
 import dev.vigil.pool.PoolSizesConfigMap;
 import dev.vigil.reconcile.NotReady;
@@ -132,18 +134,22 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
                 .from(Deployment.class, InstrumentedService.class).withName("workload-deployments")
                 .withItemStore(new WorkloadView.DeploymentStore())
                 .withOnUpdateFilter(WorkloadView::changed)
-                .withSecondaryToPrimaryMapper(d -> servicesOf(context, WorkloadRef.Kind.Deployment, d)).build(), context);
+                .withSecondaryToPrimaryMapper(d -> servicesOf(context, WorkloadRef.Kind.Deployment, d))
+                .withPrimaryToSecondaryMapper(workloadOf(WorkloadRef.Kind.Deployment)).build(), context);
         statefulSets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(StatefulSet.class, InstrumentedService.class).withName("workload-statefulsets")
                 .withItemStore(new WorkloadView.StatefulSetStore())
                 .withOnUpdateFilter(WorkloadView::changed)
-                .withSecondaryToPrimaryMapper(s -> servicesOf(context, WorkloadRef.Kind.StatefulSet, s)).build(), context);
+                .withSecondaryToPrimaryMapper(s -> servicesOf(context, WorkloadRef.Kind.StatefulSet, s))
+                .withPrimaryToSecondaryMapper(workloadOf(WorkloadRef.Kind.StatefulSet)).build(), context);
         fleets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(TelemetryCollector.class, InstrumentedService.class).withName("service-fleets")
-                .withSecondaryToPrimaryMapper(f -> all(context)).build(), context);
+                .withSecondaryToPrimaryMapper(f -> all(context))
+                .withPrimaryToSecondaryMapper(Unindexed.every(() -> fleets)).build(), context);
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Namespace.class, InstrumentedService.class).withName("service-namespaces").withWatchAllNamespaces()
-                .withSecondaryToPrimaryMapper(n -> all(context)).build(), context);
+                .withSecondaryToPrimaryMapper(n -> all(context))
+                .withPrimaryToSecondaryMapper(Unindexed.every(() -> namespaces)).build(), context);
         // A deleted service's strategy is served no more (there is no cleanup hook without a finalizer).
         strategies.alive(id -> context.getPrimaryCache().get(id).isPresent());
         List<EventSource<?, InstrumentedService>> sources = new ArrayList<>(List.of(deployments, statefulSets, fleets, namespaces));
@@ -155,7 +161,10 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
                     .withGenericFilter(cm -> id.getName().equals(cm.getMetadata().getName()))
                     .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache().list()
                             .filter(InstrumentedServiceReconciler::usesPlatformTemplates)
-                            .map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
+                            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                    .withPrimaryToSecondaryMapper((InstrumentedService s) -> usesPlatformTemplates(s)
+                            ? Set.of(new ResourceID(id.getName(), id.getNamespace().orElseThrow())) : Set.of())
+                    .build(), context);
             platformTemplates.readFrom(templates::get);
             sources.add(templates);
         });
@@ -164,6 +173,12 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
 
     static boolean usesPlatformTemplates(InstrumentedService s) {
         return s.getSpec().slos.stream().anyMatch(slo -> slo.template != null && slo.template.platform != null);
+    }
+
+    /** The workload a service names (no JOSDK index of services × workloads, see Unindexed). */
+    private static PrimaryToSecondaryMapper<InstrumentedService> workloadOf(WorkloadRef.Kind kind) {
+        return s -> s.getSpec().workloadRef == null || s.getSpec().workloadRef.kindOrDefault() != kind ? Set.of()
+                : Set.of(new ResourceID(s.getSpec().workloadRef.name, s.getMetadata().getNamespace()));
     }
 
     private static Set<ResourceID> servicesOf(EventSourceContext<InstrumentedService> context, WorkloadRef.Kind kind,
