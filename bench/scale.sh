@@ -8,6 +8,7 @@
 # usage: bench/scale.sh [N=1000] [IDLE_SECONDS=60]. Brings up and takes down its own control plane.
 # BENCH_FLEETS=F (default 1): F namespaces bench-0.., each with a fleet of 3 shards and N/F of the services;
 # BENCH_REPLICAS=R (default 1) pods per service; BENCH_READY_TIMEOUT seconds to wait for Ready (default 900).
+# BENCH_NMT=1: the JVM's native memory tracking, its summary printed after convergence (what the RSS is made of).
 # BENCH_STRICT=1 (the CI smoke run) makes it fail on an exit or OOM, a service not Ready, or a write when idle.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +30,7 @@ KWOK_WORKDIR=$root/e2e/.work/kwok "$KWOKCTL" scale node --name vigil --replicas 
 kubectl apply --server-side --field-manager=vigil-bench -f crds/ >/dev/null
 bash e2e/tools/wait-crds.sh
 rm -f e2e/.work/operator.log
+[ -z "${BENCH_NMT:-}" ] || export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -XX:NativeMemoryTracking=summary"
 VIGIL_OPERATOR_FROM=jar bash e2e/operator.sh start >/dev/null
 pid=$(cat e2e/.work/operator.pid)
 rss() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || echo 0; }
@@ -111,6 +113,7 @@ echo "running hand-offs ended $(( $(date +%s) - h0 )) s after every pod was plac
 sleep 15
 conv_rss=$(rss)
 echo "operator RSS after convergence: ${conv_rss} MiB ($(python3 -c "print(round($conv_rss / $base_rss, 2))")x the idle baseline)"
+[ -z "${BENCH_NMT:-}" ] || jcmd "$pid" VM.native_memory summary scale=MB 2>/dev/null | grep -E '^(Total|-)' | sed 's/^-  *//' | head -25
 audit=$(bash e2e/cluster/audit-log.sh)
 mark=$(stat -c %s "$audit"); c0=$(cpu)
 sleep "$idle"

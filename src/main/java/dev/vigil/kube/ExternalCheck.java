@@ -5,9 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -24,10 +28,18 @@ public final class ExternalCheck {
 
     private final String what;
     private final Map<String, List<String>> verdicts;
+    private final Map<String, CompletableFuture<List<String>>> pending = new HashMap<>();
+    private final Semaphore running;
 
     /** @param what how to name the check in errors, e.g. "collector validate" */
     public ExternalCheck(String what, int cacheSize) {
+        this(what, cacheSize, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** @param parallel how many checks may run at once (each is a process of its own) */
+    public ExternalCheck(String what, int cacheSize, int parallel) {
         this.what = what;
+        this.running = new Semaphore(parallel);
         this.verdicts = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
@@ -36,15 +48,54 @@ public final class ExternalCheck {
         };
     }
 
-    /** The cached verdict for {@code key}, or the one {@code check} computes (then cached). */
-    public synchronized List<String> verdict(String key, Supplier<List<String>> check) {
-        List<String> cached = verdicts.get(key);
-        if (cached != null) {
-            return cached;
+    /**
+     * The cached verdict for {@code key}, or the one {@code check} computes (then cached). The check runs outside the
+     * cache's lock: callers of other keys neither wait for it nor see cached verdicts delayed (at most one check per
+     * processor at a time, each a process); callers of the same key wait for the one check and share its verdict
+     * (or its failure, which is not cached: the next caller checks again).
+     */
+    public List<String> verdict(String key, Supplier<List<String>> check) {
+        CompletableFuture<List<String>> mine = null;
+        CompletableFuture<List<String>> theirs;
+        synchronized (this) {
+            List<String> cached = verdicts.get(key);
+            if (cached != null) {
+                return cached;
+            }
+            theirs = pending.get(key);
+            if (theirs == null) {
+                mine = new CompletableFuture<>();
+                pending.put(key, mine);
+            }
         }
-        List<String> verdict = check.get();
-        verdicts.put(key, verdict);
-        return verdict;
+        if (mine == null) {
+            try {
+                return theirs.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            List<String> verdict;
+            running.acquireUninterruptibly();
+            try {
+                verdict = check.get();
+            } finally {
+                running.release();
+            }
+            synchronized (this) {
+                verdicts.put(key, verdict);
+                pending.remove(key);
+            }
+            mine.complete(verdict);
+            return verdict;
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                pending.remove(key);
+            }
+            mine.completeExceptionally(e);
+            throw e;
+        }
     }
 
     /**

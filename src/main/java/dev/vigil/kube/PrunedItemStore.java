@@ -28,7 +28,7 @@ public class PrunedItemStore<T extends HasMetadata> implements ItemStore<T> {
 
     @Override
     public T put(String key, T obj) {
-        return store.put(key, prune.apply(obj));
+        return store.put(key, Compact.compact(prune.apply(obj)));
     }
 
     @Override
