@@ -233,7 +233,11 @@ class PoolOperatorTest {
         // What a restart (or a fail-over) leaves the operator: no memory of its own, status as it was written.
         autoscaler.forget(new io.javaoperatorsdk.operator.processing.event.ResourceID("api", ns));
         java.time.Instant restart = java.time.Instant.now();
-        await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> assertThat(delivered(ns, "api")).isEqualTo(10));
+        // The size is delivered (the ConfigMap) before status records the change: wait for both.
+        await().atMost(Duration.ofSeconds(45)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(delivered(ns, "api")).isEqualTo(10);
+            assertThat(pool(ns, "api").lastChange.to).isEqualTo(10);
+        });
         java.time.Instant shrunk = java.time.Instant.parse(pool(ns, "api").lastChange.at);
         assertThat(shrunk).as("not before the window begun at the first evaluation ended (status keeps whole seconds)")
                 .isAfterOrEqualTo(windowStart[0].plusSeconds(29));
