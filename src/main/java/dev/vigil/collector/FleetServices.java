@@ -5,7 +5,6 @@ import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.InstrumentedServiceSpec;
 import dev.vigil.api.v1alpha1.InstrumentedServiceStatus;
 import dev.vigil.kube.LeanMetadata;
-import dev.vigil.kube.PrunedItemStore;
 
 import java.util.List;
 import java.util.Objects;
@@ -55,11 +54,5 @@ final class FleetServices {
                 || !Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp())
                 || !JSON.valueToTree(a.getSpec()).equals(JSON.valueToTree(b.getSpec()))
                 || !Objects.equals(a.getStatus(), b.getStatus());
-    }
-
-    static final class Store extends PrunedItemStore<InstrumentedService> {
-        Store() {
-            super(FleetServices::view);
-        }
     }
 }

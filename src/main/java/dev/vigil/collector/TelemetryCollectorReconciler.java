@@ -140,7 +140,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
         services = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(InstrumentedService.class, TelemetryCollector.class)
                 .withName("fleet-services")
-                .withItemStore(new FleetServices.Store())
+                .withItemStore(new PrunedItemStore<>(FleetServices::view))
                 .withOnUpdateFilter(FleetServices::changed)
                 .withSecondaryToPrimaryMapper(s -> allFleets(context))
                 .withPrimaryToSecondaryMapper(Unindexed.every(() -> services))

@@ -18,7 +18,6 @@ public final class LeanMetadata {
     /** Written by client-side {@code kubectl apply}; nothing in Vigil reads it. */
     public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
-    private static final Set<String> POOL_SIZE = Set.of(FieldManagers.POOL_SIZE);
     private static final Set<String> NONE = Set.of();
 
     private LeanMetadata() {
@@ -33,10 +32,8 @@ public final class LeanMetadata {
         if (meta == null) {
             return obj;
         }
-        List<ManagedFieldsEntry> fields = meta.getManagedFields();
-        if (fields != null && !fields.isEmpty()) {
-            List<ManagedFieldsEntry> kept = fields.stream().filter(f -> keep.contains(f.getManager())).toList();
-            meta.setManagedFields(kept.isEmpty() ? null : kept);
+        if (meta.getManagedFields() != null && !meta.getManagedFields().isEmpty()) {
+            meta.setManagedFields(managedFields(meta, keep));
         }
         if (meta.getAnnotations() != null && meta.getAnnotations().containsKey(LAST_APPLIED)) {
             var annotations = new java.util.LinkedHashMap<>(meta.getAnnotations());
@@ -52,18 +49,27 @@ public final class LeanMetadata {
      * lists an {@code ObjectMeta} read from the wire carries: the views of 10,000 services keep 10,000 of these.
      */
     public static ObjectMeta identity(ObjectMeta meta) {
+        return identity(meta, NONE);
+    }
+
+    /** {@link #identity(ObjectMeta)} with the managedFields entries of the field managers {@code keep}. */
+    public static ObjectMeta identity(ObjectMeta meta, Set<String> keep) {
         if (meta == null) {
             return null;
         }
         return new ObjectMetaBuilder().withName(meta.getName()).withNamespace(meta.getNamespace()).withUid(meta.getUid())
                 .withResourceVersion(meta.getResourceVersion()).withGeneration(meta.getGeneration())
                 .withCreationTimestamp(meta.getCreationTimestamp()).withDeletionTimestamp(meta.getDeletionTimestamp())
-                .withLabels(meta.getLabels()).build();
+                .withLabels(meta.getLabels()).withManagedFields(managedFields(meta, keep)).build();
     }
 
-    /** {@link #pruned} keeping the pool-size manager's entries (which env vars of a workload Vigil owns). */
-    public static <T extends HasMetadata> T keepingPoolSizes(T workload) {
-        return pruned(workload, POOL_SIZE);
+    /** The managedFields entries of the field managers {@code keep}; null when there are none. */
+    private static List<ManagedFieldsEntry> managedFields(ObjectMeta meta, Set<String> keep) {
+        if (meta.getManagedFields() == null || keep.isEmpty()) {
+            return null;
+        }
+        List<ManagedFieldsEntry> kept = meta.getManagedFields().stream().filter(f -> keep.contains(f.getManager())).toList();
+        return kept.isEmpty() ? null : kept;
     }
 
     /** An informer store of objects without any managedFields or the last-applied annotation. */

@@ -6,6 +6,7 @@ import dev.vigil.api.v1alpha1.LogParserRuleSpec;
 import dev.vigil.api.v1alpha1.LogParserRuleStatus;
 import dev.vigil.api.v1alpha1.TelemetryCollector;
 import dev.vigil.kube.FieldManagers;
+import dev.vigil.kube.PrunedItemStore;
 import dev.vigil.kube.Unindexed;
 import dev.vigil.reconcile.StatusPatch;
 import dev.vigil.status.Conditions;
@@ -80,7 +81,7 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
         // workload's pod template labels.
         services = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(InstrumentedService.class, LogParserRule.class).withName("rule-services")
-                .withItemStore(new RuleViews.ServiceStore())
+                .withItemStore(new PrunedItemStore<>(RuleViews::service))
                 .withSecondaryToPrimaryMapper(s -> rulesOf(context, s, r -> r.getSpec().serviceRef != null
                         && s.getMetadata().getName().equals(r.getSpec().serviceRef.name)))
                 .withPrimaryToSecondaryMapper((LogParserRule r) -> r.getSpec().serviceRef == null ? Set.of()
@@ -88,13 +89,13 @@ public class LogParserRuleReconciler implements Reconciler<LogParserRule> {
                 .build(), context);
         deployments = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Deployment.class, LogParserRule.class).withName("rule-deployments")
-                .withItemStore(new RuleViews.DeploymentStore())
+                .withItemStore(new PrunedItemStore<>(RuleViews::deployment))
                 .withSecondaryToPrimaryMapper(d -> rulesOf(context, d, r -> r.getSpec().podSelector != null))
                 .withPrimaryToSecondaryMapper(Unindexed.inNamespace(() -> deployments))
                 .build(), context);
         statefulSets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(StatefulSet.class, LogParserRule.class).withName("rule-statefulsets")
-                .withItemStore(new RuleViews.StatefulSetStore())
+                .withItemStore(new PrunedItemStore<>(RuleViews::statefulSet))
                 .withSecondaryToPrimaryMapper(s -> rulesOf(context, s, r -> r.getSpec().podSelector != null))
                 .withPrimaryToSecondaryMapper(Unindexed.inNamespace(() -> statefulSets))
                 .build(), context);

@@ -3,7 +3,6 @@ package dev.vigil.logs;
 import dev.vigil.api.v1alpha1.InstrumentedService;
 import dev.vigil.api.v1alpha1.InstrumentedServiceSpec;
 import dev.vigil.kube.LeanMetadata;
-import dev.vigil.kube.PrunedItemStore;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -51,23 +50,5 @@ final class RuleViews {
 
     private static Map<String, String> labels(PodTemplateSpec t) {
         return Workload.labels(t);
-    }
-
-    static final class ServiceStore extends PrunedItemStore<InstrumentedService> {
-        ServiceStore() {
-            super(RuleViews::service);
-        }
-    }
-
-    static final class DeploymentStore extends PrunedItemStore<Deployment> {
-        DeploymentStore() {
-            super(RuleViews::deployment);
-        }
-    }
-
-    static final class StatefulSetStore extends PrunedItemStore<StatefulSet> {
-        StatefulSetStore() {
-            super(RuleViews::statefulSet);
-        }
     }
 }

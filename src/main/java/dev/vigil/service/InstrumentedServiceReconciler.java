@@ -10,6 +10,7 @@ import dev.vigil.dashboard.ServiceDashboardConfigMap;
 import dev.vigil.kube.CrdPresence;
 import dev.vigil.kube.FieldManagers;
 import dev.vigil.kube.LeanMetadata;
+import dev.vigil.kube.PrunedItemStore;
 import dev.vigil.kube.Unindexed;
 import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import dev.vigil.pool.PoolAutoscaler;
@@ -132,13 +133,13 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
         // replicas, containers' env, the pool-size manager's managedFields); only a change of that is an event.
         deployments = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Deployment.class, InstrumentedService.class).withName("workload-deployments")
-                .withItemStore(new WorkloadView.DeploymentStore())
+                .withItemStore(new PrunedItemStore<>(WorkloadView::deployment))
                 .withOnUpdateFilter(WorkloadView::changed)
                 .withSecondaryToPrimaryMapper(d -> servicesOf(context, WorkloadRef.Kind.Deployment, d))
                 .withPrimaryToSecondaryMapper(workloadOf(WorkloadRef.Kind.Deployment)).build(), context);
         statefulSets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(StatefulSet.class, InstrumentedService.class).withName("workload-statefulsets")
-                .withItemStore(new WorkloadView.StatefulSetStore())
+                .withItemStore(new PrunedItemStore<>(WorkloadView::statefulSet))
                 .withOnUpdateFilter(WorkloadView::changed)
                 .withSecondaryToPrimaryMapper(s -> servicesOf(context, WorkloadRef.Kind.StatefulSet, s))
                 .withPrimaryToSecondaryMapper(workloadOf(WorkloadRef.Kind.StatefulSet)).build(), context);

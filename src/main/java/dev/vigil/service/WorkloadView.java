@@ -2,12 +2,9 @@ package dev.vigil.service;
 
 import dev.vigil.kube.FieldManagers;
 import dev.vigil.kube.LeanMetadata;
-import dev.vigil.kube.PrunedItemStore;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -17,6 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What the services' workload caches keep of a Deployment or StatefulSet: what resolves the workload (name,
@@ -27,12 +25,15 @@ import java.util.Objects;
  * service.
  */
 final class WorkloadView {
+    /** Which env vars of a workload Vigil owns: PoolEnvDelivery reads them from this manager's entries. */
+    private static final Set<String> POOL_SIZE = Set.of(FieldManagers.POOL_SIZE);
+
     private WorkloadView() {
     }
 
     static Deployment deployment(Deployment d) {
         var spec = d.getSpec();
-        return new DeploymentBuilder().withMetadata(metadata(d.getMetadata())).withNewSpec()
+        return new DeploymentBuilder().withMetadata(LeanMetadata.identity(d.getMetadata(), POOL_SIZE)).withNewSpec()
                 .withReplicas(spec == null ? null : spec.getReplicas())
                 .withSelector(spec == null ? null : spec.getSelector())
                 .withTemplate(template(spec == null ? null : spec.getTemplate())).endSpec()
@@ -42,7 +43,7 @@ final class WorkloadView {
 
     static StatefulSet statefulSet(StatefulSet s) {
         var spec = s.getSpec();
-        return new StatefulSetBuilder().withMetadata(metadata(s.getMetadata())).withNewSpec()
+        return new StatefulSetBuilder().withMetadata(LeanMetadata.identity(s.getMetadata(), POOL_SIZE)).withNewSpec()
                 .withReplicas(spec == null ? null : spec.getReplicas())
                 .withSelector(spec == null ? null : spec.getSelector())
                 .withTemplate(template(spec == null ? null : spec.getTemplate())).endSpec()
@@ -70,16 +71,6 @@ final class WorkloadView {
                 s.getSpec(), s.getStatus().getReplicas());
     }
 
-    private static ObjectMeta metadata(ObjectMeta meta) {
-        ObjectMeta m = LeanMetadata.identity(meta);
-        if (m != null && meta.getManagedFields() != null) {
-            List<ManagedFieldsEntry> pool = meta.getManagedFields().stream()
-                    .filter(f -> FieldManagers.POOL_SIZE.equals(f.getManager())).toList();
-            m.setManagedFields(pool.isEmpty() ? null : pool);
-        }
-        return m;
-    }
-
     private static PodTemplateSpec template(PodTemplateSpec t) {
         if (t == null || t.getSpec() == null) {
             return null;
@@ -89,15 +80,4 @@ final class WorkloadView {
         return new PodTemplateSpecBuilder().withNewSpec().withContainers(containers).endSpec().build();
     }
 
-    static final class DeploymentStore extends PrunedItemStore<Deployment> {
-        DeploymentStore() {
-            super(WorkloadView::deployment);
-        }
-    }
-
-    static final class StatefulSetStore extends PrunedItemStore<StatefulSet> {
-        StatefulSetStore() {
-            super(WorkloadView::statefulSet);
-        }
-    }
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +32,7 @@ class LeanMetadataTest {
 
     @Test
     void aWorkloadKeepsOnlyThePoolSizeManagersEntries() {
-        Deployment d = LeanMetadata.keepingPoolSizes(workload());
+        Deployment d = LeanMetadata.pruned(workload(), Set.of(FieldManagers.POOL_SIZE));
         assertThat(d.getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager)
                 .containsExactly(FieldManagers.POOL_SIZE);
         assertThat(d.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties()).containsKey("f:spec");
@@ -53,7 +54,7 @@ class LeanMetadataTest {
     @Test
     void anObjectWithoutManagedFieldsOrAnnotationsIsLeftAlone() {
         Deployment bare = new DeploymentBuilder().withNewMetadata().withName("bare").endMetadata().build();
-        Deployment pruned = LeanMetadata.keepingPoolSizes(bare);
+        Deployment pruned = LeanMetadata.pruned(bare, Set.of(FieldManagers.POOL_SIZE));
         assertThat(pruned.getMetadata().getManagedFields()).isEmpty();
         assertThat(pruned.getMetadata().getAnnotations()).isEmpty();
     }
