@@ -9,6 +9,7 @@
 # BENCH_FLEETS=F (default 1): F namespaces bench-0.., each with a fleet of 3 shards and N/F of the services;
 # BENCH_REPLICAS=R (default 1) pods per service; BENCH_READY_TIMEOUT seconds to wait for Ready (default 900).
 # BENCH_NMT=1: the JVM's native memory tracking, its summary printed after convergence (what the RSS is made of).
+# BENCH_HEAPDUMP=FILE: a heap dump of live objects after convergence (bench/heap-text.py tells what its text is).
 # BENCH_STRICT=1 (the CI smoke run) makes it fail on an exit or OOM, a service not Ready, or a write when idle.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -88,8 +89,8 @@ t1=$(date +%s.%N)
 alive=yes; kill -0 "$pid" 2>/dev/null || alive="no: $(grep -m1 -o 'Terminating due to .*' e2e/.work/operator.log || echo exited)"
 echo "services Ready: $ready/$n, $(python3 -c "print(round($t1 - $t0, 1))") s after the apply began (apply took $(python3 -c "print(round($applied - $t0, 1))") s); operator alive: $alive"
 [ "$alive" = yes ] || exit 1
-# What the heap holds after convergence (the 25 largest classes of live objects), with BENCH_HISTO=1.
-[ -z "${BENCH_HISTO:-}" ] || jcmd "$pid" GC.class_histogram 2>/dev/null | head -30
+# What the heap holds after convergence (the 27 largest classes of live objects, and the total), with BENCH_HISTO=1.
+[ -z "${BENCH_HISTO:-}" ] || { histo=$(jcmd "$pid" GC.class_histogram 2>/dev/null); echo "$histo" | head -30; echo "$histo" | tail -1; }
 # The controller-manager and kwok may still be creating pods: every pod a target of a shard before the idle window
 # (each new pod changes the fleet's shard counts in status, a write).
 p0=$(date +%s)
@@ -113,6 +114,7 @@ echo "running hand-offs ended $(( $(date +%s) - h0 )) s after every pod was plac
 sleep 15
 conv_rss=$(rss)
 echo "operator RSS after convergence: ${conv_rss} MiB ($(python3 -c "print(round($conv_rss / $base_rss, 2))")x the idle baseline)"
+[ -z "${BENCH_HEAPDUMP:-}" ] || { rm -f "$BENCH_HEAPDUMP"; jcmd "$pid" GC.heap_dump "$BENCH_HEAPDUMP" >/dev/null; echo "heap dump: $BENCH_HEAPDUMP"; }
 [ -z "${BENCH_NMT:-}" ] || jcmd "$pid" VM.native_memory summary scale=MB 2>/dev/null | grep -E '^(Total|-)' | sed 's/^-  *//' | head -25
 audit=$(bash e2e/cluster/audit-log.sh)
 mark=$(stat -c %s "$audit"); c0=$(cpu)

@@ -1,15 +1,19 @@
 package dev.vigil.kube;
 
+import io.fabric8.kubernetes.api.model.Condition;
+
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Makes a cached object cheaper to hold without changing what it says: empty lists and maps become the shared
  * immutable empties, and short strings (names of kinds, namespaces, label keys and values, condition types, statuses,
- * reasons, timestamps) the JVM's one copy of each. Objects read from the apiserver are fresh from JSON: each has its
+ * reasons, timestamps) and every condition's text the JVM's one copy of each. Objects read from the apiserver are fresh from JSON: each has its
  * own "True", its own namespace, and every Kubernetes model object an empty map for unknown properties; at 10,000
  * services that was 1.7 million strings and 800,000 maps, most of them empty or repeated.
  * <p>
@@ -25,11 +29,18 @@ public final class Compact {
             List<Field> out = new ArrayList<>();
             for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
                 for (Field f : c.getDeclaredFields()) {
-                    if (Modifier.isStatic(f.getModifiers()) || Modifier.isFinal(f.getModifiers()) || f.getType().isPrimitive()) {
+                    int mod = f.getModifiers();
+                    // Final fields only if strings: a CustomResource keeps its kind's names (crdName, plural,
+                    // singular...) in final fields, computed anew for each object.
+                    if (Modifier.isStatic(mod) || f.getType().isPrimitive() || Modifier.isFinal(mod) && f.getType() != String.class) {
                         continue;
                     }
-                    f.setAccessible(true);
-                    out.add(f);
+                    try {
+                        f.setAccessible(true);
+                        out.add(f);
+                    } catch (RuntimeException e) {
+                        // a field of a module that is not open (InaccessibleObjectException): left as it is
+                    }
                 }
             }
             return out.toArray(Field[]::new);
@@ -45,19 +56,29 @@ public final class Compact {
         return obj;
     }
 
+    /** The JVM's one copy of a short string ({@code s} itself when long or null). */
+    public static String shared(String s) {
+        return s != null && s.length() <= INTERN_UP_TO ? s.intern() : s;
+    }
+
     static boolean walkable(Class<?> type) {
         String name = type.getName();
-        return name.startsWith("io.fabric8.kubernetes.api.model.") || name.startsWith("dev.vigil.api.");
+        return !Enum.class.isAssignableFrom(type)
+                && (name.startsWith("io.fabric8.kubernetes.api.model.") || name.startsWith("dev.vigil.api."));
     }
 
     private static void walk(Object obj, int depth) {
         if (obj == null || depth > MAX_DEPTH || !walkable(obj.getClass())) {
             return;
         }
+        // A condition's text repeats across objects whatever its length ("TelemetryCollector platform sets no
+        // spec.prometheus to measure the SLO" on every service of a fleet): one copy of each.
+        int internUpTo = obj instanceof Condition ? Integer.MAX_VALUE : INTERN_UP_TO;
         try {
             for (Field f : FIELDS.get(obj.getClass())) {
                 Object value = f.get(obj);
-                Object smaller = compacted(value, f.getType(), depth);
+                Object smaller = value instanceof String s && s.length() <= internUpTo ? s.intern()
+                        : compacted(value, f.getType(), depth);
                 if (smaller != value) {
                     f.set(obj, smaller);
                 }
@@ -74,7 +95,7 @@ public final class Compact {
             return null;
         }
         if (value instanceof String s) {
-            return s.length() <= INTERN_UP_TO ? s.intern() : s;
+            return shared(s);
         }
         if (value instanceof List<?> list) {
             if (list.isEmpty()) {
@@ -94,10 +115,20 @@ public final class Compact {
             if (map.isEmpty()) {
                 return type.isInstance(Map.of()) ? Map.of() : value;
             }
-            try {
-                ((Map) map).replaceAll((k, v) -> v instanceof String s ? compacted(s, String.class, depth) : v);
-            } catch (UnsupportedOperationException e) {
-                // an immutable map: keep its strings
+            if ((map.getClass() == LinkedHashMap.class || map.getClass() == HashMap.class) && type.isInstance(map)) {
+                // Keys too (label and annotation names, data keys): a map of the same kind and order, shared keys.
+                Map<Object, Object> shared = map.getClass() == LinkedHashMap.class ? new LinkedHashMap<>(map.size() * 4 / 3 + 1)
+                        : new HashMap<>(map.size() * 4 / 3 + 1);
+                map.forEach((k, v) -> shared.put(k instanceof String s ? compacted(s, String.class, depth) : k,
+                        v instanceof String s ? compacted(s, String.class, depth) : v));
+                value = shared;
+                map = shared;
+            } else {
+                try {
+                    ((Map) map).replaceAll((k, v) -> v instanceof String s ? compacted(s, String.class, depth) : v);
+                } catch (UnsupportedOperationException e) {
+                    // an immutable map: keep its strings
+                }
             }
             for (Object v : map.values()) {
                 if (v instanceof Map<?, ?> || v instanceof List<?>) {

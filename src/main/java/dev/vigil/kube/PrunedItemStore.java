@@ -28,7 +28,8 @@ public class PrunedItemStore<T extends HasMetadata> implements ItemStore<T> {
 
     @Override
     public T put(String key, T obj) {
-        return store.put(key, Compact.compact(prune.apply(obj)));
+        // The key ("namespace/name") is the same text in every cache of the object: one copy of it.
+        return store.put(Compact.shared(key), Compact.compact(prune.apply(obj)));
     }
 
     @Override

@@ -29,7 +29,10 @@ class CompactTest {
                                         "lastTransitionTime": "2026-12-06T10:00:05Z"},
                                        {"type": "WorkloadFound", "status": "True", "reason": "WorkloadPresent",
                                         "message": "Deployment bench-0/svc-%1$d found", "observedGeneration": 1,
-                                        "lastTransitionTime": "2026-12-06T10:00:05Z"}],
+                                        "lastTransitionTime": "2026-12-06T10:00:05Z"},
+                                       {"type": "SlosMeasured", "status": "False", "reason": "NoPrometheus",
+                                        "message": "TelemetryCollector platform sets no spec.prometheus to measure the SLO",
+                                        "observedGeneration": 1, "lastTransitionTime": "2026-12-06T10:00:05Z"}],
                         "workload": {"kind": "Deployment", "name": "svc-%1$d",
                                      "selector": {"matchLabels": {"app": "svc-%1$d"}}, "replicas": 2}}}
             """;
@@ -68,12 +71,23 @@ class CompactTest {
         assertThat(a.getMetadata().getFinalizers()).isSameAs(List.of());
         assertThat(a.getMetadata().getOwnerReferences()).isSameAs(List.of());
         assertThat(a.getStatus().workload.selector.getMatchExpressions()).isSameAs(List.of());
+        // A condition's text whatever its length (this one is 71 characters), label names (map keys) and the names
+        // of the kind a CustomResource computes for each object (final fields).
+        assertThat(a.getStatus().conditions.get(2).getMessage()).hasSizeGreaterThan(64)
+                .isSameAs(b.getStatus().conditions.get(2).getMessage());
+        assertThat(a.getMetadata().getLabels().keySet().iterator().next())
+                .isSameAs(b.getMetadata().getLabels().keySet().iterator().next());
+        assertThat(a.getCRDName()).isSameAs(b.getCRDName()).isEqualTo("instrumentedservices.vigil.dev");
+        assertThat(a.getPlural()).isSameAs(b.getPlural());
+        assertThat(a.getSingular()).isSameAs(b.getSingular());
         // Uncompacted, each has its own.
         InstrumentedService c = service(1);
         InstrumentedService d = service(2);
         assertThat(c.getMetadata().getNamespace()).isNotSameAs(d.getMetadata().getNamespace());
         assertThat(c.getStatus().conditions.get(0).getAdditionalProperties())
                 .isNotSameAs(d.getStatus().conditions.get(0).getAdditionalProperties());
+        assertThat(c.getStatus().conditions.get(2).getMessage()).isNotSameAs(d.getStatus().conditions.get(2).getMessage());
+        assertThat(c.getCRDName()).isNotSameAs(d.getCRDName());
     }
 
     @Test
@@ -90,13 +104,19 @@ class CompactTest {
                 {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "n",
                  "ownerReferences": [{"apiVersion": "vigil.dev/v1alpha1", "kind": "InstrumentedService", "name": "s", "uid": "u"}]},
                  "data": {"k": "v"}}""", ConfigMap.class));
-        assertThat(cm.getData()).containsEntry("k", "v");
+        assertThat(cm.getData()).containsEntry("k", "v").isInstanceOf(java.util.LinkedHashMap.class);
         assertThat(cm.getMetadata().getOwnerReferences().get(0).getKind()).isSameAs("InstrumentedService".intern());
         Pod pod = Compact.compact(Serialization.unmarshal("""
                 {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
                  "spec": {"containers": [{"name": "app", "ports": [{"containerPort": 8080}]}]}}""", Pod.class));
         assertThat(pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort()).isEqualTo(8080);
         assertThat(pod.getSpec().getVolumes()).isSameAs(List.of());
+        // Enums are left alone (their name is a final field of java.lang.Enum, which is not open to Vigil).
+        var fleet = Serialization.unmarshal("""
+                {"apiVersion": "vigil.dev/v1alpha1", "kind": "TelemetryCollector", "metadata": {"name": "f", "namespace": "n"},
+                 "spec": {"mode": "agent"}}""", dev.vigil.api.v1alpha1.TelemetryCollector.class);
+        assertThat(Compact.compact(fleet).getSpec().mode).isSameAs(dev.vigil.api.v1alpha1.TelemetryCollectorSpec.Mode.agent);
+        assertThat(Compact.walkable(dev.vigil.api.v1alpha1.TelemetryCollectorSpec.Mode.class)).isFalse();
     }
 
     /** Distinct String, Map and List objects reachable from the objects' Kubernetes and Vigil types. */
