@@ -60,13 +60,15 @@ ENV
 start_jar() {
   [ -f "$root/target/quarkus-app/quarkus-run.jar" ] || (cd "$root" && mvn -B -ntp -q package -DskipTests)
   # The image's JVM arguments (quarkus.jib.jvm-arguments), sized as in its container: -XX:MaxRAM stands for the
-  # chart's 512 MiB memory limit (VIGIL_MEMORY_LIMIT), so the heap's maximum (75 %) and initial size (1/64) are the
-  # pod's; VIGIL_JAVA_HEAP, if set, fixes the maximum instead.
-  local jvm
+  # chart's 512 MiB memory limit (VIGIL_MEMORY_LIMIT), so the heap's maximum (60 %) and initial size (1/64) are the
+  # pod's; VIGIL_JAVA_HEAP, if set, fixes the maximum instead. The image's environment (quarkus.jib.environment-variables,
+  # e.g. MALLOC_ARENA_MAX) too.
+  local jvm env
   jvm=$(sed -n 's/^quarkus\.jib\.jvm-arguments=//p' "$root/src/main/resources/application.properties" | tr ',' ' ')
   [ -n "$jvm" ] || { echo "no quarkus.jib.jvm-arguments in application.properties" >&2; return 1; }
+  env=$(sed -n 's/^quarkus\.jib\.environment-variables\.\([A-Z_][A-Z0-9_]*=[^ ]*\)$/\1/p' "$root/src/main/resources/application.properties")
   # shellcheck disable=SC2086 # one argument per word
-  (set -a; eval "$(settings | sed 's/^/export /')"; nohup java -XX:MaxRAM="${VIGIL_MEMORY_LIMIT:-512m}" $jvm \
+  (set -a; eval "$( (settings; echo "$env") | sed '/^$/d; s/^/export /')"; nohup java -XX:MaxRAM="${VIGIL_MEMORY_LIMIT:-512m}" $jvm \
     ${VIGIL_JAVA_HEAP:+-Xmx$VIGIL_JAVA_HEAP} -jar "$root/target/quarkus-app/quarkus-run.jar" >>"$log" 2>&1 & echo $! > "$pidfile")
 }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Makes a cached object cheaper to hold without changing what it says: empty lists and maps become the shared
- * immutable empties, and short strings (names of kinds, namespaces, label keys and values, condition types, statuses,
+ * immutable empties, maps of strings a {@link FrozenMap}, lists lose their spare slots, and short strings (names of kinds, namespaces, label keys and values, condition types, statuses,
  * reasons, timestamps) and every condition's text the JVM's one copy of each. Objects read from the apiserver are fresh from JSON: each has its
  * own "True", its own namespace, and every Kubernetes model object an empty map for unknown properties; at 10,000
  * services that was 1.7 million strings and 800,000 maps, most of them empty or repeated.
@@ -73,12 +73,11 @@ public final class Compact {
         }
         // A condition's text repeats across objects whatever its length ("TelemetryCollector platform sets no
         // spec.prometheus to measure the SLO" on every service of a fleet): one copy of each.
-        int internUpTo = obj instanceof Condition ? Integer.MAX_VALUE : INTERN_UP_TO;
+        boolean condition = obj instanceof Condition;
         try {
             for (Field f : FIELDS.get(obj.getClass())) {
                 Object value = f.get(obj);
-                Object smaller = value instanceof String s && s.length() <= internUpTo ? s.intern()
-                        : compacted(value, f.getType(), depth);
+                Object smaller = condition && value instanceof String s ? s.intern() : compacted(value, f.getType(), depth);
                 if (smaller != value) {
                     f.set(obj, smaller);
                 }
@@ -102,9 +101,13 @@ public final class Compact {
                 return type.isInstance(List.of()) ? List.of() : value;
             }
             try {
-                ((List) list).replaceAll(e -> e instanceof String s ? compacted(s, String.class, depth) : e);
+                ((List) list).replaceAll(e -> e instanceof String s ? shared(s) : e);
             } catch (UnsupportedOperationException e) {
                 // an immutable list: keep its strings
+            }
+            if (list instanceof ArrayList<?> grown) {
+                // JSON lists are built by appending: ten slots for one owner reference or container.
+                grown.trimToSize();
             }
             for (Object e : list) {
                 walk(e, depth + 1);
@@ -115,17 +118,24 @@ public final class Compact {
             if (map.isEmpty()) {
                 return type.isInstance(Map.of()) ? Map.of() : value;
             }
-            if ((map.getClass() == LinkedHashMap.class || map.getClass() == HashMap.class) && type.isInstance(map)) {
+            boolean plain = map.getClass() == LinkedHashMap.class || map.getClass() == HashMap.class;
+            if (plain && type.isAssignableFrom(FrozenMap.class)) {
+                // Labels, annotations, selectors, data: strings only, frozen in their order with shared keys and values.
+                FrozenMap frozen = FrozenMap.of(map, Compact::shared);
+                if (frozen != null) {
+                    return frozen;
+                }
+            }
+            if (plain && type.isInstance(map)) {
                 // Keys too (label and annotation names, data keys): a map of the same kind and order, shared keys.
                 Map<Object, Object> shared = map.getClass() == LinkedHashMap.class ? new LinkedHashMap<>(map.size() * 4 / 3 + 1)
                         : new HashMap<>(map.size() * 4 / 3 + 1);
-                map.forEach((k, v) -> shared.put(k instanceof String s ? compacted(s, String.class, depth) : k,
-                        v instanceof String s ? compacted(s, String.class, depth) : v));
+                map.forEach((k, v) -> shared.put(k instanceof String s ? shared(s) : k, v instanceof String s ? shared(s) : v));
                 value = shared;
                 map = shared;
             } else {
                 try {
-                    ((Map) map).replaceAll((k, v) -> v instanceof String s ? compacted(s, String.class, depth) : v);
+                    ((Map) map).replaceAll((k, v) -> v instanceof String s ? shared(s) : v);
                 } catch (UnsupportedOperationException e) {
                     // an immutable map: keep its strings
                 }

@@ -10,4 +10,9 @@ public final class DigestedConfigMapStore extends PrunedItemStore<ConfigMap> {
     public DigestedConfigMapStore() {
         super(ConfigMaps::digested);
     }
+
+    /** What this store keeps of {@code cm}; also what a Vigil ConfigMap's write leaves in JOSDK's temporary cache. */
+    static ConfigMap kept(ConfigMap cm) {
+        return PrunedItemStore.kept(ConfigMaps::digested, cm);
+    }
 }

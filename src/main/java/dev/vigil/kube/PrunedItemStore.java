@@ -29,7 +29,12 @@ public class PrunedItemStore<T extends HasMetadata> implements ItemStore<T> {
     @Override
     public T put(String key, T obj) {
         // The key ("namespace/name") is the same text in every cache of the object: one copy of it.
-        return store.put(Compact.shared(key), Compact.compact(prune.apply(obj)));
+        return store.put(Compact.shared(key), kept(prune, obj));
+    }
+
+    /** What a store pruning with {@code prune} keeps of {@code obj}: the pruned object, compacted. */
+    static <T> T kept(UnaryOperator<T> prune, T obj) {
+        return Compact.compact(prune.apply(obj));
     }
 
     @Override

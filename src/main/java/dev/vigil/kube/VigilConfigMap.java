@@ -48,12 +48,16 @@ public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernet
     }
 
     private ConfigMap write(ConfigMap resource, Context<P> context, UnaryOperator<ConfigMap> call) {
-        return context.resourceOperations().resourcePatch(resource, r -> cached(call.apply(r)), eventSource().orElse(null));
+        var ops = context.resourceOperations();
+        UnaryOperator<ConfigMap> cachedAnswer = r -> cached(call.apply(r));
+        // As JOSDK's own dependents: this dependent's informer, or (none registered yet) the one JOSDK finds by type.
+        return eventSource().map(es -> ops.resourcePatch(resource, cachedAnswer, es))
+                .orElseGet(() -> ops.resourcePatch(resource, cachedAnswer));
     }
 
     /** What the informer's {@link DigestedConfigMapStore} keeps of a ConfigMap. */
     static ConfigMap cached(ConfigMap answer) {
-        return answer == null ? null : Compact.compact(ConfigMaps.digested(answer));
+        return answer == null ? null : DigestedConfigMapStore.kept(answer);
     }
 
     /**

@@ -104,7 +104,7 @@ class CompactTest {
                 {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "n",
                  "ownerReferences": [{"apiVersion": "vigil.dev/v1alpha1", "kind": "InstrumentedService", "name": "s", "uid": "u"}]},
                  "data": {"k": "v"}}""", ConfigMap.class));
-        assertThat(cm.getData()).containsEntry("k", "v").isInstanceOf(java.util.LinkedHashMap.class);
+        assertThat(cm.getData()).containsEntry("k", "v").isInstanceOf(FrozenMap.class);
         assertThat(cm.getMetadata().getOwnerReferences().get(0).getKind()).isSameAs("InstrumentedService".intern());
         Pod pod = Compact.compact(Serialization.unmarshal("""
                 {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
@@ -117,6 +117,37 @@ class CompactTest {
                  "spec": {"mode": "agent"}}""", dev.vigil.api.v1alpha1.TelemetryCollector.class);
         assertThat(Compact.compact(fleet).getSpec().mode).isSameAs(dev.vigil.api.v1alpha1.TelemetryCollectorSpec.Mode.agent);
         assertThat(Compact.walkable(dev.vigil.api.v1alpha1.TelemetryCollectorSpec.Mode.class)).isFalse();
+    }
+
+    @Test
+    void mapsOfStringsAreFrozenInTheirOrder() {
+        String json = """
+                {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "n",
+                 "labels": {"zone": "b", "app": "svc", "mid": ""}, "annotations": {"note": "x"}},
+                 "data": {"k": "v"}, "unknown": {"count": 3, "name": "m"}}""";
+        ConfigMap whole = Serialization.unmarshal(json, ConfigMap.class);
+        ConfigMap cm = Compact.compact(Serialization.unmarshal(json, ConfigMap.class));
+        Map<String, String> labels = cm.getMetadata().getLabels();
+        assertThat(labels).isInstanceOf(FrozenMap.class).isEqualTo(whole.getMetadata().getLabels())
+                .hasSameHashCodeAs(whole.getMetadata().getLabels());
+        assertThat(whole.getMetadata().getLabels()).isEqualTo(labels);
+        assertThat(List.copyOf(labels.keySet())).containsExactly("zone", "app", "mid");
+        assertThat(labels.get("app")).isEqualTo("svc");
+        assertThat(labels.get("none")).isNull();
+        assertThat(labels.containsKey("mid")).isTrue();
+        assertThat(labels.containsKey("none")).isFalse();
+        assertThat(Serialization.asJson(cm)).isEqualTo(Serialization.asJson(whole));
+        // Nothing writes to a cached object: a frozen map says so loudly rather than change under other readers.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> labels.put("x", "y"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> labels.entrySet().iterator().next().setValue("y"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        // A map with other values than strings keeps its kind.
+        assertThat(cm.getAdditionalProperties().get("unknown")).isInstanceOf(java.util.LinkedHashMap.class);
+        // A copy (as JOSDK's updater makes of the cached object before it writes) is an ordinary map again.
+        ConfigMap copy = Serialization.clone(cm);
+        copy.getMetadata().getLabels().put("x", "y");
+        assertThat(copy.getMetadata().getLabels()).containsEntry("x", "y").hasSize(4);
     }
 
     /** Distinct String, Map and List objects reachable from the objects' Kubernetes and Vigil types. */
