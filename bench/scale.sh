@@ -7,7 +7,8 @@
 # the operator in an idle window after convergence, and whether it exited.
 # usage: bench/scale.sh [N=1000] [IDLE_SECONDS=60]. Brings up and takes down its own control plane.
 # BENCH_FLEETS=F (default 1): F namespaces bench-0.., each with a fleet of 3 shards and N/F of the services;
-# BENCH_REPLICAS=R (default 1) pods per service; BENCH_READY_TIMEOUT seconds to wait for Ready (default 900).
+# BENCH_REPLICAS=R (default 1) pods per service; BENCH_READY_TIMEOUT seconds to wait for Ready (default 900);
+# BENCH_APPLY_STREAMS=S (default 4) concurrent applies of the services.
 # BENCH_NMT=1: the JVM's native memory tracking, its summary printed after convergence (what the RSS is made of).
 # BENCH_HEAPDUMP=FILE: a heap dump of live objects after convergence (bench/heap-text.py tells what its text is).
 # BENCH_STRICT=1 (the CI smoke run) makes it fail on an exit or OOM, a service not Ready, or a write when idle.
@@ -73,8 +74,24 @@ for f in $(seq 0 $((fleets - 1))); do
   python3 e2e/tools/services.py "bench-$f" "$count" --replicas "$replicas" --spec "$slo"
   echo "---"
 done > "$root/e2e/.work/bench-services.yaml"
+# Applied in BENCH_APPLY_STREAMS (default 4) concurrent server-side applies of consecutive slices, as a GitOps tool
+# applies many objects (Argo CD: 20 at once by default); one kubectl stream is one request at a time.
+streams=${BENCH_APPLY_STREAMS:-4}
+python3 - "$root/e2e/.work/bench-services.yaml" "$streams" <<'PY'
+import sys
+path, k = sys.argv[1], int(sys.argv[2])
+docs = [d for d in open(path).read().split("\n---\n") if d.strip()]
+for j in range(k):
+    with open(f"{path}.{j}", "w") as out:
+        out.write("\n---\n".join(docs[j * len(docs) // k:(j + 1) * len(docs) // k]) + "\n")
+PY
 t0=$(date +%s.%N)
-kubectl apply --server-side --field-manager=vigil-bench -f "$root/e2e/.work/bench-services.yaml" >/dev/null
+appliers=()
+for j in $(seq 0 $((streams - 1))); do
+  kubectl apply --server-side --field-manager=vigil-bench -f "$root/e2e/.work/bench-services.yaml.$j" >/dev/null &
+  appliers+=($!)
+done
+for a in "${appliers[@]}"; do wait "$a"; done
 applied=$(date +%s.%N)
 ready=0
 deadline=$(( $(date +%s) + ${BENCH_READY_TIMEOUT:-900} ))
@@ -90,7 +107,7 @@ alive=yes; kill -0 "$pid" 2>/dev/null || alive="no: $(grep -m1 -o 'Terminating d
 echo "services Ready: $ready/$n, $(python3 -c "print(round($t1 - $t0, 1))") s after the apply began (apply took $(python3 -c "print(round($applied - $t0, 1))") s); operator alive: $alive"
 [ "$alive" = yes ] || exit 1
 # What the heap holds after convergence (the 27 largest classes of live objects, and the total), with BENCH_HISTO=1.
-[ -z "${BENCH_HISTO:-}" ] || { histo=$(jcmd "$pid" GC.class_histogram 2>/dev/null); echo "$histo" | head -30; echo "$histo" | tail -1; }
+[ -z "${BENCH_HISTO:-}" ] || { histo=$(jcmd "$pid" GC.class_histogram 2>/dev/null); echo "$histo" | sed -n 1,30p; echo "$histo" | sed -n '$p'; }
 # The controller-manager and kwok may still be creating pods: every pod a target of a shard before the idle window
 # (each new pod changes the fleet's shard counts in status, a write).
 p0=$(date +%s)
@@ -115,7 +132,7 @@ sleep 15
 conv_rss=$(rss)
 echo "operator RSS after convergence: ${conv_rss} MiB ($(python3 -c "print(round($conv_rss / $base_rss, 2))")x the idle baseline)"
 [ -z "${BENCH_HEAPDUMP:-}" ] || { rm -f "$BENCH_HEAPDUMP"; jcmd "$pid" GC.heap_dump "$BENCH_HEAPDUMP" >/dev/null; echo "heap dump: $BENCH_HEAPDUMP"; }
-[ -z "${BENCH_NMT:-}" ] || jcmd "$pid" VM.native_memory summary scale=MB 2>/dev/null | grep -E '^(Total|-)' | sed 's/^-  *//' | head -25
+[ -z "${BENCH_NMT:-}" ] || jcmd "$pid" VM.native_memory summary scale=MB 2>/dev/null | grep -E '^(Total|-)' | sed 's/^-  *//' | sed -n 1,25p
 audit=$(bash e2e/cluster/audit-log.sh)
 mark=$(stat -c %s "$audit"); c0=$(cpu)
 sleep "$idle"
