@@ -12,10 +12,11 @@ import java.util.Map;
 
 /**
  * Makes a cached object cheaper to hold without changing what it says: empty lists and maps become the shared
- * immutable empties, maps of strings a {@link FrozenMap}, lists lose their spare slots, and short strings (names of kinds, namespaces, label keys and values, condition types, statuses,
- * reasons, timestamps) and every condition's text the JVM's one copy of each. Objects read from the apiserver are fresh from JSON: each has its
- * own "True", its own namespace, and every Kubernetes model object an empty map for unknown properties; at 10,000
- * services that was 1.7 million strings and 800,000 maps, most of them empty or repeated.
+ * immutable empties, maps of strings a {@link FrozenMap}, lists lose their spare slots, and short strings (names of
+ * kinds, namespaces, label keys and values, condition types, statuses, reasons, timestamps) and every condition's
+ * text the JVM's one copy of each. Objects read from the apiserver are fresh from JSON: each has its own "True", its
+ * own namespace, and every Kubernetes model object an empty map for unknown properties; at 10,000 services that was
+ * 1.7 million strings and 800,000 maps, most of them empty or repeated.
  * <p>
  * Only for objects nothing writes to afterwards (informer caches: JOSDK hands reconcilers a copy of the primary, and
  * Vigil writes secondaries from objects it builds). Walks Kubernetes model objects and Vigil's API types only.

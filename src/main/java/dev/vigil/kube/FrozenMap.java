@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 /**
  * An immutable map of strings in two arrays, in the order it was built from. What {@link Compact} keeps of a cached
  * object's labels, annotations, selectors and data: JSON makes each a {@code LinkedHashMap} (a 16-slot table and a
  * 40-byte node per entry, ~300 bytes for four labels), this is ~90 bytes, and the caches of 10,000 services hold
- * some 290,000 of them. Lookups scan the keys; these maps have a handful of entries.
+ * 138,000 of them. Lookups scan the keys; these maps have a handful of entries.
  */
 final class FrozenMap extends AbstractMap<String, String> {
     private final String[] keys;
@@ -24,7 +25,7 @@ final class FrozenMap extends AbstractMap<String, String> {
     }
 
     /** A frozen copy of {@code map} when every key and value is a string (each passed through {@code share}); else null. */
-    static FrozenMap of(Map<?, ?> map, java.util.function.UnaryOperator<String> share) {
+    static FrozenMap of(Map<?, ?> map, UnaryOperator<String> share) {
         String[] k = new String[map.size()];
         String[] v = new String[map.size()];
         int i = 0;
