@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Compacted objects say the same, share their repeated strings and hold no empty collections of their own. */
 class CompactTest {
@@ -138,9 +139,9 @@ class CompactTest {
         assertThat(labels.containsKey("none")).isFalse();
         assertThat(Serialization.asJson(cm)).isEqualTo(Serialization.asJson(whole));
         // Nothing writes to a cached object: a frozen map says so loudly rather than change under other readers.
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> labels.put("x", "y"))
+        assertThatThrownBy(() -> labels.put("x", "y"))
                 .isInstanceOf(UnsupportedOperationException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> labels.entrySet().iterator().next().setValue("y"))
+        assertThatThrownBy(() -> labels.entrySet().iterator().next().setValue("y"))
                 .isInstanceOf(UnsupportedOperationException.class);
         // A map with other values than strings keeps its kind.
         assertThat(cm.getAdditionalProperties().get("unknown")).isInstanceOf(java.util.LinkedHashMap.class);
