@@ -11,6 +11,10 @@
 # BENCH_APPLY_STREAMS=S (default 4) concurrent applies of the services.
 # BENCH_NMT=1: the JVM's native memory tracking, its summary printed after convergence (what the RSS is made of).
 # BENCH_HEAPDUMP=FILE: a heap dump of live objects after convergence (bench/heap-text.py tells what its text is).
+# BENCH_JFR=FILE: a flight recording (profile settings) of the operator from the apply to every service Ready.
+# BENCH_OPERATOR=0: no operator; prints how long the apply alone takes on this control plane, and then until every
+# pod runs (the floor of every Ready time: the apiserver, etcd, the controller-manager, the scheduler and kwok on the
+# same cores, without Vigil's load).
 # BENCH_STRICT=1 (the CI smoke run) makes it fail on an exit or OOM, a service not Ready, or a write when idle.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,8 +37,9 @@ kubectl apply --server-side --field-manager=vigil-bench -f crds/ >/dev/null
 bash e2e/tools/wait-crds.sh
 rm -f e2e/.work/operator.log
 [ -z "${BENCH_NMT:-}" ] || export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -XX:NativeMemoryTracking=summary"
-VIGIL_OPERATOR_FROM=jar bash e2e/operator.sh start >/dev/null
-pid=$(cat e2e/.work/operator.pid)
+operator=${BENCH_OPERATOR:-1}
+[ "$operator" = 0 ] || VIGIL_OPERATOR_FROM=jar bash e2e/operator.sh start >/dev/null
+pid=$(cat e2e/.work/operator.pid 2>/dev/null || true); [ "$operator" != 0 ] || pid=
 rss() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || echo 0; }
 cpu() { awk '{printf "%d", ($14 + $15)}' "/proc/$pid/stat" 2>/dev/null || echo 0; }   # clock ticks (utime + stime)
 ticks=$(getconf CLK_TCK)
@@ -49,6 +54,7 @@ spec: {shards: 3}
 YAML
 done
 for ns in "${namespaces[@]}"; do
+  [ "$operator" != 0 ] || break
   for _ in $(seq 1 120); do
     [ "$(kubectl get tc platform -n "$ns" -o jsonpath='{.status.conditions[?(@.type=="ConfigValid")].status}' 2>/dev/null)" = True ] && break
     sleep 1
@@ -85,6 +91,9 @@ for j in range(k):
     with open(f"{path}.{j}", "w") as out:
         out.write("\n---\n".join(docs[j * len(docs) // k:(j + 1) * len(docs) // k]) + "\n")
 PY
+audit=$(bash e2e/cluster/audit-log.sh)
+apply_mark=$(stat -c %s "$audit")
+[ -z "${BENCH_JFR:-}" ] || [ -z "$pid" ] || jcmd "$pid" JFR.start name=bench settings=profile >/dev/null
 t0=$(date +%s.%N)
 appliers=()
 for j in $(seq 0 $((streams - 1))); do
@@ -93,6 +102,18 @@ for j in $(seq 0 $((streams - 1))); do
 done
 for a in "${appliers[@]}"; do wait "$a"; done
 applied=$(date +%s.%N)
+if [ "$operator" = 0 ]; then
+  echo "apply of $n services alone (no operator, $streams streams): $(python3 -c "print(round($applied - $t0, 1))") s"
+  # The rest of the cascade: the controller-manager's ReplicaSets and pods, the scheduler, kwok running them.
+  running=0
+  for _ in $(seq 1 "${BENCH_READY_TIMEOUT:-900}"); do
+    running=$(kubectl get pods -A --field-selector=status.phase=Running --no-headers 2>/dev/null | wc -l)
+    [ "$running" -ge $((n * replicas)) ] && break
+    sleep 1
+  done
+  echo "pods Running: $running/$((n * replicas)), $(python3 -c "import time; print(round(time.time() - $t0, 1))") s after the apply began"
+  exit 0
+fi
 ready=0
 deadline=$(( $(date +%s) + ${BENCH_READY_TIMEOUT:-900} ))
 poll=$(( n / 2000 + 1 ))   # listing 10,000 services every second would load the apiserver the operator needs
@@ -104,6 +125,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
 done
 t1=$(date +%s.%N)
 alive=yes; kill -0 "$pid" 2>/dev/null || alive="no: $(grep -m1 -o 'Terminating due to .*' e2e/.work/operator.log || echo exited)"
+[ -z "${BENCH_JFR:-}" ] || { rm -f "$BENCH_JFR"; jcmd "$pid" JFR.stop name=bench filename="$BENCH_JFR" >/dev/null; }
 echo "services Ready: $ready/$n, $(python3 -c "print(round($t1 - $t0, 1))") s after the apply began (apply took $(python3 -c "print(round($applied - $t0, 1))") s); operator alive: $alive"
 [ "$alive" = yes ] || exit 1
 # What the heap holds after convergence (the 27 largest classes of live objects, and the total), with BENCH_HISTO=1.
@@ -133,7 +155,8 @@ conv_rss=$(rss)
 echo "operator RSS after convergence: ${conv_rss} MiB ($(python3 -c "print(round($conv_rss / $base_rss, 2))")x the idle baseline)"
 [ -z "${BENCH_HEAPDUMP:-}" ] || { rm -f "$BENCH_HEAPDUMP"; jcmd "$pid" GC.heap_dump "$BENCH_HEAPDUMP" >/dev/null; echo "heap dump: $BENCH_HEAPDUMP"; }
 [ -z "${BENCH_NMT:-}" ] || jcmd "$pid" VM.native_memory summary scale=MB 2>/dev/null | grep -E '^(Total|-)' | sed 's/^-  *//' | sed -n 1,25p
-audit=$(bash e2e/cluster/audit-log.sh)
+echo "writes from the apply to convergence, by client (per service):"
+python3 bench/audit-requests.py "$audit" "$apply_mark" "" "$n"
 mark=$(stat -c %s "$audit"); c0=$(cpu)
 sleep "$idle"
 c1=$(cpu)

@@ -12,6 +12,7 @@ import dev.vigil.status.Reasons;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.math.BigDecimal;
 import java.util.stream.Collectors;
@@ -37,9 +38,10 @@ final class PoolPart implements Part<ServiceContext> {
         PoolAutoscaler.Outcome outcome;
         if (!ctx.rejected() && ctx.workload().isPresent()) {
             String gate = sloGate(service, ctx.next());
+            var cache = ctx.josdk().getPrimaryCache();
             outcome = pools.update(service, ctx.oldPools(), new PoolAutoscaler.Inputs(ctx.fleet(),
-                    liveReplicas(ctx.workload().get()), ctx.josdk().getPrimaryCache().list(ctx.namespace()).toList(),
-                    gate == null, gate));
+                    liveReplicas(ctx.workload().get()), () -> cache.list(ctx.namespace()).toList(),
+                    name -> cache.get(new ResourceID(name, ctx.namespace())).isPresent(), gate == null, gate));
         } else {
             outcome = PoolAutoscaler.held(service, ctx.oldPools());
         }

@@ -36,6 +36,7 @@ final class SloPart implements Part<ServiceContext> {
         ctx.decided(PlatformTemplates.class, templates);
         SloStatusBuilder.Outcome slo = status.update(ctx.service(), ctx.fleet(), ctx.old(), ctx.next(), ctx.conditions(),
                 settings, templates);
+        ctx.decided(SloStatusBuilder.Outcome.class, slo);
         PartOutcome out = PartOutcome.recheck(slo.recheckAfter());
         if (!slo.problems().isEmpty()) {
             out = out.and(PartOutcome.notReady(NotReady.of(NotReady.Rank.REJECTED, Reasons.INVALID_SLO,
@@ -47,7 +48,7 @@ final class SloPart implements Part<ServiceContext> {
     @Override
     public void prepare(ServiceContext ctx) {
         RulesDelivery delivery = new RulesDelivery(crds.present(SloPrometheusRule.CRD), settings,
-                ctx.requireDecision(PlatformTemplates.class));
+                ctx.requireDecision(PlatformTemplates.class), ctx.requireDecision(SloStatusBuilder.Outcome.class).rulesFile());
         ctx.decided(RulesDelivery.class, delivery);
         RulesDelivery.KEY.put(ctx.josdk(), delivery);
     }

@@ -26,7 +26,8 @@ public class SloRulesConfigMap extends VigilConfigMap<InstrumentedService> {
     @Override
     protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
         RulesDelivery delivery = RulesDelivery.KEY.require(context);
-        return build(service, delivery.settings(), delivery.templates());
+        return build(service, delivery.settings(),
+                delivery.rulesFile().orElseGet(() -> Yaml.write(SloRules.rulesFile(service, delivery.templates()))));
     }
 
     public static String key(InstrumentedService service) {
@@ -34,6 +35,11 @@ public class SloRulesConfigMap extends VigilConfigMap<InstrumentedService> {
     }
 
     public static ConfigMap build(InstrumentedService service, SloSettings settings, PlatformTemplates templates) {
+        return build(service, settings, Yaml.write(SloRules.rulesFile(service, templates)));
+    }
+
+    /** @param rulesFile the service's rules file as YAML ({@link SloRules#rulesFile}) */
+    static ConfigMap build(InstrumentedService service, SloSettings settings, String rulesFile) {
         Map<String, String> labels = Labels.slo(service.getMetadata().getName());
         labels.putAll(settings.configMapLabels());
         return new ConfigMapBuilder()
@@ -42,7 +48,7 @@ public class SloRulesConfigMap extends VigilConfigMap<InstrumentedService> {
                 .withNamespace(service.getMetadata().getNamespace())
                 .withLabels(labels)
                 .endMetadata()
-                .withData(Map.of(key(service), Yaml.write(SloRules.rulesFile(service, templates))))
+                .withData(Map.of(key(service), rulesFile))
                 .build();
     }
 

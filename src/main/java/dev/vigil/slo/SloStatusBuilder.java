@@ -35,8 +35,11 @@ public class SloStatusBuilder {
     /** Budget-left thresholds whose downward crossing is announced by a Warning event. */
     static final List<BigDecimal> THRESHOLDS = List.of(new BigDecimal("0.5"), new BigDecimal("0.25"), new BigDecimal("0.1"), BigDecimal.ZERO);
 
-    /** @param problems reasons the SLOs cannot be turned into rules (empty when they can) */
-    public record Outcome(List<String> problems, Optional<Duration> recheckAfter) {
+    /**
+     * @param problems  reasons the SLOs cannot be turned into rules (empty when they can)
+     * @param rulesFile the rules file as written and checked (empty when there are problems or no SLOs)
+     */
+    public record Outcome(List<String> problems, Optional<Duration> recheckAfter, Optional<String> rulesFile) {
     }
 
     private final PromtoolRuleCheck promtool;
@@ -55,13 +58,17 @@ public class SloStatusBuilder {
         List<SloSpec> slos = service.getSpec().slos;
         if (slos.isEmpty()) {
             monitor.forget(ResourceID.fromResource(service));
-            return new Outcome(List.of(), Optional.empty());
+            return new Outcome(List.of(), Optional.empty(), Optional.empty());
         }
         List<Condition> oldConditions = old == null ? null : old.conditions;
         List<String> problems = new ArrayList<>(SloRules.problems(service, templates));
+        // Written once a reconcile: checked here, then the rules ConfigMap's content (RulesDelivery).
+        Optional<String> rulesFile = Optional.empty();
         if (problems.isEmpty()) {
-            problems.addAll(promtool.check(Yaml.write(SloRules.rulesFile(service, templates))));
+            rulesFile = Optional.of(Yaml.write(SloRules.rulesFile(service, templates)));
+            problems.addAll(promtool.check(rulesFile.get()));
         }
+        Optional<String> checked = problems.isEmpty() ? rulesFile : Optional.empty();
         next.slos = kept(service, old);
         if (problems.isEmpty()) {
             next.slos = described(service, next.slos, templates);
@@ -78,7 +85,7 @@ public class SloStatusBuilder {
                 conditions.keep(oldConditions, Reasons.METRICS_AVAILABLE);
             }
             next.worstBudgetRemaining = worst(next.slos);
-            return new Outcome(problems, Optional.empty());
+            return new Outcome(problems, Optional.empty(), checked);
         }
 
         TelemetryCollector f = fleet.get();
@@ -118,7 +125,7 @@ public class SloStatusBuilder {
             problems.addAll(monitor.rejected(service, f, templates).values());
         }
         next.worstBudgetRemaining = worst(next.slos);
-        return new Outcome(problems, Optional.of(monitor.untilDue(service, now, settings.measureInterval())));
+        return new Outcome(problems, Optional.of(monitor.untilDue(service, now, settings.measureInterval())), checked);
     }
 
     /** When the status's SLO values were measured (the latest measuredAt), by this process or an earlier one. */

@@ -77,10 +77,10 @@ public class OperatorGauges {
                 && service.equals(tag(k, "service_name")) && !pools.contains(tag(k, "pool")));
     }
 
-    /** Keeps the pool gauges of these services ("namespace/name") only. */
-    public void retainPoolServices(String namespace, Set<String> services) {
+    /** Removes the pool gauges of these services (names) of the namespace: they are gone. */
+    public void removePoolServices(String namespace, Set<String> services) {
         remove(k -> isPool(k) && namespace.equals(tag(k, "service_namespace"))
-                && !services.contains(tag(k, "service_name")));
+                && services.contains(tag(k, "service_name")));
     }
 
     /** The sampling ratio served to a service's SDK; null: the service has none (its gauge is removed). */
