@@ -8,7 +8,7 @@ import java.util.Optional;
  * What the reconciler decided about rule delivery, handed to the rule dependents: whether the PrometheusRule CRD is
  * installed (then the ConfigMap is not wanted), the settings the rule objects are labelled by, the platform
  * templates as this reconcile read them, and the rules file as this reconcile wrote and checked it (written once: at
- * 1,000 services starting, writing it a second time for the ConfigMap was 6 % of the operator's CPU).
+ * 1,000 services starting, writing it a second time for the ConfigMap was 6 % of the operator's Java CPU).
  */
 public record RulesDelivery(boolean prometheusRuleCrd, SloSettings settings, PlatformTemplates templates,
         Optional<String> rulesFile) {
