@@ -4,7 +4,9 @@
 # chart's 512Mi limit, VIGIL_MEMORY_LIMIT; VIGIL_RESYNC=10H for the production resync instead of the e2e's 10 s).
 # Prints, all from this run: the operator's RSS idle with the fleet alone (the baseline) and after N services
 # converged (and the ratio), the time from the apply to every service Ready, the write requests and CPU seconds of
-# the operator in an idle window after convergence, and whether it exited.
+# the operator in an idle window after convergence, and whether it exited; from the apply to convergence, the write
+# requests per service by client (bench/audit-requests.py) and what the apiserver sent its watchers by resource
+# (bench/watch-bytes.py: all watchers; the operator's share is the difference to a BENCH_OPERATOR=0 run).
 # usage: bench/scale.sh [N=1000] [IDLE_SECONDS=60]. Brings up and takes down its own control plane.
 # BENCH_FLEETS=F (default 1): F namespaces bench-0.., each with a fleet of 3 shards and N/F of the services;
 # BENCH_REPLICAS=R (default 1) pods per service; BENCH_READY_TIMEOUT seconds to wait for Ready (default 900);
@@ -92,7 +94,8 @@ for j in range(k):
         out.write("\n---\n".join(docs[j * len(docs) // k:(j + 1) * len(docs) // k]) + "\n")
 PY
 audit=$(bash e2e/cluster/audit-log.sh)
-apply_mark=$(stat -c %s "$audit")
+apply_mark=$(python3 e2e/auditlog.py mark "$audit")
+kubectl get --raw /metrics > e2e/.work/bench-metrics.before
 [ -z "${BENCH_JFR:-}" ] || [ -z "$pid" ] || jcmd "$pid" JFR.start name=bench settings=profile >/dev/null
 t0=$(date +%s.%N)
 appliers=()
@@ -105,13 +108,17 @@ applied=$(date +%s.%N)
 if [ "$operator" = 0 ]; then
   echo "apply of $n services alone (no operator, $streams streams): $(python3 -c "print(round($applied - $t0, 1))") s"
   # The rest of the cascade: the controller-manager's ReplicaSets and pods, the scheduler, kwok running them.
+  # (listed every n/2000+1 s: listing 20,000 pods every second would itself load the apiserver being measured)
   running=0
-  for _ in $(seq 1 "${BENCH_READY_TIMEOUT:-900}"); do
+  deadline=$(( $(date +%s) + ${BENCH_READY_TIMEOUT:-900} ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
     running=$(kubectl get pods -A --field-selector=status.phase=Running --no-headers 2>/dev/null | wc -l)
     [ "$running" -ge $((n * replicas)) ] && break
-    sleep 1
+    sleep $(( n / 2000 + 1 ))
   done
   echo "pods Running: $running/$((n * replicas)), $(python3 -c "import time; print(round(time.time() - $t0, 1))") s after the apply began"
+  kubectl get --raw /metrics > e2e/.work/bench-metrics.after
+  python3 bench/watch-bytes.py e2e/.work/bench-metrics.before e2e/.work/bench-metrics.after "$n"
   exit 0
 fi
 ready=0
@@ -124,6 +131,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   sleep "$poll"
 done
 t1=$(date +%s.%N)
+kubectl get --raw /metrics > e2e/.work/bench-metrics.after
 alive=yes; kill -0 "$pid" 2>/dev/null || alive="no: $(grep -m1 -o 'Terminating due to .*' e2e/.work/operator.log || echo exited)"
 [ -z "${BENCH_JFR:-}" ] || { rm -f "$BENCH_JFR"; jcmd "$pid" JFR.stop name=bench filename="$BENCH_JFR" >/dev/null; }
 echo "services Ready: $ready/$n, $(python3 -c "print(round($t1 - $t0, 1))") s after the apply began (apply took $(python3 -c "print(round($applied - $t0, 1))") s); operator alive: $alive"
@@ -156,8 +164,10 @@ echo "operator RSS after convergence: ${conv_rss} MiB ($(python3 -c "print(round
 [ -z "${BENCH_HEAPDUMP:-}" ] || { rm -f "$BENCH_HEAPDUMP"; jcmd "$pid" GC.heap_dump "$BENCH_HEAPDUMP" >/dev/null; echo "heap dump: $BENCH_HEAPDUMP"; }
 [ -z "${BENCH_NMT:-}" ] || jcmd "$pid" VM.native_memory summary scale=MB 2>/dev/null | grep -E '^(Total|-)' | sed 's/^-  *//' | sed -n 1,25p
 echo "writes from the apply to convergence, by client (per service):"
-python3 bench/audit-requests.py "$audit" "$apply_mark" "" "$n"
-mark=$(stat -c %s "$audit"); c0=$(cpu)
+python3 bench/audit-requests.py "$audit" "$apply_mark" "$n"
+echo "from the apply to Ready, every watcher's:"
+python3 bench/watch-bytes.py e2e/.work/bench-metrics.before e2e/.work/bench-metrics.after "$n"
+mark=$(python3 e2e/auditlog.py mark "$audit"); c0=$(cpu)
 sleep "$idle"
 c1=$(cpu)
 echo "idle ${idle} s: operator CPU $(python3 -c "print(round(($c1 - $c0) / $ticks / $idle * 100, 1))") % of a core"

@@ -36,6 +36,9 @@ bash e2e/tools/dashboard-check.sh
 phase "Argo CD health check (Lua 5.1) on the committed fixtures"
 python3 e2e/argocd/test-health.py e2e/argocd/fixtures
 
+phase "the e2e tools' own tests (e2e/auditlog_test.py: write counts follow the audit log across its rotations)"
+python3 e2e/auditlog_test.py
+
 phase "end-to-end suites on the local real control plane"
 t=$SECONDS
 bash e2e/test-e2e.sh

@@ -5,7 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 audit=$(bash "$here/cluster/audit-log.sh")
 idle=${IDLE:-60}
-size() { stat -c %s "$audit"; }
+size() { python3 "$here/auditlog.py" mark "$audit"; }   # INODE:BYTE: follows the log across a rotation
 port=${VIGIL_OPERATOR_PORT:-18080}
 reconciles() {
   curl -fsS "http://127.0.0.1:$port/q/metrics" | awk '/^vigil_reconciles_total\{/ && /outcome="success"/ {s += $2} END {printf "%d", s}'
@@ -21,7 +21,7 @@ done
 sleep 5
 mark=$(size)
 r0=$(reconciles)
-echo "idle window: ${idle} s from audit log byte $mark"
+echo "idle window: ${idle} s from audit log mark $mark"
 sleep "$idle"
 idle_out=$(python3 "$here/audit-writes.py" "$audit" "$mark")
 idle_reconciles=$(( $(reconciles) - r0 ))

@@ -25,7 +25,7 @@ YAML
 kubectl wait tc platform -n $ns --for=jsonpath='{.status.conditions[?(@.type=="Ready")].status}'=True --timeout=120s >/dev/null
 sleep 5
 
-mark=$(stat -c %s "$audit")
+mark=$(python3 e2e/auditlog.py mark "$audit")
 kubectl apply --server-side --force-conflicts --field-manager=platform-team -f - >/dev/null <<YAML
 apiVersion: apps/v1
 kind: StatefulSet
@@ -53,7 +53,7 @@ taken=$(bash e2e/operator.sh log | grep -c "StatefulSet $ns/platform-collector: 
 echo "operator log lines naming the takeover (writer and field): $taken"
 [ "$taken" = 1 ] || fail "expected the takeover logged once, saw $taken"
 
-mark=$(stat -c %s "$audit")
+mark=$(python3 e2e/auditlog.py mark "$audit")
 kubectl patch tc platform -n $ns --subresource=status --type=merge -p '{"status":{"readyReplicas":99,"shards":"99/2"}}' >/dev/null
 for _ in $(seq 1 40); do
   [ "$(kubectl get tc platform -n $ns -o jsonpath='{.status.readyReplicas}')" = 2 ] && break

@@ -34,6 +34,7 @@ import os
 import random
 import re
 import signal
+import shutil
 import socket
 import statistics
 import subprocess
@@ -49,7 +50,10 @@ LATENCY_TARGET = 10.0
 # interrupts is not checkpointed, and is read again after the restart.
 READ_BATCH = 100
 here = os.path.dirname(os.path.abspath(__file__))
-os.makedirs(work, exist_ok=True)
+# A fresh work directory: a second run over the first's files and checkpoints (the agent's file_storage) would
+# resume at the old offsets and miss the new run's lines.
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
 
 
 def free_port():

@@ -33,10 +33,7 @@ now() { python3 -c 'import time; print(time.time())'; }
 mark() { printf '{"at": %s, "mark": "%s"}\n' "$(now)" "$1" >> "$work/marks.jsonl"; }
 
 # The demo service, built once per checkout (Maven cache as for the operator).
-demo_jar=$root/e2e/pool-demo/target/vigil-pool-demo-0.1.0-SNAPSHOT.jar
-if [ ! -f "$demo_jar" ] || [ -n "$(find "$root/e2e/pool-demo/src" "$root/e2e/pool-demo/pom.xml" -newer "$demo_jar" 2>/dev/null)" ]; then
-  (cd "$root/e2e/pool-demo" && mvn -B -ntp -q package -DskipTests)
-fi
+demo_jar=$(bash "$root/e2e/tools/demo-jar.sh" pool-demo)
 
 redis-server --port $redis_port --bind 127.0.0.1 --save "" --appendonly no --daemonize no --hz 100 \
   --logfile "$work/redis.log" & pids+=($!)

@@ -34,10 +34,7 @@ now() { python3 -c 'import time; print(time.time())'; }
 mark() { printf '{"at": %s, "mark": "%s"}\n' "$(now)" "$1" >> "$work/marks.jsonl"; }
 
 # The demo service, built once per checkout (Maven cache as for the operator).
-demo_jar=$root/e2e/sampling-demo/target/vigil-sampling-demo-0.1.0-SNAPSHOT.jar
-if [ ! -f "$demo_jar" ] || [ -n "$(find "$root/e2e/sampling-demo/src" "$root/e2e/sampling-demo/pom.xml" -newer "$demo_jar" 2>/dev/null)" ]; then
-  (cd "$root/e2e/sampling-demo" && mvn -B -ntp -q package -DskipTests)
-fi
+demo_jar=$(bash "$root/e2e/tools/demo-jar.sh" sampling-demo)
 
 cat > "$work/prometheus.yml" <<YAML
 global: {scrape_interval: 5s, evaluation_interval: 5s}

@@ -26,8 +26,9 @@ public class SloRulesConfigMap extends VigilConfigMap<InstrumentedService> {
     @Override
     protected ConfigMap desired(InstrumentedService service, Context<InstrumentedService> context) {
         RulesDelivery delivery = RulesDelivery.KEY.require(context);
-        return build(service, delivery.settings(),
-                delivery.rulesFile().orElseGet(() -> Yaml.write(SloRules.rulesFile(service, delivery.templates()))));
+        return delivery.rulesFile()
+                .map(rulesFile -> build(service, delivery.settings(), rulesFile))
+                .orElseGet(() -> build(service, delivery.settings(), delivery.templates()));
     }
 
     public static String key(InstrumentedService service) {

@@ -7,10 +7,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * What the operator decided, as gauges on /q/metrics for the generated dashboards:
@@ -41,8 +44,18 @@ public class OperatorGauges {
     private record Key(String name, Tags tags) {
     }
 
+    /** A gauge's value and the gauge itself, removed from the registry by reference (a search scans every meter). */
+    private record Held(AtomicLong value, Gauge gauge) {
+    }
+
     private final MeterRegistry registry;
-    private final Map<Key, AtomicLong> values = new ConcurrentHashMap<>();
+    /**
+     * The gauges by the resource they describe ("namespace/name"): fleets apart from services. A reconcile reads and
+     * removes its own resource's gauges only, so its cost does not grow with the number of resources (a service
+     * without pools or sampling used to scan every gauge of the operator, twice a reconcile).
+     */
+    private final Map<String, Map<Key, Held>> fleets = new ConcurrentHashMap<>();
+    private final Map<String, Map<Key, Held>> services = new ConcurrentHashMap<>();
 
     @Inject
     public OperatorGauges(MeterRegistry registry) {
@@ -50,82 +63,104 @@ public class OperatorGauges {
     }
 
     public void shardTargets(String namespace, String fleet, int[] counts) {
-        for (int shard = 0; shard < counts.length; shard++) {
-            set(SHARD_TARGETS, Tags.of("fleet_namespace", namespace, "fleet", fleet, "shard", Integer.toString(shard)), counts[shard]);
-        }
         int shards = counts.length;
-        remove(k -> k.name().equals(SHARD_TARGETS) && namespace.equals(tag(k, "fleet_namespace")) && fleet.equals(tag(k, "fleet"))
-                && Integer.parseInt(tag(k, "shard")) >= shards);
+        update(fleets, namespace + "/" + fleet, gauges -> {
+            for (int shard = 0; shard < shards; shard++) {
+                set(gauges, SHARD_TARGETS, Tags.of("fleet_namespace", namespace, "fleet", fleet, "shard",
+                        Integer.toString(shard)), counts[shard]);
+            }
+        });
+        remove(fleets, namespace + "/" + fleet, k -> k.name().equals(SHARD_TARGETS) && Integer.parseInt(tag(k, "shard")) >= shards);
     }
 
     /** Keeps the fleet gauges of these fleets ("namespace/name") only. */
-    public void retainFleets(Set<String> fleets) {
-        remove(k -> k.name().equals(SHARD_TARGETS) && !fleets.contains(tag(k, "fleet_namespace") + "/" + tag(k, "fleet")));
+    public void retainFleets(Set<String> keep) {
+        for (String fleet : fleets.keySet()) {
+            if (!keep.contains(fleet)) {
+                remove(fleets, fleet, k -> true);
+            }
+        }
     }
 
     public void pool(String namespace, String service, String pool, int size, Integer desired) {
         Tags tags = Tags.of("service_namespace", namespace, "service_name", service, "pool", pool);
-        set(POOL_SIZE, tags, size);
-        if (desired != null) {
-            set(POOL_DESIRED, tags, desired);
-        }
+        update(services, namespace + "/" + service, gauges -> {
+            set(gauges, POOL_SIZE, tags, size);
+            if (desired != null) {
+                set(gauges, POOL_DESIRED, tags, desired);
+            }
+        });
     }
 
     /** Keeps the pool gauges of this service for these pools only (none: the service or its pools are gone). */
     public void retainPools(String namespace, String service, Set<String> pools) {
-        remove(k -> isPool(k) && namespace.equals(tag(k, "service_namespace"))
-                && service.equals(tag(k, "service_name")) && !pools.contains(tag(k, "pool")));
+        remove(services, namespace + "/" + service, k -> isPool(k) && !pools.contains(tag(k, "pool")));
     }
 
     /** Removes the pool gauges of these services (names) of the namespace: they are gone. */
-    public void removePoolServices(String namespace, Set<String> services) {
-        remove(k -> isPool(k) && namespace.equals(tag(k, "service_namespace"))
-                && services.contains(tag(k, "service_name")));
+    public void removePoolServices(String namespace, Set<String> gone) {
+        for (String service : gone) {
+            retainPools(namespace, service, Set.of());
+        }
     }
 
     /** The sampling ratio served to a service's SDK; null: the service has none (its gauge is removed). */
     public void samplingRatio(String namespace, String service, Double ratio) {
-        Tags tags = Tags.of("service_namespace", namespace, "service_name", service);
         if (ratio == null) {
-            remove(k -> k.name().equals(SAMPLING_RATIO) && k.tags().equals(tags));
+            remove(services, namespace + "/" + service, k -> k.name().equals(SAMPLING_RATIO));
             return;
         }
-        // Kept as the double's bits: the holder is a long.
-        values.computeIfAbsent(new Key(SAMPLING_RATIO, tags), k -> {
-            AtomicLong holder = new AtomicLong();
-            Gauge.builder(SAMPLING_RATIO, holder, h -> Double.longBitsToDouble(h.get())).tags(tags).register(registry);
-            return holder;
-        }).set(Double.doubleToLongBits(ratio));
-    }
-
-    /** Keeps the sampling gauges of these services ("name") of the namespace only. */
-    public void retainSamplingServices(String namespace, Set<String> services) {
-        remove(k -> k.name().equals(SAMPLING_RATIO) && namespace.equals(tag(k, "service_namespace"))
-                && !services.contains(tag(k, "service_name")));
+        Tags tags = Tags.of("service_namespace", namespace, "service_name", service);
+        update(services, namespace + "/" + service, gauges -> {
+            // Kept as the double's bits: the holder is a long.
+            gauges.computeIfAbsent(new Key(SAMPLING_RATIO, tags), k -> {
+                AtomicLong holder = new AtomicLong();
+                return new Held(holder, Gauge.builder(SAMPLING_RATIO, holder, h -> Double.longBitsToDouble(h.get()))
+                        .tags(tags).register(registry));
+            }).value().set(Double.doubleToLongBits(ratio));
+        });
     }
 
     /** The current value of a gauge, if it exists (for tests). */
     public Long value(String name, Tags tags) {
-        AtomicLong v = values.get(new Key(name, tags));
-        return v == null ? null : v.get();
+        Key key = new Key(name, tags);
+        return Stream.concat(fleets.values().stream(), services.values().stream())
+                .map(gauges -> gauges.get(key)).filter(Objects::nonNull).findFirst().map(h -> h.value().get()).orElse(null);
     }
 
-    private void set(String name, Tags tags, long value) {
-        values.computeIfAbsent(new Key(name, tags), k -> {
-            AtomicLong holder = new AtomicLong();
-            Gauge.builder(name, holder, AtomicLong::doubleValue).tags(tags).register(registry);
-            return holder;
-        }).set(value);
+    /** How many gauges the operator holds (for tests). */
+    int size() {
+        return fleets.values().stream().mapToInt(Map::size).sum() + services.values().stream().mapToInt(Map::size).sum();
     }
 
-    private void remove(Predicate<Key> which) {
-        values.keySet().removeIf(k -> {
-            if (which.test(k)) {
-                registry.find(k.name()).tags(k.tags()).meters().forEach(registry::remove);
-                return true;
-            }
-            return false;
+    /** Sets one resource's gauges, atomically for that resource. */
+    private static void update(Map<String, Map<Key, Held>> byResource, String resource, Consumer<Map<Key, Held>> change) {
+        byResource.compute(resource, (r, gauges) -> {
+            Map<Key, Held> mine = gauges == null ? new ConcurrentHashMap<>() : gauges;
+            change.accept(mine);
+            return mine;
         });
+    }
+
+    /** Removes those of one resource's gauges that match; a resource left without gauges leaves the map. */
+    private void remove(Map<String, Map<Key, Held>> byResource, String resource, Predicate<Key> which) {
+        byResource.computeIfPresent(resource, (r, gauges) -> {
+            gauges.entrySet().removeIf(e -> {
+                if (which.test(e.getKey())) {
+                    registry.remove(e.getValue().gauge());
+                    return true;
+                }
+                return false;
+            });
+            return gauges.isEmpty() ? null : gauges;
+        });
+    }
+
+    private void set(Map<Key, Held> gauges, String name, Tags tags, long value) {
+        gauges.computeIfAbsent(new Key(name, tags), k -> {
+            AtomicLong holder = new AtomicLong();
+            return new Held(holder, Gauge.builder(name, holder, AtomicLong::doubleValue).tags(tags).register(registry));
+        }).value().set(value);
     }
 
     private static boolean isPool(Key k) {
