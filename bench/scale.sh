@@ -5,8 +5,8 @@
 # Prints, all from this run: the operator's RSS idle with the fleet alone (the baseline) and after N services
 # converged (and the ratio), the time from the apply to every service Ready, the write requests and CPU seconds of
 # the operator in an idle window after convergence, and whether it exited; from the apply to convergence, the write
-# requests per service by client (bench/audit-requests.py) and what the apiserver sent its watchers by resource
-# (bench/watch-bytes.py: all watchers; the operator's share is the difference to a BENCH_OPERATOR=0 run).
+# requests per service by client (bench/audit-requests.py) and the watch events by resource, with their bytes
+# (bench/watch-bytes.py; each event goes to every watcher of its resource, the operator's informers among them).
 # usage: bench/scale.sh [N=1000] [IDLE_SECONDS=60]. Brings up and takes down its own control plane.
 # BENCH_FLEETS=F (default 1): F namespaces bench-0.., each with a fleet of 3 shards and N/F of the services;
 # BENCH_REPLICAS=R (default 1) pods per service; BENCH_READY_TIMEOUT seconds to wait for Ready (default 900);
@@ -165,7 +165,7 @@ echo "operator RSS after convergence: ${conv_rss} MiB ($(python3 -c "print(round
 [ -z "${BENCH_NMT:-}" ] || jcmd "$pid" VM.native_memory summary scale=MB 2>/dev/null | grep -E '^(Total|-)' | sed 's/^-  *//' | sed -n 1,25p
 echo "writes from the apply to convergence, by client (per service):"
 python3 bench/audit-requests.py "$audit" "$apply_mark" "$n"
-echo "from the apply to Ready, every watcher's:"
+echo "from the apply to Ready, the watch events (each sent to every watcher of its resource):"
 python3 bench/watch-bytes.py e2e/.work/bench-metrics.before e2e/.work/bench-metrics.after "$n"
 mark=$(python3 e2e/auditlog.py mark "$audit"); c0=$(cpu)
 sleep "$idle"

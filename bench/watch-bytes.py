@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""What the apiserver sent to its watchers between two scrapes of its /metrics (every watcher counted: the
-operator's, the controller-manager's, the scheduler's, kwok's), by resource, largest first.
+"""The watch events the apiserver encoded between two scrapes of its /metrics, by resource, largest first
+(apiserver_watch_events_total and _sizes: each event counted once, as encoded; every watcher of the resource
+whose selector matches receives it: the operator's informers, the controller-manager's, the scheduler's, kwok's).
 usage: watch-bytes.py BEFORE AFTER [PER]      (files from `kubectl get --raw /metrics`)
 PER: divide by it too (e.g. the number of services: bytes per service)."""
 import re
@@ -30,7 +31,7 @@ for (metric, what), v in after.items():
         if sent > 0:
             rows.append((sent, events, what))
 total = sum(r[0] for r in rows)
-print(f"watch events sent by the apiserver: {total / 1e6:.1f} MB" + (f" ({total / per / 1e3:.1f} kB per)" if per else ""))
+print(f"watch events encoded by the apiserver: {total / 1e6:.1f} MB" + (f" ({total / per / 1e3:.1f} kB per)" if per else ""))
 for sent, events, what in sorted(rows, reverse=True):
     if sent * 100 >= total:
         print(f"  {sent / 1e6:8.1f} MB {int(events):8d} events {what}" + (f" ({sent / per / 1e3:.1f} kB per)" if per else ""))

@@ -27,7 +27,7 @@ public class FleetDashboardConfigMap extends VigilConfigMap<TelemetryCollector> 
 
     public static ConfigMap build(TelemetryCollector fleet, DashboardSettings settings) {
         return ServiceDashboardConfigMap.configMap(Names.fleetDashboard(fleet.getMetadata().getName()), fleet,
-                fleet.getSpec().dashboard, key(fleet), Grafana.json(FleetDashboard.build(fleet)), settings);
+                fleet.getSpec().dashboard, key(fleet), Grafana.compactJson(FleetDashboard.build(fleet)), settings);
     }
 
     /** Reconcile precondition: the dashboard is not switched off, and not delivered as a GrafanaDashboard. */

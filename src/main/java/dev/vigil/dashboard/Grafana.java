@@ -97,7 +97,24 @@ public final class Grafana {
             String tagKeys, Boolean useValueForTime) {
     }
 
-    /** The dashboard as pretty-printed JSON with a trailing newline (deterministic: same input, same bytes). */
+    /**
+     * The dashboard as delivered (ConfigMap key, GrafanaDashboard {@code spec.json}): compact JSON, deterministic. A
+     * third smaller than {@link #json}: the dashboard ConfigMaps are most of the bytes the operator writes, reads
+     * back in the write's answer and again from its watch, and that every Grafana sidecar watching them receives (at
+     * 1,000 services, 31 of the 47 MB all watchers received from the apply to Ready).
+     */
+    public static String compactJson(Dashboard dashboard) {
+        try {
+            return JSON.writeValueAsString(dashboard);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render a dashboard: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * The dashboard as pretty-printed JSON with a trailing newline (deterministic: same input, same bytes): for people
+     * (goldens, the chart's operator dashboard file).
+     */
     public static String json(Dashboard dashboard) {
         try {
             DefaultPrettyPrinter printer = new DefaultPrettyPrinter()

@@ -51,12 +51,12 @@ public final class GrafanaOperatorDashboard {
 
     public static GenericKubernetesResource forService(InstrumentedService service, DashboardSettings settings) {
         return build(service, Names.dashboard(service.getMetadata().getName()), service.getSpec().dashboard,
-                Grafana.json(ServiceDashboard.build(service)), settings);
+                Grafana.compactJson(ServiceDashboard.build(service)), settings);
     }
 
     public static GenericKubernetesResource forFleet(TelemetryCollector fleet, DashboardSettings settings) {
         return build(fleet, Names.fleetDashboard(fleet.getMetadata().getName()), fleet.getSpec().dashboard,
-                Grafana.json(FleetDashboard.build(fleet)), settings);
+                Grafana.compactJson(FleetDashboard.build(fleet)), settings);
     }
 
     static GenericKubernetesResource build(HasMetadata owner, String name, DashboardSpec dashboard, String json,

@@ -38,7 +38,7 @@ public class ServiceDashboardConfigMap extends VigilConfigMap<InstrumentedServic
 
     public static ConfigMap build(InstrumentedService service, DashboardSettings settings) {
         return configMap(Names.dashboard(service.getMetadata().getName()), service, service.getSpec().dashboard,
-                key(service), Grafana.json(ServiceDashboard.build(service)), settings);
+                key(service), Grafana.compactJson(ServiceDashboard.build(service)), settings);
     }
 
     /** A dashboard's ConfigMap: the owner's dashboard labels plus the sidecar's, the folder annotation, one key. */

@@ -95,6 +95,16 @@ class DashboardTest {
                 .containsEntry("app.kubernetes.io/managed-by", "vigil");
         assertThat(cm.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Payments");
         assertThat(cm.getData()).containsOnlyKeys("shop-checkout.json");
+        // Delivered compact: the golden dashboard, a third fewer bytes.
+        String delivered = cm.getData().get("shop-checkout.json");
+        String golden = Grafana.json(ServiceDashboard.build(s));
+        try {
+            assertThat(JSON.readTree(delivered)).isEqualTo(JSON.readTree(golden));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(delivered).doesNotContain("\n");
+        assertThat(delivered.length()).as("compact against pretty").isLessThan(golden.length() * 2 / 3);
         ConfigMap other = ServiceDashboardConfigMap.build(DashboardCases.minimal(),
                 new DashboardSettings(java.util.Map.of("team-dashboards", "yes"), "dashboards/folder"));
         assertThat(other.getMetadata().getLabels()).containsEntry("team-dashboards", "yes").doesNotContainKey("grafana_dashboard");

@@ -63,7 +63,7 @@ class GrafanaOperatorDashboardTest {
         TelemetryCollector fleet = FleetDashboardTest.fleet();
         GenericKubernetesResource gd = GrafanaOperatorDashboard.forFleet(fleet, SETTINGS);
         assertThat(gd.getMetadata().getName()).isEqualTo("platform-collector-dashboard");
-        assertThat(spec(gd).get("json")).isEqualTo(Grafana.json(FleetDashboard.build(fleet)));
+        assertThat(spec(gd).get("json")).isEqualTo(Grafana.compactJson(FleetDashboard.build(fleet)));
         assertThat(spec(gd).get("folder")).isEqualTo("Platform");
     }
 
