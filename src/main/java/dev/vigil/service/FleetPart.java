@@ -49,11 +49,29 @@ final class FleetPart implements Part<ServiceContext> {
         long others = FleetSelection.countSelecting(ctx.service(), all, namespaceLabels) - 1;
         ctx.conditions().set(Reasons.COLLECTED, true, Reasons.COLLECTOR_SELECTED, collectedBy(f)
                 + (others > 0 ? " (the oldest of " + (others + 1) + " fleets that select it)" : ""));
-        if (f.getStatus() == null || !Conditions.isTrue(f.getStatus().conditions, Reasons.READY)) {
+        if (!ready(f)) {
             return PartOutcome.notReady(NotReady.of(NotReady.Rank.WAITING, Reasons.COLLECTOR_NOT_READY,
                     "TelemetryCollector " + f.getMetadata().getName() + " is not ready"));
         }
         return PartOutcome.NONE;
+    }
+
+    /**
+     * Whether a fleet's update changes anything services read of it: its spec (which services it selects, its
+     * Prometheus, its mode), its labels, its deletion, and of its status only whether it is Ready. Every fleet event
+     * reaches every service, so without this each status patch of a fleet (its shards' target counts change as pods
+     * come) re-reconciled all services: at 10,000 services the whole primary cache, over and over while the pods
+     * arrived.
+     */
+    static boolean servicesRead(TelemetryCollector old, TelemetryCollector now) {
+        return !java.util.Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
+                || !java.util.Objects.equals(old.getMetadata().getLabels(), now.getMetadata().getLabels())
+                || !java.util.Objects.equals(old.getMetadata().getDeletionTimestamp(), now.getMetadata().getDeletionTimestamp())
+                || ready(old) != ready(now);
+    }
+
+    private static boolean ready(TelemetryCollector f) {
+        return f.getStatus() != null && Conditions.isTrue(f.getStatus().conditions, Reasons.READY);
     }
 
     static String collectedBy(TelemetryCollector f) {

@@ -145,6 +145,7 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
                 .withPrimaryToSecondaryMapper(workloadOf(WorkloadRef.Kind.StatefulSet)).build(), context);
         fleets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(TelemetryCollector.class, InstrumentedService.class).withName("service-fleets")
+                .withOnUpdateFilter(FleetPart::servicesRead)
                 .withSecondaryToPrimaryMapper(f -> all(context))
                 .withPrimaryToSecondaryMapper(Unindexed.every(() -> fleets)).build(), context);
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
