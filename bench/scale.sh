@@ -95,6 +95,12 @@ for j in range(k):
 PY
 audit=$(bash e2e/cluster/audit-log.sh)
 apply_mark=$(python3 e2e/auditlog.py mark "$audit")
+# The operator's reconciles by kind (vigil_reconciles_total), to count those from the apply to Ready.
+reconciles() {
+  curl -fsS "http://127.0.0.1:${VIGIL_OPERATOR_PORT:-18080}/q/metrics" 2>/dev/null \
+    | awk -F'[{}]' '/^vigil_reconciles_total\{/ {match($2, /kind="[^"]*"/); k = substr($2, RSTART + 6, RLENGTH - 7); split($3, v, " "); s[k] += v[1]} END {for (k in s) printf "%s=%d ", k, s[k]}'
+}
+[ "$operator" = 0 ] || reconciles0=$(reconciles)
 kubectl get --raw /metrics > e2e/.work/bench-metrics.before
 [ -z "${BENCH_JFR:-}" ] || [ -z "$pid" ] || jcmd "$pid" JFR.start name=bench settings=profile >/dev/null
 t0=$(date +%s.%N)
@@ -134,6 +140,7 @@ t1=$(date +%s.%N)
 kubectl get --raw /metrics > e2e/.work/bench-metrics.after
 alive=yes; kill -0 "$pid" 2>/dev/null || alive="no: $(grep -m1 -o 'Terminating due to .*' e2e/.work/operator.log || echo exited)"
 [ -z "${BENCH_JFR:-}" ] || { rm -f "$BENCH_JFR"; jcmd "$pid" JFR.stop name=bench filename="$BENCH_JFR" >/dev/null; }
+reconciles1=$(reconciles)
 echo "services Ready: $ready/$n, $(python3 -c "print(round($t1 - $t0, 1))") s after the apply began (apply took $(python3 -c "print(round($applied - $t0, 1))") s); operator alive: $alive"
 [ "$alive" = yes ] || exit 1
 # What the heap holds after convergence (the 27 largest classes of live objects, and the total), with BENCH_HISTO=1.
@@ -165,6 +172,15 @@ echo "operator RSS after convergence: ${conv_rss} MiB ($(python3 -c "print(round
 [ -z "${BENCH_NMT:-}" ] || jcmd "$pid" VM.native_memory summary scale=MB 2>/dev/null | grep -E '^(Total|-)' | sed 's/^-  *//' | sed -n 1,25p
 echo "writes from the apply to convergence, by client (per service):"
 python3 bench/audit-requests.py "$audit" "$apply_mark" "$n"
+python3 - "$reconciles0" "$reconciles1" "$n" <<'PY'
+import sys
+before = dict(kv.split("=") for kv in sys.argv[1].split())
+after = dict(kv.split("=") for kv in sys.argv[2].split())
+n = int(sys.argv[3])
+print("reconciles from the apply to Ready: " + ", ".join(
+    f"{kind} {int(v) - int(before.get(kind, 0))} ({(int(v) - int(before.get(kind, 0))) / n:.1f} per service)"
+    for kind, v in sorted(after.items())))
+PY
 echo "from the apply to Ready, the watch events (each sent to every watcher of its resource):"
 python3 bench/watch-bytes.py e2e/.work/bench-metrics.before e2e/.work/bench-metrics.after "$n"
 mark=$(python3 e2e/auditlog.py mark "$audit"); c0=$(cpu)
