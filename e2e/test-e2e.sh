@@ -60,7 +60,7 @@ export VIGIL_OPERATOR_LOG=$root/e2e/.work/operator.log
 
 phase "chainsaw suites; beside them, log rules hot-reloaded in node agents, real collector processes on rotating files (e2e/logs)"
 # The log reload run needs no cluster (its own collector processes, rules server, files and ports): it runs beside
-# the chainsaw suites, whose steps mostly wait on the operator, and its output follows theirs (~4 min saved).
+# the chainsaw suites, whose steps mostly wait on the operator, and its output follows theirs.
 # Runs started with `beside` are independent of what runs in front: their own namespaces, ports, Prometheus and
 # work directories. Any of them failing fails the run.
 t=$SECONDS
