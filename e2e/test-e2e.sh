@@ -79,17 +79,20 @@ t=$SECONDS
 bash e2e/sharding/reshard.sh
 echo "resharding run took $((SECONDS - t)) s"
 
-phase "connection-pool autoscaling, closed loop on real Redis and Prometheus (e2e/pools); beside it, trace sampling, closed loop with Java SDK apps, Vigil's collector and Prometheus (e2e/sampling)"
-# Both loops share the operator (nothing here restarts it) and mostly wait: side by side they take the sampling
-# loop's ~9 min instead of ~13. The demo jars are built first, one Maven build at a time.
+phase "connection-pool autoscaling, closed loop on real Redis and Prometheus (e2e/pools)"
 t=$SECONDS
 bash e2e/tools/demo-jar.sh pool-demo >/dev/null
-bash e2e/tools/demo-jar.sh sampling-demo >/dev/null
-beside "trace sampling closed loop (e2e/sampling)" e2e/.work/sampling-run.log bash e2e/sampling/closed-loop.sh
 bash e2e/pools/closed-loop.sh
 echo "closed-loop run took $((SECONDS - t)) s"
-collect_beside
-echo "pool and sampling loops took $((SECONDS - t)) s together"
+
+phase "trace sampling, closed loop: Java SDK apps, Vigil's collector, Prometheus, the operator (e2e/sampling)"
+# Not beside the pool loop, though both mostly wait: side by side (tried 2026-12-07) the sampling loop's first step
+# settled in 72 and 104 s instead of ~38 (its limit is 120 s): the first measured input rate came out high under the
+# shared CPU, and the second, pooled correction comes ~60 s later.
+t=$SECONDS
+bash e2e/tools/demo-jar.sh sampling-demo >/dev/null
+bash e2e/sampling/closed-loop.sh
+echo "sampling closed-loop run took $((SECONDS - t)) s"
 
 phase "Argo CD health check on objects captured from this run"
 rm -rf e2e/.work/argocd-fixtures
