@@ -26,7 +26,8 @@ def _files(path, inode):
     for name in os.listdir(folder):
         if name.startswith(stem) and name.endswith(ext):
             full = os.path.join(folder, name)
-            logs.append((os.stat(full).st_mtime, full, os.stat(full).st_ino))
+            st = os.stat(full)
+            logs.append((st.st_mtime, full, st.st_ino))
     logs.sort()
     at = next((i for i, (_, _, ino) in enumerate(logs) if ino == inode), None)
     if at is None:

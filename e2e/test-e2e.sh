@@ -81,7 +81,6 @@ echo "resharding run took $((SECONDS - t)) s"
 
 phase "connection-pool autoscaling, closed loop on real Redis and Prometheus (e2e/pools)"
 t=$SECONDS
-bash e2e/tools/demo-jar.sh pool-demo >/dev/null
 bash e2e/pools/closed-loop.sh
 echo "closed-loop run took $((SECONDS - t)) s"
 
@@ -90,7 +89,6 @@ phase "trace sampling, closed loop: Java SDK apps, Vigil's collector, Prometheus
 # settled in 72 and 104 s instead of ~38 (its limit is 120 s): the first measured input rate came out high under the
 # shared CPU, and the second, pooled correction comes ~60 s later.
 t=$SECONDS
-bash e2e/tools/demo-jar.sh sampling-demo >/dev/null
 bash e2e/sampling/closed-loop.sh
 echo "sampling closed-loop run took $((SECONDS - t)) s"
 

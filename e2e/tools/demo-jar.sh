@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one of the e2e demo services (e2e/pool-demo, e2e/sampling-demo) when its jar is missing or older than its
 # sources, and prints the jar's path:  demo_jar=$(bash e2e/tools/demo-jar.sh sampling-demo)
-# The e2e runner calls it before the suites that run side by side, so that no two Maven builds run at once.
+# Called by e2e/pools/closed-loop.sh and e2e/sampling/closed-loop.sh (the same staleness check for both).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 name=${1:?usage: demo-jar.sh pool-demo|sampling-demo}

@@ -12,6 +12,7 @@ import dev.vigil.status.Reasons;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -64,9 +65,9 @@ final class FleetPart implements Part<ServiceContext> {
      * arrived.
      */
     static boolean servicesRead(TelemetryCollector old, TelemetryCollector now) {
-        return !java.util.Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
-                || !java.util.Objects.equals(old.getMetadata().getLabels(), now.getMetadata().getLabels())
-                || !java.util.Objects.equals(old.getMetadata().getDeletionTimestamp(), now.getMetadata().getDeletionTimestamp())
+        return !Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
+                || !Objects.equals(old.getMetadata().getLabels(), now.getMetadata().getLabels())
+                || !Objects.equals(old.getMetadata().getDeletionTimestamp(), now.getMetadata().getDeletionTimestamp())
                 || ready(old) != ready(now);
     }
 
