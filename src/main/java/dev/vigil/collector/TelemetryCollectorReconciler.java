@@ -54,6 +54,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -120,9 +121,11 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     @ConfigProperty(name = "quarkus.operator-sdk.enable-ssa", defaultValue = "true")
     boolean serverSideApply;
     private List<Part<FleetContext>> parts;
+    private StatusFigures figures;
 
     @PostConstruct
     void parts() {
+        figures = new StatusFigures(clock);
         parts = List.of(
                 new NodeGroupsPart(() -> nodes.list().toList(), serverSideApply),
                 new ConfigPart(() -> services.list().toList(), this::namespaceLabels, binaryValidator, settings.collector(),
@@ -217,7 +220,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
             agentsReady(fleet, old, next, conditions, context, outcome.worst(), ctx.decision(ConfigPart.Planned.class)
                     .map(p -> p.outcome().plan()).filter(Objects::nonNull));
             next.conditions = conditions.build();
-            return StatusPatch.of(fleet, old, next, outcome.recheckAfter());
+            return patch(fleet, old, next, outcome.recheckAfter());
         }
         int desired = fleet.getSpec().shardsOrDefault();
         Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
@@ -241,7 +244,16 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
             }
         }
         next.conditions = conditions.build();
-        return StatusPatch.of(fleet, old, next, outcome.recheckAfter());
+        return patch(fleet, old, next, outcome.recheckAfter());
+    }
+
+    /** The status patch, its figures paced (StatusFigures): come back for held figures, or sooner if asked to. */
+    private UpdateControl<TelemetryCollector> patch(TelemetryCollector fleet, TelemetryCollectorStatus old,
+            TelemetryCollectorStatus next, Optional<Duration> recheck) {
+        Optional<Duration> held = figures.pace(ResourceID.fromResource(fleet), old, next);
+        Optional<Duration> first = held.isEmpty() ? recheck
+                : Optional.of(recheck.filter(r -> r.compareTo(held.get()) < 0).orElse(held.get()));
+        return StatusPatch.of(fleet, old, next, first);
     }
 
     /**

@@ -43,19 +43,23 @@ public class TelemetryCollectorStatus extends StatusValue {
             + "label value, nodes, ready agents and DaemonSet. A group is listed while it has a node.")
     public List<NodeGroupStatus> nodeGroups;
 
-    @JsonPropertyDescription("Number of InstrumentedServices this fleet collects.")
+    @JsonPropertyDescription("Number of InstrumentedServices this fleet collects."
+            + " Written at most every 5 s when nothing else in status changes.")
     public Integer services;
 
     @JsonPropertyDescription("SHA-256 of the collector configuration that is deployed.")
     public String configHash;
 
-    @JsonPropertyDescription("Targets each shard scrapes (owned, not counting hand-offs), by shard index.")
+    @JsonPropertyDescription("Targets each shard scrapes (owned, not counting hand-offs), by shard index."
+            + " Written at most every 5 s when nothing else in status changes.")
     public List<Integer> shardTargets;
 
-    @JsonPropertyDescription("Busiest shard's targets divided by the mean, e.g. \"1.04\" (1 is perfectly even).")
+    @JsonPropertyDescription("Busiest shard's targets divided by the mean, e.g. \"1.04\" (1 is perfectly even)."
+            + " Written at most every 5 s when nothing else in status changes.")
     public String imbalance;
 
-    @JsonPropertyDescription("Targets being handed off between shards right now (scraped by both until the overlap ends).")
+    @JsonPropertyDescription("Targets being handed off between shards right now (scraped by both until the overlap ends)."
+            + " Written at most every 5 s when nothing else in status changes.")
     public Integer handoffs;
 
     @JsonPropertyDescription("The default rules (spec.agent.defaultRules) whose records the agents report a step could "
