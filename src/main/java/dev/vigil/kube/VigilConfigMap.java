@@ -1,12 +1,17 @@
 package dev.vigil.kube;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericResourceUpdater;
+import org.jboss.logging.Logger;
 
+import java.net.HttpURLConnection;
 import java.util.function.UnaryOperator;
 
 /**
@@ -16,6 +21,8 @@ import java.util.function.UnaryOperator;
  * Vigil ConfigMaps held 14,759 copies of about 2,000 ConfigMaps, dashboards' JSON included).
  */
 public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernetesDependentResource<ConfigMap, P> {
+    private static final Logger LOG = Logger.getLogger(VigilConfigMap.class);
+
     protected VigilConfigMap() {
         super(ConfigMap.class);
     }
@@ -36,7 +43,13 @@ public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernet
         return write(desired, context, r -> context.getClient().resource(r).create());
     }
 
-    /** As {@link #create}, for an update. */
+    /**
+     * As {@link #create}, for an update. The update carries the cached object's resourceVersion; when the cache is a
+     * step behind (the object was written again since), the apiserver answers 409 and the update goes once more
+     * against the stored version. Vigil writes the whole object and only the leader writes, so nothing is lost by it;
+     * failing the reconcile instead set a fleet Ready=False until the retry (at 1,000 services: twice, each sending
+     * every service through reconcile).
+     */
     @Override
     public ConfigMap update(ConfigMap actual, ConfigMap desired, P primary, Context<P> context) {
         if (useSSA(context)) {
@@ -44,7 +57,22 @@ public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernet
         }
         addMetadata(false, actual, desired, primary, context);
         ConfigMap updated = GenericResourceUpdater.updateResource(actual, desired, context);
-        return write(updated, context, r -> context.getClient().resource(r).update());
+        return write(updated, context, r -> updateOverConflict(context.getClient(), r));
+    }
+
+    private static ConfigMap updateOverConflict(KubernetesClient client, ConfigMap resource) {
+        try {
+            return client.resource(resource).update();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            LOG.debugf("ConfigMap %s/%s changed since the cached copy; writing over the stored version",
+                    resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+            // Without a resourceVersion, Fabric8 reads the stored one and updates against it.
+            ConfigMap again = new ConfigMapBuilder(resource).editMetadata().withResourceVersion(null).endMetadata().build();
+            return client.resource(again).update();
+        }
     }
 
     private ConfigMap write(ConfigMap resource, Context<P> context, UnaryOperator<ConfigMap> call) {
