@@ -5,6 +5,7 @@ import dev.vigil.selection.LabelSelectors;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +39,16 @@ public final class FleetTargets {
     public static List<ScrapeEndpoint> of(List<ScrapeTarget> services, Function<String, List<Pod>> podsInNamespace,
             String defaultInterval) {
         List<ScrapeEndpoint> out = new ArrayList<>();
+        Map<String, NamespacePods> namespaces = new HashMap<>();
         for (ScrapeTarget t : services) {
+            if (t.podSelector() == null) {
+                continue;
+            }
             String job = t.namespace() + "/" + t.name();
             Duration interval = Durations.parse(t.interval() != null ? t.interval() : defaultInterval);
             Duration timeout = interval.compareTo(MAX_TIMEOUT) < 0 ? interval : MAX_TIMEOUT;
-            for (Pod pod : podsInNamespace.apply(t.namespace())) {
+            NamespacePods pods = namespaces.computeIfAbsent(t.namespace(), ns -> new NamespacePods(podsInNamespace.apply(ns)));
+            for (Pod pod : pods.candidates(t.podSelector())) {
                 if (!eligible(pod, t)) {
                     continue;
                 }
@@ -63,8 +70,7 @@ public final class FleetTargets {
     }
 
     static boolean eligible(Pod pod, ScrapeTarget t) {
-        if (pod.getStatus() == null || pod.getStatus().getPodIP() == null || pod.getStatus().getPodIP().isEmpty()
-                || !"Running".equals(pod.getStatus().getPhase()) || pod.getMetadata().getDeletionTimestamp() != null) {
+        if (!running(pod)) {
             return false;
         }
         if (t.podSelector() == null || !LabelSelectors.matches(t.podSelector(), pod.getMetadata().getLabels())) {
@@ -78,6 +84,53 @@ public final class FleetTargets {
             }
         }
         return false;
+    }
+
+    private static boolean running(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && !pod.getStatus().getPodIP().isEmpty()
+                && "Running".equals(pod.getStatus().getPhase()) && pod.getMetadata().getDeletionTimestamp() == null;
+    }
+
+    /**
+     * A namespace's running pods, and the same by label: a service's candidates are the pods that carry the rarest
+     * of its matchLabels, not every pod of the namespace ({@link #eligible} still checks the whole selector). Built
+     * once per namespace and {@link #of} call. Matching every service against every pod was 10^6 selector matches a
+     * fleet reconcile at 1,000 services in one namespace: a third of the reconcile threads' CPU while they arrived.
+     */
+    private static final class NamespacePods {
+        private record Label(String key, String value) {
+        }
+
+        private final List<Pod> running = new ArrayList<>();
+        private final Map<Label, List<Pod>> byLabel = new HashMap<>();
+
+        NamespacePods(List<Pod> pods) {
+            for (Pod pod : pods) {
+                if (!running(pod)) {
+                    continue;
+                }
+                running.add(pod);
+                Map<String, String> labels = pod.getMetadata().getLabels();
+                if (labels != null) {
+                    labels.forEach((k, v) -> byLabel.computeIfAbsent(new Label(k, v), l -> new ArrayList<>(1)).add(pod));
+                }
+            }
+        }
+
+        /** The pods that may match: those with the selector's rarest matchLabel, or all without matchLabels. */
+        List<Pod> candidates(LabelSelector selector) {
+            if (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty()) {
+                return running;
+            }
+            List<Pod> fewest = null;
+            for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+                List<Pod> with = byLabel.getOrDefault(new Label(e.getKey(), e.getValue()), List.of());
+                if (fewest == null || with.size() < fewest.size()) {
+                    fewest = with;
+                }
+            }
+            return fewest;
+        }
     }
 
     /**

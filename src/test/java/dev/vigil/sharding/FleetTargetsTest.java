@@ -55,6 +55,53 @@ class FleetTargetsTest {
         }
     }
 
+    /**
+     * Pods are looked up by the selector's rarest matchLabel: the same targets as matching every service against
+     * every pod, for selectors with several matchLabels, with expressions only, empty, or none.
+     */
+    @Test
+    void lookingPodsUpByLabelFindsWhatMatchingEveryPodFinds() {
+        Random random = new Random(23);
+        String[] apps = {"web", "api", "other"};
+        String[] tiers = {"front", "back"};
+        for (int round = 0; round < 300; round++) {
+            List<Pod> pods = new ArrayList<>();
+            for (int i = 0; i < random.nextInt(30); i++) {
+                Pod p = pod("p" + i, apps[random.nextInt(3)], random.nextInt(8) == 0 ? null : "10.1.0." + i,
+                        random.nextInt(5) == 0 ? "Pending" : "Running", random.nextBoolean() ? 9100 : 8080, random.nextInt(9) == 0);
+                if (random.nextBoolean()) {
+                    p.getMetadata().getLabels().put("tier", tiers[random.nextInt(2)]);
+                }
+                pods.add(p);
+            }
+            List<ScrapeTarget> services = new ArrayList<>();
+            for (int s = 0; s < 1 + random.nextInt(6); s++) {
+                LabelSelectorBuilder selector = new LabelSelectorBuilder();
+                switch (random.nextInt(5)) {
+                    case 0 -> selector.addToMatchLabels("app", apps[random.nextInt(3)]);
+                    case 1 -> selector.addToMatchLabels("app", apps[random.nextInt(3)]).addToMatchLabels("tier", tiers[random.nextInt(2)]);
+                    case 2 -> selector.addNewMatchExpression().withKey("tier").withOperator("In").withValues(tiers[random.nextInt(2)])
+                            .endMatchExpression();
+                    case 3 -> selector.addToMatchLabels("tier", "front").addNewMatchExpression().withKey("app")
+                            .withOperator("NotIn").withValues("web").endMatchExpression();
+                    default -> { }
+                }
+                services.add(new ScrapeTarget("shop", "s" + s, random.nextInt(10) == 0 ? null : selector.build(),
+                        random.nextBoolean() ? 9100 : 8080, "/metrics", "http", null));
+            }
+            List<String> everyPod = new ArrayList<>();
+            for (ScrapeTarget t : services) {
+                for (Pod p : pods) {
+                    if (t.podSelector() != null && FleetTargets.eligible(p, t)) {
+                        everyPod.add(ScrapeEndpoint.key("shop/" + t.name(), p.getStatus().getPodIP() + ":" + t.port()));
+                    }
+                }
+            }
+            assertThat(FleetTargets.of(services, ns -> pods, "30s").stream().map(ScrapeEndpoint::key).toList())
+                    .containsExactlyElementsOf(everyPod.stream().sorted().toList());
+        }
+    }
+
     @Test
     void thePrunedPodHoldsNoManagedFieldsEnvOrVolumes() {
         Pod pruned = FleetTargets.pruned(pod("p", "web", "10.1.0.1", "Running", 9100, false));
