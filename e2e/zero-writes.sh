@@ -18,7 +18,8 @@ for _ in $(seq 1 120); do
   grep -q Terminating <<<"$namespaces" || break
   sleep 1
 done
-sleep 5
+# (5 s more than a fleet's figures in status may lag behind their last change: StatusFigures.PERIOD.)
+sleep 10
 mark=$(size)
 r0=$(reconciles)
 echo "idle window: ${idle} s from audit log mark $mark"

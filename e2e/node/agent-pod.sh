@@ -146,7 +146,8 @@ wait_for 30 "the talker's records did not gain service.name and k8s.deployment.n
 reload=$(since "$t1")
 echo "talker's records enriched (service.name, k8s.deployment.name) $reload s after the InstrumentedService was applied"
 awk "BEGIN{exit !($reload <= 10)}" || fail "the served change took $reload s to reach the records (> 10 s)"
-[ "$(k -n $apps get tc agents -o jsonpath='{.status.services}')" = 1 ] || fail "the agent fleet does not count the service"
+# (A fleet's figures in status, services among them, are written at most every 5 s: StatusFigures.)
+wait_for 10 "the agent fleet does not count the service" '[ "$(k -n $apps get tc agents -o jsonpath="{.status.services}")" = 1 ]'
 [ "$(k -n $apps get isvc talker -o jsonpath='{.status.logsCollector.name}')" = agents ] || fail "the service does not report its agent fleet"
 now_pod=$(k -n $apps get pods -l app.kubernetes.io/instance=agents -o jsonpath='{.items[0].metadata.uid}/{.items[0].status.containerStatuses[0].restartCount}')
 [ "$now_pod" = "$agent_pod" ] || fail "the agent pod was restarted or replaced ($agent_pod -> $now_pod)"
