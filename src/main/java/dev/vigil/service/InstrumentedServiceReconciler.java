@@ -82,6 +82,8 @@ import java.util.stream.Collectors;
 })
 public class InstrumentedServiceReconciler implements Reconciler<InstrumentedService> {
     public static final String NAME = "instrumentedservice";
+    /** The primary cache's index of services by the workload they name ({@link #workloadKey}). */
+    private static final String BY_WORKLOAD = "workload";
 
     @Inject
     EventRecorder events;
@@ -129,6 +131,9 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
 
     @Override
     public List<EventSource<?, InstrumentedService>> prepareEventSources(EventSourceContext<InstrumentedService> context) {
+        context.getPrimaryCache().addIndexer(BY_WORKLOAD, s -> s.getSpec().workloadRef == null ? List.of()
+                : List.of(workloadKey(s.getMetadata().getNamespace(), s.getSpec().workloadRef.kindOrDefault(),
+                        s.getSpec().workloadRef.name)));
         // Every workload of the watched namespaces is cached as what services read of it (WorkloadView: selector,
         // replicas, containers' env, the pool-size manager's managedFields); only a change of that is an event.
         deployments = new InformerEventSource<>(InformerEventSourceConfiguration
@@ -183,12 +188,19 @@ public class InstrumentedServiceReconciler implements Reconciler<InstrumentedSer
                 : Set.of(new ResourceID(s.getSpec().workloadRef.name, s.getMetadata().getNamespace()));
     }
 
+    /**
+     * The services whose workloadRef names this workload, from an index of the primary cache: a workload's event
+     * (its status changes a few times as its pods start) no longer scans every service of the namespace.
+     */
     private static Set<ResourceID> servicesOf(EventSourceContext<InstrumentedService> context, WorkloadRef.Kind kind,
             HasMetadata workload) {
-        return context.getPrimaryCache().list(workload.getMetadata().getNamespace())
-                .filter(s -> s.getSpec().workloadRef != null && s.getSpec().workloadRef.kindOrDefault() == kind
-                        && workload.getMetadata().getName().equals(s.getSpec().workloadRef.name))
-                .map(ResourceID::fromResource).collect(Collectors.toSet());
+        return context.getPrimaryCache().byIndex(BY_WORKLOAD,
+                        workloadKey(workload.getMetadata().getNamespace(), kind, workload.getMetadata().getName()))
+                .stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    static String workloadKey(String namespace, WorkloadRef.Kind kind, String name) {
+        return namespace + "/" + kind + "/" + name;
     }
 
     private static Set<ResourceID> all(EventSourceContext<InstrumentedService> context) {
