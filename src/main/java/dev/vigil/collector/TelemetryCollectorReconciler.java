@@ -54,7 +54,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -220,7 +219,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
             agentsReady(fleet, old, next, conditions, context, outcome.worst(), ctx.decision(ConfigPart.Planned.class)
                     .map(p -> p.outcome().plan()).filter(Objects::nonNull));
             next.conditions = conditions.build();
-            return patch(fleet, old, next, outcome.recheckAfter());
+            return patch(fleet, old, next, outcome);
         }
         int desired = fleet.getSpec().shardsOrDefault();
         Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
@@ -244,16 +243,14 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
             }
         }
         next.conditions = conditions.build();
-        return patch(fleet, old, next, outcome.recheckAfter());
+        return patch(fleet, old, next, outcome);
     }
 
-    /** The status patch, its figures paced (StatusFigures): come back for held figures, or sooner if asked to. */
+    /** The status patch, its figures paced (StatusFigures): come back for held figures, or sooner if a part asks to. */
     private UpdateControl<TelemetryCollector> patch(TelemetryCollector fleet, TelemetryCollectorStatus old,
-            TelemetryCollectorStatus next, Optional<Duration> recheck) {
-        Optional<Duration> held = figures.pace(ResourceID.fromResource(fleet), old, next);
-        Optional<Duration> first = held.isEmpty() ? recheck
-                : Optional.of(recheck.filter(r -> r.compareTo(held.get()) < 0).orElse(held.get()));
-        return StatusPatch.of(fleet, old, next, first);
+            TelemetryCollectorStatus next, PartOutcome outcome) {
+        PartOutcome paced = outcome.and(PartOutcome.recheck(figures.pace(ResourceID.fromResource(fleet), old, next)));
+        return StatusPatch.of(fleet, old, next, paced.recheckAfter());
     }
 
     /**
