@@ -37,6 +37,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -154,16 +155,21 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .withSecondaryToPrimaryMapper(n -> allFleets(context))
                 .withPrimaryToSecondaryMapper(Unindexed.every(() -> namespaces))
                 .build(), context);
-        // Pods become scrape targets (or stop being ones) as they start, get an IP, and go. Only what targets are
-        // made of is cached, and only a change of that is an event.
-        pods = new InformerEventSource<>(InformerEventSourceConfiguration
+        // Pods become scrape targets (or stop being ones) as they start, get an IP, and go. Only running pods can be
+        // targets, so only they are watched: the apiserver sends a pod once it runs (as an addition) and takes it
+        // back once it stops (as a deletion), not its scheduling and start-up. Only what targets are made of is
+        // cached, and only a change of that is an event.
+        var targetPods = InformerEventSourceConfiguration
                 .from(Pod.class, TelemetryCollector.class)
                 .withName("fleet-target-pods")
                 .withItemStore(new PrunedItemStore<>(FleetTargets::pruned))
                 .withOnUpdateFilter(FleetTargets::targetChanged)
                 .withSecondaryToPrimaryMapper(p -> allFleets(context))
-                .withPrimaryToSecondaryMapper(Unindexed.every(() -> pods))
-                .build(), context);
+                .withPrimaryToSecondaryMapper(Unindexed.every(() -> pods));
+        if (settings.collector().watchRunningPodsOnly()) {
+            targetPods.withFieldSelector(new FieldSelector(new FieldSelector.Field("status.phase", "Running")));
+        }
+        pods = new InformerEventSource<>(targetPods.build(), context);
         // A rule change (or its workloads resolved, in status) may change what agent fleets serve.
         parserRules = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(LogParserRule.class, TelemetryCollector.class)

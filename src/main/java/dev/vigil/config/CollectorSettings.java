@@ -5,9 +5,11 @@ import java.util.Optional;
 
 /**
  * How fleets are wired to the operator: where collectors reach its service discovery, the ClusterRole that lets them
- * discover pods in other namespaces, and the optional collector binary that validates configs.
+ * discover pods in other namespaces, the optional collector binary that validates configs, and whether only running
+ * pods are watched for targets.
  */
-public record CollectorSettings(String sdBaseUrl, String discoveryClusterRole, Optional<Path> validatorBinary) {
+public record CollectorSettings(String sdBaseUrl, String discoveryClusterRole, Optional<Path> validatorBinary,
+        boolean watchRunningPodsOnly) {
     public static final String DEFAULT_SD_BASE_URL = "http://vigil.vigil-system.svc:8080";
     public static final String DEFAULT_DISCOVERY_CLUSTER_ROLE = "vigil-collector-discovery";
 

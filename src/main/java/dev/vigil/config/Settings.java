@@ -28,7 +28,8 @@ public record Settings(CollectorSettings collector, SloSettings slo, DashboardSe
     public static Settings from(VigilConfig c) {
         return new Settings(
                 new CollectorSettings(c.sd().baseUrl(), c.collector().discoveryClusterRole(),
-                        c.collector().validatorBinary().filter(b -> !b.isBlank()).map(Path::of)),
+                        c.collector().validatorBinary().filter(b -> !b.isBlank()).map(Path::of),
+                        c.collector().watchRunningPodsOnly()),
                 SloSettings.from(c.slo()), DashboardSettings.from(c.dashboards()), c.crdRecheckInterval(),
                 c.leaderElection().leaseName(), c.leaderElection().leaseNamespace());
     }

@@ -39,6 +39,13 @@ public interface VigilConfig {
         @Doc("ClusterRole (pods: get, list, watch) a fleet's ServiceAccount is bound to in the namespaces of the "
                 + "services it collects from outside its own (the chart installs it as `<release>-collector-discovery`).")
         String discoveryClusterRole();
+
+        @WithDefault("true")
+        @Doc("Watch only running pods for scrape targets (a `status.phase=Running` field selector): the apiserver "
+                + "sends a pod once it runs and takes it back once it stops, not its scheduling and start-up. Turn "
+                + "off only against an API server that cannot select pods by phase (the Fabric8 mock server of the "
+                + "tests).")
+        boolean watchRunningPodsOnly();
     }
 
     interface Sd {
