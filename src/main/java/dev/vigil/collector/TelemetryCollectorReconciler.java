@@ -22,6 +22,7 @@ import dev.vigil.reconcile.PartOutcome;
 import dev.vigil.reconcile.Parts;
 import dev.vigil.reconcile.StatusPatch;
 import dev.vigil.selection.LabelSelectors;
+import dev.vigil.selection.FleetSelection;
 import dev.vigil.sharding.FleetTargets;
 import dev.vigil.sharding.ShardPlans;
 import dev.vigil.status.Conditions;
@@ -138,14 +139,16 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
 
     @Override
     public List<EventSource<?, TelemetryCollector>> prepareEventSources(EventSourceContext<TelemetryCollector> context) {
-        // A service's change may change which services a fleet collects and how: map it to every fleet. Only what
-        // fleets read of services is cached (FleetServices), and only a change of that is an event.
+        // A service's change may change which services a fleet collects and how: map it to every fleet that selects
+        // services of its namespace (its labels may have just moved it from one such fleet to another; a namespace's
+        // labels changing is an event of its own, for every fleet). Only what fleets read of services is cached
+        // (FleetServices), and only a change of that is an event.
         services = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(InstrumentedService.class, TelemetryCollector.class)
                 .withName("fleet-services")
                 .withItemStore(new PrunedItemStore<>(FleetServices::view))
                 .withOnUpdateFilter(FleetServices::changed)
-                .withSecondaryToPrimaryMapper(s -> allFleets(context))
+                .withSecondaryToPrimaryMapper(s -> fleetsCollectingFrom(context, s.getMetadata().getNamespace()))
                 .withPrimaryToSecondaryMapper(Unindexed.every(() -> services))
                 .build(), context);
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
@@ -164,7 +167,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .withName("fleet-target-pods")
                 .withItemStore(new PrunedItemStore<>(FleetTargets::pruned))
                 .withOnUpdateFilter(FleetTargets::targetChanged)
-                .withSecondaryToPrimaryMapper(p -> allFleets(context))
+                .withSecondaryToPrimaryMapper(p -> fleetsCollectingFrom(context, p.getMetadata().getNamespace()))
                 .withPrimaryToSecondaryMapper(Unindexed.every(() -> pods));
         if (settings.collector().watchRunningPodsOnly()) {
             targetPods.withFieldSelector(new FieldSelector(new FieldSelector.Field("status.phase", "Running")));
@@ -200,6 +203,16 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     private static Set<ResourceID> agentFleets(EventSourceContext<TelemetryCollector> context) {
         return context.getPrimaryCache().list().filter(f -> f.getSpec().agent()).map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
+    }
+
+    /**
+     * The fleets that may collect services of {@code namespace}, and so scrape its pods: a service's or a pod's event
+     * goes to these only. (To every fleet, at 10,000 services in 10 fleets, each fleet reconciled for the other nine's
+     * services and pods: 2.9 fleet reconciles per service, each over its 1,000 services and 2,000 pods.)
+     */
+    private Set<ResourceID> fleetsCollectingFrom(EventSourceContext<TelemetryCollector> context, String namespace) {
+        return context.getPrimaryCache().list().filter(f -> FleetSelection.collectsFrom(f, namespace, this::namespaceLabels))
+                .map(ResourceID::fromResource).collect(Collectors.toSet());
     }
 
     private static Set<ResourceID> allFleets(EventSourceContext<TelemetryCollector> context) {

@@ -33,14 +33,22 @@ public final class FleetSelection {
     public static boolean selects(TelemetryCollector fleet, InstrumentedService service,
             Function<String, Map<String, String>> namespaceLabels) {
         ServiceSelectorSpec sel = fleet.getSpec().serviceSelector;
-        String serviceNs = service.getMetadata().getNamespace();
-        boolean namespaceOk;
+        return collectsFrom(fleet, service.getMetadata().getNamespace(), namespaceLabels)
+                && LabelSelectors.matches(sel == null ? null : sel.selector, service.getMetadata().getLabels());
+    }
+
+    /**
+     * Whether {@code fleet} selects services of {@code namespace} at all: its own namespace without a
+     * namespaceSelector, else the namespaces whose labels match it. A service, or a pod, of any other namespace is
+     * nothing to the fleet, whatever its labels.
+     */
+    public static boolean collectsFrom(TelemetryCollector fleet, String namespace,
+            Function<String, Map<String, String>> namespaceLabels) {
+        ServiceSelectorSpec sel = fleet.getSpec().serviceSelector;
         if (sel == null || sel.namespaceSelector == null) {
-            namespaceOk = serviceNs.equals(fleet.getMetadata().getNamespace());
-        } else {
-            namespaceOk = LabelSelectors.matches(sel.namespaceSelector, namespaceLabels.apply(serviceNs));
+            return namespace.equals(fleet.getMetadata().getNamespace());
         }
-        return namespaceOk && LabelSelectors.matches(sel == null ? null : sel.selector, service.getMetadata().getLabels());
+        return LabelSelectors.matches(sel.namespaceSelector, namespaceLabels.apply(namespace));
     }
 
     /** The metrics fleet (spec.mode shards) that collects {@code service}'s metrics and traces. */
