@@ -6,7 +6,8 @@
 # converged (and the ratio), the time from the apply to every service Ready, the write requests and CPU seconds of
 # the operator in an idle window after convergence, and whether it exited; from the apply to convergence, the write
 # requests per service by client (bench/audit-requests.py) and the watch events by resource, with their bytes
-# (bench/watch-bytes.py; each event goes to every watcher of its resource, the operator's informers among them).
+# (bench/watch-bytes.py; each event goes to every watcher of its resource, the operator's informers among them), and
+# the CPU seconds of the operator and of each control-plane process (bench/cpu-by-process.py).
 # usage: bench/scale.sh [N=1000] [IDLE_SECONDS=60]. Brings up and takes down its own control plane.
 # BENCH_FLEETS=F (default 1): F namespaces bench-0.., each with a fleet of 3 shards and N/F of the services;
 # BENCH_REPLICAS=R (default 1) pods per service; BENCH_READY_TIMEOUT seconds to wait for Ready (default 900);
@@ -103,6 +104,7 @@ reconciles() {
 [ "$operator" = 0 ] || reconciles0=$(reconciles)
 kubectl get --raw /metrics > e2e/.work/bench-metrics.before
 [ -z "${BENCH_JFR:-}" ] || [ -z "$pid" ] || jcmd "$pid" JFR.start name=bench settings=profile >/dev/null
+python3 bench/cpu-by-process.py snapshot "${pid:-}" > e2e/.work/bench-cpu.before
 t0=$(date +%s.%N)
 appliers=()
 for j in $(seq 0 $((streams - 1))); do
@@ -124,7 +126,9 @@ if [ "$operator" = 0 ]; then
   done
   echo "pods Running: $running/$((n * replicas)), $(python3 -c "import time; print(round(time.time() - $t0, 1))") s after the apply began"
   kubectl get --raw /metrics > e2e/.work/bench-metrics.after
+  python3 bench/cpu-by-process.py snapshot > e2e/.work/bench-cpu.after
   python3 bench/watch-bytes.py e2e/.work/bench-metrics.before e2e/.work/bench-metrics.after "$n"
+  python3 bench/cpu-by-process.py diff e2e/.work/bench-cpu.before e2e/.work/bench-cpu.after
   exit 0
 fi
 ready=0
@@ -137,6 +141,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   sleep "$poll"
 done
 t1=$(date +%s.%N)
+python3 bench/cpu-by-process.py snapshot "$pid" > e2e/.work/bench-cpu.after
 kubectl get --raw /metrics > e2e/.work/bench-metrics.after
 alive=yes; kill -0 "$pid" 2>/dev/null || alive="no: $(grep -m1 -o 'Terminating due to .*' e2e/.work/operator.log || echo exited)"
 [ -z "${BENCH_JFR:-}" ] || { rm -f "$BENCH_JFR"; jcmd "$pid" JFR.stop name=bench filename="$BENCH_JFR" >/dev/null; }
@@ -183,6 +188,8 @@ print("reconciles from the apply to Ready: " + ", ".join(
 PY
 echo "from the apply to Ready, the watch events (each sent to every watcher of its resource):"
 python3 bench/watch-bytes.py e2e/.work/bench-metrics.before e2e/.work/bench-metrics.after "$n"
+echo "from the apply to Ready, where the cores went:"
+python3 bench/cpu-by-process.py diff e2e/.work/bench-cpu.before e2e/.work/bench-cpu.after
 mark=$(python3 e2e/auditlog.py mark "$audit"); c0=$(cpu)
 sleep "$idle"
 c1=$(cpu)
