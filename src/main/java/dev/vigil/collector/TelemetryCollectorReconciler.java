@@ -158,21 +158,7 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
                 .withSecondaryToPrimaryMapper(n -> allFleets(context))
                 .withPrimaryToSecondaryMapper(Unindexed.every(() -> namespaces))
                 .build(), context);
-        // Pods become scrape targets (or stop being ones) as they start, get an IP, and go. Only running pods can be
-        // targets, so only they are watched: the apiserver sends a pod once it runs (as an addition) and takes it
-        // back once it stops (as a deletion), not its scheduling and start-up. Only what targets are made of is
-        // cached, and only a change of that is an event.
-        var targetPods = InformerEventSourceConfiguration
-                .from(Pod.class, TelemetryCollector.class)
-                .withName("fleet-target-pods")
-                .withItemStore(new PrunedItemStore<>(FleetTargets::pruned))
-                .withOnUpdateFilter(FleetTargets::targetChanged)
-                .withSecondaryToPrimaryMapper(p -> fleetsCollectingFrom(context, p.getMetadata().getNamespace()))
-                .withPrimaryToSecondaryMapper(Unindexed.every(() -> pods));
-        if (settings.collector().watchRunningPodsOnly()) {
-            targetPods.withFieldSelector(new FieldSelector(new FieldSelector.Field("status.phase", "Running")));
-        }
-        pods = new InformerEventSource<>(targetPods.build(), context);
+        pods = new InformerEventSource<>(targetPods(context), context);
         // A rule change (or its workloads resolved, in status) may change what agent fleets serve.
         parserRules = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(LogParserRule.class, TelemetryCollector.class)
@@ -203,6 +189,26 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     private static Set<ResourceID> agentFleets(EventSourceContext<TelemetryCollector> context) {
         return context.getPrimaryCache().list().filter(f -> f.getSpec().agent()).map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
+    }
+
+    /**
+     * The pods of the fleets' targets. Pods become scrape targets (or stop being ones) as they start, get an IP, and
+     * go. Only running pods can be targets, so only they are watched (unless the setting says otherwise): the
+     * apiserver sends a pod once it runs (as an addition) and takes it back once it stops (as a deletion), not its
+     * scheduling and start-up. Only what targets are made of is cached, and only a change of that is an event.
+     */
+    InformerEventSourceConfiguration<Pod> targetPods(EventSourceContext<TelemetryCollector> context) {
+        var targetPods = InformerEventSourceConfiguration
+                .from(Pod.class, TelemetryCollector.class)
+                .withName("fleet-target-pods")
+                .withItemStore(new PrunedItemStore<>(FleetTargets::pruned))
+                .withOnUpdateFilter(FleetTargets::targetChanged)
+                .withSecondaryToPrimaryMapper(p -> fleetsCollectingFrom(context, p.getMetadata().getNamespace()))
+                .withPrimaryToSecondaryMapper(Unindexed.every(() -> pods));
+        if (settings.collector().watchRunningPodsOnly()) {
+            targetPods.withFieldSelector(new FieldSelector(new FieldSelector.Field("status.phase", "Running")));
+        }
+        return targetPods.build();
     }
 
     /**
