@@ -96,10 +96,11 @@ for j in range(k):
 PY
 audit=$(bash e2e/cluster/audit-log.sh)
 apply_mark=$(python3 e2e/auditlog.py mark "$audit")
-# The operator's reconciles by kind (vigil_reconciles_total), to count those from the apply to Ready.
+# The operator's reconciles by kind (vigil_reconciles_total), to count those from the apply to Ready; those put off
+# to the end of a fleet's pacing interval (outcome="deferred", no work done) apart, as KIND_deferred.
 reconciles() {
   curl -fsS "http://127.0.0.1:${VIGIL_OPERATOR_PORT:-18080}/q/metrics" 2>/dev/null \
-    | awk -F'[{}]' '/^vigil_reconciles_total\{/ {match($2, /kind="[^"]*"/); k = substr($2, RSTART + 6, RLENGTH - 7); split($3, v, " "); s[k] += v[1]} END {for (k in s) printf "%s=%d ", k, s[k]}'
+    | awk -F'[{}]' '/^vigil_reconciles_total\{/ {match($2, /kind="[^"]*"/); k = substr($2, RSTART + 6, RLENGTH - 7); if ($2 ~ /outcome="deferred"/) k = k "_deferred"; split($3, v, " "); s[k] += v[1]} END {for (k in s) printf "%s=%d ", k, s[k]}'
 }
 [ "$operator" = 0 ] || reconciles0=$(reconciles)
 kubectl get --raw /metrics > e2e/.work/bench-metrics.before

@@ -56,6 +56,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -123,10 +124,12 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     boolean serverSideApply;
     private List<Part<FleetContext>> parts;
     private StatusFigures figures;
+    private ReconcilePace pace;
 
     @PostConstruct
     void parts() {
         figures = new StatusFigures(clock);
+        pace = new ReconcilePace(settings.collector().minReconcileInterval(), clock);
         parts = List.of(
                 new NodeGroupsPart(() -> nodes.list().toList(), serverSideApply),
                 new ConfigPart(() -> services.list().toList(), this::namespaceLabels, binaryValidator, settings.collector(),
@@ -228,6 +231,12 @@ public class TelemetryCollectorReconciler implements Reconciler<TelemetryCollect
     @Override
     public UpdateControl<TelemetryCollector> reconcile(TelemetryCollector fleet, Context<TelemetryCollector> context)
             throws Exception {
+        // Within its interval (ReconcilePace) a fleet comes back when the interval ends, for everything that came.
+        Optional<Duration> paced = pace.admit(ResourceID.fromResource(fleet), fleet.getMetadata().getGeneration());
+        if (paced.isPresent()) {
+            tracing.deferred(fleet);
+            return UpdateControl.<TelemetryCollector>noUpdate().rescheduleAfter(paced.get());
+        }
         return tracing.trace(fleet, () -> doReconcile(fleet, context));
     }
 

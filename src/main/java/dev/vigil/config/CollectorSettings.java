@@ -1,15 +1,16 @@
 package dev.vigil.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * How fleets are wired to the operator: where collectors reach its service discovery, the ClusterRole that lets them
- * discover pods in other namespaces, the optional collector binary that validates configs, and whether only running
- * pods are watched for targets.
+ * discover pods in other namespaces, the optional collector binary that validates configs, whether only running
+ * pods are watched for targets, and how often at most a fleet reconciles for the changes of what it reads.
  */
 public record CollectorSettings(String sdBaseUrl, String discoveryClusterRole, Optional<Path> validatorBinary,
-        boolean watchRunningPodsOnly) {
+        boolean watchRunningPodsOnly, Duration minReconcileInterval) {
     public static final String DEFAULT_SD_BASE_URL = "http://vigil.vigil-system.svc:8080";
     public static final String DEFAULT_DISCOVERY_CLUSTER_ROLE = "vigil-collector-discovery";
 

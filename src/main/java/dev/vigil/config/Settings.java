@@ -29,7 +29,7 @@ public record Settings(CollectorSettings collector, SloSettings slo, DashboardSe
         return new Settings(
                 new CollectorSettings(c.sd().baseUrl(), c.collector().discoveryClusterRole(),
                         c.collector().validatorBinary().filter(b -> !b.isBlank()).map(Path::of),
-                        c.collector().watchRunningPodsOnly()),
+                        c.collector().watchRunningPodsOnly(), c.collector().minReconcileInterval()),
                 SloSettings.from(c.slo()), DashboardSettings.from(c.dashboards()), c.crdRecheckInterval(),
                 c.leaderElection().leaseName(), c.leaderElection().leaseNamespace());
     }

@@ -46,6 +46,13 @@ public interface VigilConfig {
                 + "off only against an API server that cannot select pods by phase (the Fabric8 mock server of the "
                 + "tests).")
         boolean watchRunningPodsOnly();
+
+        @WithDefault("2s")
+        @Doc("A fleet reconciles at most once per this interval for the changes of the services, pods, namespaces, "
+                + "nodes and log rules it reads: the first change at once, those within the interval together when it "
+                + "ends (collectors fetch their targets every 5 s anyway). A change of the fleet's own spec is "
+                + "reconciled at once. 0: every change at once.")
+        Duration minReconcileInterval();
     }
 
     interface Sd {

@@ -12,7 +12,8 @@ import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 
 /**
- * Counts reconciles per kind and outcome (vigil_reconciles_total), tells the {@link ReconcileWatchdog} which are
+ * Counts reconciles per kind and outcome (vigil_reconciles_total: success, error, or deferred for one put off to
+ * the end of its resource's pacing interval), tells the {@link ReconcileWatchdog} which are
  * running, and wraps each in one span, named after the kind, with the resource's identity as attributes. Exported only when the
  * operator is configured with an OTLP endpoint (quarkus.otel.sdk.disabled=false); otherwise a no-op.
  */
@@ -24,6 +25,11 @@ public class ReconcileTelemetry {
     MeterRegistry registry;
     @Inject
     ReconcileWatchdog watchdog;
+
+    /** A reconcile put off, without work: counted, neither traced nor watched. */
+    public void deferred(HasMetadata resource) {
+        registry.counter("vigil.reconciles", "kind", resource.getKind(), "outcome", "deferred").increment();
+    }
 
     public <T> T trace(HasMetadata resource, Callable<T> work) throws Exception {
         Span span = tracer.spanBuilder("reconcile " + resource.getKind())

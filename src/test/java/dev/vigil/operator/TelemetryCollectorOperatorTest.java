@@ -236,6 +236,27 @@ class TelemetryCollectorOperatorTest {
     }
 
     @Test
+    void aBurstOfServicesIsCoalescedIntoPacedFleetReconcilesAndNoneIsLost() throws Exception {
+        client.resource(OperatorTestSupport.fleet("fleet-p", "paced", 1)).create();
+        OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-p", "paced-collector");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(Conditions.isTrue(get("fleet-p", "paced").getStatus().conditions, Reasons.READY)).isTrue());
+        double deferredBefore = reconciles("deferred");
+
+        // 12 services within about a second: each an event for the fleet, all within one or two pacing intervals.
+        for (int i = 0; i < 12; i++) {
+            client.resource(InstrumentedServiceOperatorTest.deployment("fleet-p", "app-" + i)).create();
+            client.resource(OperatorTestSupport.service("fleet-p", "svc-" + i, "app-" + i)).create();
+            Thread.sleep(80);
+        }
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(get("fleet-p", "paced").getStatus().services).as("every service, none lost").isEqualTo(12));
+        assertThat(reconciles("deferred") - deferredBefore)
+                .as("events within a fleet's interval put off to its end (vigil.collector.min-reconcile-interval)")
+                .isPositive();
+    }
+
+    @Test
     void aConvergedFleetCausesZeroWriteRequests() throws Exception {
         client.resource(OperatorTestSupport.fleet("fleet-d", "idle", 3)).create();
         OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-d", "idle-collector");
@@ -260,7 +281,11 @@ class TelemetryCollectorOperatorTest {
     }
 
     private double reconciles() {
-        return registry.find("vigil.reconciles").tags("kind", "TelemetryCollector", "outcome", "success").counters()
+        return reconciles("success");
+    }
+
+    private double reconciles(String outcome) {
+        return registry.find("vigil.reconciles").tags("kind", "TelemetryCollector", "outcome", outcome).counters()
                 .stream().mapToDouble(c -> c.count()).sum();
     }
 
