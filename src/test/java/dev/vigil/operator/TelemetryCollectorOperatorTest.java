@@ -48,6 +48,14 @@ class TelemetryCollectorOperatorTest {
         return client.resources(TelemetryCollector.class).inNamespace(ns).withName(name).get();
     }
 
+    /** Creates a fleet, plays the StatefulSet controller for it, and waits until the fleet reports Ready. */
+    private void readyFleet(String ns, String name, int shards) {
+        client.resource(OperatorTestSupport.fleet(ns, name, shards)).create();
+        OperatorTestSupport.markStatefulSetReadyWhenPresent(client, ns, name + "-collector");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(Conditions.isTrue(get(ns, name).getStatus().conditions, Reasons.READY)).isTrue());
+    }
+
     @Test
     void createsEveryOwnedObjectAndReportsReadyOnceShardsAreReady() {
         client.resource(OperatorTestSupport.fleet("fleet-a", "platform", 3)).create();
@@ -162,10 +170,7 @@ class TelemetryCollectorOperatorTest {
 
     @Test
     void anInvalidFragmentSetsConfigValidFalseAndLeavesRunningCollectorsAlone() throws Exception {
-        client.resource(OperatorTestSupport.fleet("fleet-c", "guarded", 2)).create();
-        OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-c", "guarded-collector");
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                assertThat(Conditions.isTrue(get("fleet-c", "guarded").getStatus().conditions, Reasons.READY)).isTrue());
+        readyFleet("fleet-c", "guarded", 2);
         ConfigMap before = client.configMaps().inNamespace("fleet-c").withName("guarded-collector-config").get();
         StatefulSet stsBefore = client.apps().statefulSets().inNamespace("fleet-c").withName("guarded-collector").get();
 
@@ -213,10 +218,7 @@ class TelemetryCollectorOperatorTest {
     @Test
     void aSettingOnlyTheRealCollectorKnowsIsWrongIsCaughtBeforeRollout() throws Exception {
         assertThat(System.getenv("VIGIL_OTELCOL")).as("the tests run with the real collector as validator").isNotBlank();
-        client.resource(OperatorTestSupport.fleet("fleet-f", "checked", 1)).create();
-        OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-f", "checked-collector");
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                assertThat(Conditions.isTrue(get("fleet-f", "checked").getStatus().conditions, Reasons.READY)).isTrue());
+        readyFleet("fleet-f", "checked", 1);
         String configBefore = client.configMaps().inNamespace("fleet-f").withName("checked-collector-config").get()
                 .getData().get(CollectorConfigMap.KEY);
 
@@ -237,10 +239,7 @@ class TelemetryCollectorOperatorTest {
 
     @Test
     void aBurstOfServicesIsCoalescedIntoPacedFleetReconcilesAndNoneIsLost() throws Exception {
-        client.resource(OperatorTestSupport.fleet("fleet-p", "paced", 1)).create();
-        OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-p", "paced-collector");
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                assertThat(Conditions.isTrue(get("fleet-p", "paced").getStatus().conditions, Reasons.READY)).isTrue());
+        readyFleet("fleet-p", "paced", 1);
         double deferredBefore = reconciles("deferred");
 
         // 12 services within about a second: each an event for the fleet, all within one or two pacing intervals.
@@ -258,10 +257,7 @@ class TelemetryCollectorOperatorTest {
 
     @Test
     void aConvergedFleetCausesZeroWriteRequests() throws Exception {
-        client.resource(OperatorTestSupport.fleet("fleet-d", "idle", 3)).create();
-        OperatorTestSupport.markStatefulSetReadyWhenPresent(client, "fleet-d", "idle-collector");
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                assertThat(Conditions.isTrue(get("fleet-d", "idle").getStatus().conditions, Reasons.READY)).isTrue());
+        readyFleet("fleet-d", "idle", 3);
         Thread.sleep(1000); // let the last status patch's own watch event be processed
 
         drainRequests();
