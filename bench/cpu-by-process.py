@@ -4,7 +4,8 @@
 usage: cpu-by-process.py snapshot OPERATOR_PID > FILE      a snapshot, as JSON
        cpu-by-process.py diff BEFORE AFTER                  CPU seconds and cores used per process in between
 A process that started or ended in between is counted from zero or not at all; the rest of the machine's busy time
-(kubectl, kwok's and the bench's own scripts, the kernel) is shown as "everything else"."""
+(kubectl, kwok's and the bench's own scripts, the kernel) is shown as "everything else". With the operator's pid,
+the bytes it read in between too (/proc/PID/io rchar)."""
 import json
 import os
 import sys
@@ -27,11 +28,18 @@ def machine_busy_seconds():
     return (sum(cpu[:8]) - idle) / TICK
 
 
+def read_bytes(pid):
+    """Bytes the process read through read(2) and its kin (rchar): for the operator, mostly what the apiserver sent."""
+    with open(f"/proc/{pid}/io") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("rchar:"))
+
+
 def snapshot(operator_pid):
     out = {"at": time.time(), "machine": machine_busy_seconds(), "processes": {}}
     if operator_pid:
         try:
             out["processes"]["operator"] = process_seconds(operator_pid)
+            out["operator_read"] = read_bytes(operator_pid)
         except OSError:
             pass
     for pid in os.listdir("/proc"):
@@ -60,6 +68,9 @@ def diff(before, after):
           f"({total / seconds:.2f} of {os.cpu_count()} cores busy)")
     for s, name in sorted(rows, reverse=True):
         print(f"  {s:8.1f} s  {s / seconds:5.2f} cores  {name}")
+    if "operator_read" in before and "operator_read" in after:
+        read = after["operator_read"] - before["operator_read"]
+        print(f"the operator read {read / 1e6:.1f} MB in that time (rchar: sockets, mostly the apiserver's answers and watch events)")
 
 
 if __name__ == "__main__":

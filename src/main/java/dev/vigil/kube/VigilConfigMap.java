@@ -12,16 +12,22 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericResour
 import org.jboss.logging.Logger;
 
 import java.net.HttpURLConnection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
- * A ConfigMap Vigil owns and writes whole. Each subclass declares its informer with its own component's selector
- * ({@code Labels.SELECT_*}) and the {@link DigestedConfigMapStore}: an informer caches only its own kind of
- * ConfigMap, and of each only the metadata and digests of the data (at 1,000 services, every informer selecting all
- * Vigil ConfigMaps held 14,759 copies of about 2,000 ConfigMaps, dashboards' JSON included).
+ * A ConfigMap Vigil owns and writes whole, with its data's digest in an annotation. Each subclass declares its
+ * informer with its own component's selector ({@code Labels.SELECT_*}) and the {@link DigestedConfigMapStore}: an
+ * informer caches only its own kind of ConfigMap, and of each only the metadata (at 1,000 services, every informer
+ * selecting all Vigil ConfigMaps held 14,759 copies of about 2,000 ConfigMaps, dashboards' JSON included). The
+ * informer and the answers to writes carry only the metadata on the wire too ({@link MetadataAnswers}).
  */
 public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernetesDependentResource<ConfigMap, P> {
     private static final Logger LOG = Logger.getLogger(VigilConfigMap.class);
+    /** ConfigMap ("namespace/name") → the resourceVersion at which an update found the data already Vigil's. */
+    private final Map<String, String> unchangedByEditor = new ConcurrentHashMap<>();
 
     protected VigilConfigMap() {
         super(ConfigMap.class);
@@ -36,6 +42,7 @@ public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernet
      */
     @Override
     public ConfigMap create(ConfigMap desired, P primary, Context<P> context) {
+        ConfigMaps.toWrite(desired);
         if (useSSA(context)) {
             return super.create(desired, primary, context);
         }
@@ -53,11 +60,33 @@ public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernet
     @Override
     public ConfigMap update(ConfigMap actual, ConfigMap desired, P primary, Context<P> context) {
         if (useSSA(context)) {
-            return super.update(actual, desired, primary, context);
+            return super.update(actual, ConfigMaps.toWrite(desired), primary, context);
         }
         addMetadata(false, actual, desired, primary, context);
-        ConfigMap updated = GenericResourceUpdater.updateResource(actual, desired, context);
-        return write(updated, context, r -> updateOverConflict(context.getClient(), r));
+        ConfigMap updated = ConfigMaps.toWrite(GenericResourceUpdater.updateResource(actual, desired, context));
+        ConfigMap answer = write(updated, context, r -> updateOverConflict(context.getClient(), r));
+        rewritten(actual, answer);
+        return answer;
+    }
+
+    /**
+     * Remembers an update that changed nothing on the server (the same resourceVersion came back) although the cache
+     * said another writer had changed the data: the data was Vigil's after all (an edit that was undone, or an apply of
+     * Vigil's own values). managedFields keeps naming that writer until the data changes, so without this the
+     * ConfigMap would be written again on every reconcile. Kept in memory: after a restart it costs one such update.
+     */
+    private void rewritten(ConfigMap actual, ConfigMap answer) {
+        String key = key(actual);
+        String version = answer == null ? null : answer.getMetadata().getResourceVersion();
+        if (ConfigMaps.editedBy(actual) != null && version != null && version.equals(actual.getMetadata().getResourceVersion())) {
+            unchangedByEditor.put(key, version);
+        } else {
+            unchangedByEditor.remove(key);
+        }
+    }
+
+    private static String key(ConfigMap cm) {
+        return cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName();
     }
 
     private static ConfigMap updateOverConflict(KubernetesClient client, ConfigMap resource) {
@@ -77,7 +106,8 @@ public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernet
 
     private ConfigMap write(ConfigMap resource, Context<P> context, UnaryOperator<ConfigMap> call) {
         var ops = context.resourceOperations();
-        UnaryOperator<ConfigMap> cachedAnswer = r -> cached(call.apply(r));
+        // The answer is kept only as its digested copy: it may as well come without the data.
+        UnaryOperator<ConfigMap> cachedAnswer = r -> cached(MetadataAnswers.during(() -> call.apply(r)));
         // As JOSDK's own dependents: this dependent's informer, or (none registered yet) the one JOSDK finds by type.
         return eventSource().map(es -> ops.resourcePatch(resource, cachedAnswer, es))
                 .orElseGet(() -> ops.resourcePatch(resource, cachedAnswer));
@@ -90,11 +120,19 @@ public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernet
 
     /**
      * Exact on the data (a removed key goes; JOSDK's default matcher tolerates keys the cluster has but the desired
-     * state lacks), against the cache's digests. ConfigMaps are written by update (JOSDK keeps server-side apply off
-     * for them), so a mismatch replaces the data whole.
+     * state lacks), by the digest the cache holds ({@link ConfigMaps#same}). ConfigMaps are written by update (JOSDK
+     * keeps server-side apply off for them), so a mismatch replaces the data whole. Another writer's change of the data
+     * is written over, and logged once per change.
      */
     @Override
     public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, P primary, Context<P> context) {
-        return Matcher.Result.computed(ConfigMaps.same(actual, desired), desired);
+        String editor = ConfigMaps.editedBy(actual);
+        boolean same = ConfigMaps.sameData(actual, desired)
+                && (editor == null || Objects.equals(actual.getMetadata().getResourceVersion(), unchangedByEditor.get(key(actual))));
+        if (!same && editor != null) {
+            LOG.infof("ConfigMap %s/%s: its data was changed by %s; writing Vigil's back", actual.getMetadata().getNamespace(),
+                    actual.getMetadata().getName(), editor.isEmpty() ? "another writer" : editor);
+        }
+        return Matcher.Result.computed(same, desired);
     }
 }

@@ -38,6 +38,8 @@ class VigilConfigMapTest {
      */
     static final class Recording<P extends HasMetadata> extends ResourceOperations<P> {
         final List<HasMetadata> cached = new ArrayList<>();
+        /** Answer as the real apiserver does to an update that changes nothing: with the version written against. */
+        boolean unchangedOnServer;
 
         Recording(Context<P> context) {
             super(context);
@@ -46,6 +48,9 @@ class VigilConfigMapTest {
         @Override
         public <R extends HasMetadata> R resourcePatch(R resource, UnaryOperator<R> operation, ManagedInformerEventSource<R, P, ?> source) {
             R answer = operation.apply(resource);
+            if (unchangedOnServer) {
+                answer.getMetadata().setResourceVersion(resource.getMetadata().getResourceVersion());
+            }
             cached.add(answer);
             return answer;
         }
@@ -94,7 +99,8 @@ class VigilConfigMapTest {
 
         assertThat(operations[0].cached).hasSize(2).containsExactly(created, updated);
         for (var cm : List.of(created, updated)) {
-            assertThat(((ConfigMap) cm).getData().get("shop-svc.json")).startsWith(ConfigMaps.DIGEST_PREFIX).hasSizeLessThan(80);
+            assertThat(((ConfigMap) cm).getData()).isNull();
+            assertThat(cm.getMetadata().getAnnotations().get(ConfigMaps.DATA_DIGEST)).startsWith("sha256:").hasSizeLessThan(60);
         }
         assertThat(ConfigMaps.same(updated, desired(DASHBOARD + " "))).as("matches what was written").isTrue();
         assertThat(ConfigMaps.same(updated, desired(DASHBOARD))).isFalse();
@@ -104,6 +110,43 @@ class VigilConfigMapTest {
         assertThat(stored.getData().get("shop-svc.json")).isEqualTo(DASHBOARD + " ");
         assertThat(stored.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo("u-1"));
+        // with the digest of what it holds, so that the metadata alone tells whether it is current
+        assertThat(stored.getMetadata().getAnnotations())
+                .containsEntry(ConfigMaps.DATA_DIGEST, ConfigMaps.dataDigest(Map.of("shop-svc.json", DASHBOARD + " ")));
+    }
+
+    /**
+     * The cache says another writer changed the data (managedFields), but it had put back Vigil's values: the update
+     * changes nothing and the apiserver answers with the same resourceVersion. managedFields still names that writer,
+     * and without memory of that answer every reconcile would write again.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anEditThatLeftVigilsDataIsWrittenOnceNotOnEveryReconcile() {
+        Recording<ConfigMap>[] operations = new Recording[1];
+        Context<ConfigMap> context = context(operations);
+        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("owner").withNamespace("shop").withUid("u-1")
+                .endMetadata().build();
+        var dependent = new Dashboard();
+        ConfigMap created = dependent.create(desired("{}"), owner, context);
+        // the informer's copy after `kubectl patch` set the value back: same digest, another writer's mark
+        ConfigMap marked = new ConfigMapBuilder(created).editMetadata().addToAnnotations(ConfigMaps.EDITED_BY, "kubectl-patch")
+                .endMetadata().build();
+        var result = dependent.match(marked, desired("{}"), owner, context);
+        assertThat(result.matched()).as("written back first").isFalse();
+
+        operations[0].unchangedOnServer = true;
+        ConfigMap answer = dependent.update(marked, desired("{}"), owner, context);
+        assertThat(answer.getMetadata().getResourceVersion()).isEqualTo(marked.getMetadata().getResourceVersion());
+        assertThat(dependent.match(marked, desired("{}"), owner, context).matched()).as("that version is Vigil's").isTrue();
+        assertThat(dependent.match(answer, desired("{}"), owner, context).matched()).isTrue();
+        assertThat(dependent.match(marked, desired("{\"v\": 2}"), owner, context).matched()).as("a new desired state").isFalse();
+
+        // a later edit is a new version: written back again
+        ConfigMap later = new ConfigMapBuilder(marked).editMetadata().withResourceVersion("9999").endMetadata().build();
+        assertThat(dependent.match(later, desired("{}"), owner, context).matched()).isFalse();
+        // after a restart (a new dependent) the memory is gone: one more write of that version
+        assertThat(new Dashboard().match(marked, desired("{}"), owner, context).matched()).isFalse();
     }
 
     /**

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -253,6 +254,37 @@ class TelemetryCollectorOperatorTest {
         assertThat(reconciles("deferred") - deferredBefore)
                 .as("events within a fleet's interval put off to its end (vigil.collector.min-reconcile-interval)")
                 .isPositive();
+    }
+
+    /**
+     * The operator's client (Vigil's bean, which JOSDK uses) asks for metadata only where the data is not needed: the
+     * answers to its ConfigMap writes and its ConfigMap informers' lists. A ConfigMap read by name keeps its data.
+     * (The mock server ignores the header and answers whole objects; the real apiserver's answers are measured by
+     * bench/scale.sh and exercised by the e2e suites.)
+     */
+    @Test
+    void vigilsConfigMapWritesAndListsAskForMetadataOnly() throws Exception {
+        drainRequests();
+        client.resource(OperatorTestSupport.fleet("fleet-m", "meta", 1)).create();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(client.configMaps().inNamespace("fleet-m").withName("meta-collector-config").get()).isNotNull());
+        client.configMaps().inAnyNamespace().withLabelSelector(dev.vigil.naming.Labels.SELECT_COLLECTOR).list();
+        Map<String, String> accept = new java.util.LinkedHashMap<>();
+        RecordedRequest r;
+        while ((r = server.getKubernetesMockServer().takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+            if (r.getPath().contains("/configmaps")) {
+                accept.put(r.getMethod() + " " + r.getPath(), String.valueOf(r.getHeader("Accept")));
+            }
+        }
+        String metadata = "as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+        assertThat(accept).as("the collector config's create")
+                .hasEntrySatisfying("POST /api/v1/namespaces/fleet-m/configmaps", a -> assertThat(a).contains(metadata));
+        assertThat(accept).as("a list with Vigil's selector").anySatisfy((k, a) -> {
+            assertThat(k).startsWith("GET /api/v1/configmaps?labelSelector=");
+            assertThat(a).contains("as=PartialObjectMetadataList");
+        });
+        assertThat(accept).as("the test's reads by name keep their data").hasEntrySatisfying(
+                "GET /api/v1/namespaces/fleet-m/configmaps/meta-collector-config", a -> assertThat(a).doesNotContain("PartialObjectMetadata"));
     }
 
     @Test
