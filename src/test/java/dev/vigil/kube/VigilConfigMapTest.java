@@ -80,6 +80,10 @@ class VigilConfigMapTest {
         return self[0];
     }
 
+    private static ConfigMap owner() {
+        return new ConfigMapBuilder().withNewMetadata().withName("owner").withNamespace("shop").withUid("u-1").endMetadata().build();
+    }
+
     private static ConfigMap desired(String body) {
         return new ConfigMapBuilder().withNewMetadata().withName("svc-dashboard").withNamespace("shop").endMetadata()
                 .withData(Map.of("shop-svc.json", body)).build();
@@ -90,8 +94,7 @@ class VigilConfigMapTest {
     void aWriteLeavesTheDigestInTheTemporaryCacheAndTheBodyOnTheServer() {
         Recording<ConfigMap>[] operations = new Recording[1];
         Context<ConfigMap> context = context(operations);
-        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("owner").withNamespace("shop").withUid("u-1")
-                .endMetadata().build();
+        ConfigMap owner = owner();
         var dependent = new Dashboard();
 
         ConfigMap created = dependent.create(desired(DASHBOARD), owner, context);
@@ -125,8 +128,7 @@ class VigilConfigMapTest {
     void anEditThatLeftVigilsDataIsWrittenOnceNotOnEveryReconcile() {
         Recording<ConfigMap>[] operations = new Recording[1];
         Context<ConfigMap> context = context(operations);
-        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("owner").withNamespace("shop").withUid("u-1")
-                .endMetadata().build();
+        ConfigMap owner = owner();
         var dependent = new Dashboard();
         ConfigMap created = dependent.create(desired("{}"), owner, context);
         // the informer's copy after `kubectl patch` set the value back: same digest, another writer's mark
@@ -159,8 +161,7 @@ class VigilConfigMapTest {
     void anUpdateFromAStaleCacheIsWrittenOverTheStoredVersion() {
         Recording<ConfigMap>[] operations = new Recording[1];
         Context<ConfigMap> context = context(operations);
-        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("owner").withNamespace("shop").withUid("u-1")
-                .endMetadata().build();
+        ConfigMap owner = owner();
         var dependent = new Dashboard();
         ConfigMap created = dependent.create(desired("{}"), owner, context);
         dependent.update(created, desired("{\"v\": 1}"), owner, context);
