@@ -19,9 +19,8 @@ import java.util.stream.Stream;
  * Asks the apiserver for the metadata only (a {@code PartialObjectMetadata} answer) where Vigil needs no more of its
  * own ConfigMaps: the list and watch of its ConfigMap informers (selected by {@link Labels#SELECT_MANAGED}), and the
  * answer to a write made inside {@link #during}. The data's digest travels in an annotation ({@link ConfigMaps}), so
- * the metadata is enough to match. At 10,000 services the ConfigMaps' watch events were 228 of the 443 MB the
- * operator received, each one encoded by the apiserver, encrypted, decrypted and parsed; the echo of every write
- * carried the whole body back too.
+ * the metadata is enough to match. The ConfigMaps were 62 % of the watch bytes, and the answer to every write carried
+ * the whole body back too: while 1,000 services were applied the operator read 120.6 MB, and 63.7 MB with this.
  * <p>
  * Everything else keeps whole answers: a ConfigMap read by name (the hand-offs and pool sizes Vigil reads back), the
  * platform's SLO templates, and the ConfigMaps of other selectors. A server that ignores the header answers whole
