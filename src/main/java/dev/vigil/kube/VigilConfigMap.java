@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericResourceUpdater;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.jboss.logging.Logger;
 
 import java.net.HttpURLConnection;
@@ -26,8 +27,8 @@ import java.util.function.UnaryOperator;
  */
 public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernetesDependentResource<ConfigMap, P> {
     private static final Logger LOG = Logger.getLogger(VigilConfigMap.class);
-    /** ConfigMap ("namespace/name") → the resourceVersion at which an update found the data already Vigil's. */
-    private final Map<String, String> unchangedByEditor = new ConcurrentHashMap<>();
+    /** ConfigMap → the resourceVersion at which an update found the data already Vigil's. */
+    private final Map<ResourceID, String> unchangedByEditor = new ConcurrentHashMap<>();
 
     protected VigilConfigMap() {
         super(ConfigMap.class);
@@ -76,17 +77,13 @@ public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernet
      * ConfigMap would be written again on every reconcile. Kept in memory: after a restart it costs one such update.
      */
     private void rewritten(ConfigMap actual, ConfigMap answer) {
-        String key = key(actual);
+        ResourceID key = ResourceID.fromResource(actual);
         String version = answer == null ? null : answer.getMetadata().getResourceVersion();
         if (ConfigMaps.editedBy(actual) != null && version != null && version.equals(actual.getMetadata().getResourceVersion())) {
             unchangedByEditor.put(key, version);
         } else {
             unchangedByEditor.remove(key);
         }
-    }
-
-    private static String key(ConfigMap cm) {
-        return cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName();
     }
 
     private static ConfigMap updateOverConflict(KubernetesClient client, ConfigMap resource) {
@@ -128,7 +125,7 @@ public abstract class VigilConfigMap<P extends HasMetadata> extends CRUDKubernet
     public Matcher.Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, P primary, Context<P> context) {
         String editor = ConfigMaps.editedBy(actual);
         boolean same = ConfigMaps.sameData(actual, desired)
-                && (editor == null || Objects.equals(actual.getMetadata().getResourceVersion(), unchangedByEditor.get(key(actual))));
+                && (editor == null || Objects.equals(actual.getMetadata().getResourceVersion(), unchangedByEditor.get(ResourceID.fromResource(actual))));
         if (!same && editor != null) {
             LOG.infof("ConfigMap %s/%s: its data was changed by %s; writing Vigil's back", actual.getMetadata().getNamespace(),
                     actual.getMetadata().getName(), editor.isEmpty() ? "another writer" : editor);
