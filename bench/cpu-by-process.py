@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Where the machine's cores went between two snapshots: CPU seconds of the operator and of each control-plane process
-(from /proc/PID/stat: user + system time, their children not included), and of the whole machine (/proc/stat).
+(from /proc/PID/stat: user + system time, their children not included), of the checks the operator ran as processes
+(promtool, the collector's config validation: its children's time once they ended, cutime + cstime), and of the whole
+machine (/proc/stat).
 usage: cpu-by-process.py snapshot OPERATOR_PID > FILE      a snapshot, as JSON
        cpu-by-process.py diff BEFORE AFTER                  CPU seconds and cores used per process in between
 A process that started or ended in between is counted from zero or not at all; the rest of the machine's busy time
@@ -15,9 +17,11 @@ NAMES = ("kube-apiserver", "etcd", "kube-controller-manager", "kube-scheduler", 
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def process_seconds(pid):
+def process_seconds(pid, children=False):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
+    if children:
+        return (int(fields[13]) + int(fields[14])) / TICK  # cutime, cstime (fields 16 and 17): children waited for
     return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime (fields 14 and 15 of stat)
 
 
@@ -39,6 +43,7 @@ def snapshot(operator_pid):
     if operator_pid:
         try:
             out["processes"]["operator"] = process_seconds(operator_pid)
+            out["processes"]["operator's checks (promtool, otelcol)"] = process_seconds(operator_pid, children=True)
             out["operator_read"] = read_bytes(operator_pid)
         except OSError:
             pass

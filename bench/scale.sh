@@ -7,7 +7,8 @@
 # the operator in an idle window after convergence, and whether it exited; from the apply to convergence, the write
 # requests per service by client (bench/audit-requests.py) and the watch events by resource, with their bytes
 # (bench/watch-bytes.py; each event goes to every watcher of its resource, the operator's informers among them), and
-# the CPU seconds of the operator and of each control-plane process (bench/cpu-by-process.py).
+# the CPU seconds of the operator, of the checks it ran as processes and of each control-plane process
+# (bench/cpu-by-process.py); and the TLS protocol and suite the operator's client agreed on with the apiserver.
 # usage: bench/scale.sh [N=1000] [IDLE_SECONDS=60]. Brings up and takes down its own control plane.
 # BENCH_FLEETS=F (default 1): F namespaces bench-0.., each with a fleet of 3 shards and N/F of the services;
 # BENCH_REPLICAS=R (default 1) pods per service; BENCH_READY_TIMEOUT seconds to wait for Ready (default 900);
@@ -199,6 +200,7 @@ idle_out=$(python3 e2e/audit-writes.py "$audit" "$mark")
 echo "$idle_out" | tail -15
 idle_writes=$(echo "$idle_out" | sed -n 's/.*writes=\([0-9]*\).*/\1/p')
 echo "operator RSS at the end: $(rss) MiB; full GCs and OOM in its log: $(grep -c -i 'OutOfMemory' e2e/.work/operator.log || true) OOM lines"
+echo "the operator's TLS to the apiserver: $(grep -m1 -o 'TLS to .*' e2e/.work/operator.log || echo 'not logged')"
 if [ -n "${BENCH_STRICT:-}" ]; then
   kill -0 "$pid" 2>/dev/null || { echo "FAIL: the operator exited"; exit 1; }
   [ "$ready" -ge "$n" ] || { echo "FAIL: $ready/$n services Ready"; exit 1; }

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Optional offline check of a rules file with {@code promtool check rules} before it is written, so that a PromQL
  * syntax error in an SLI never reaches a Prometheus. Enabled by {@code vigil.slo.promtool-binary}; verdicts are
  * cached by the file's hash. The files the reconcile threads ask about at the same time are checked by one promtool
- * run ({@link BatchedCheck}: a run costs about as much for 50 files as for one); a run that fails is split in halves
- * until each failing file is checked alone, so each file's verdict names only its own errors.
+ * run ({@link BatchedCheck}); under a stream of services, at most one run per {@link #LINGER}. On the development
+ * machine, promtool 2.42 takes ~30 ms of CPU to start and ~9 ms per 30-rule file: 1,000 services applied over a
+ * minute ran 395 processes (218 with one file) before runs lingered. A run that fails is split in halves until each
+ * failing file is checked alone, so each file's verdict names only its own errors.
  */
 @ApplicationScoped
 public class PromtoolRuleCheck {
@@ -33,6 +36,8 @@ public class PromtoolRuleCheck {
      */
     static final int CACHE_SIZE = 20_000;
     static final int MAX_BATCH = 64;
+    /** The least time between promtool runs while files keep coming (a run starts early when 64 files wait). */
+    static final Duration LINGER = Duration.ofMillis(500);
 
     private final Optional<Path> binary;
     private final BatchedCheck check;
@@ -45,7 +50,7 @@ public class PromtoolRuleCheck {
 
     PromtoolRuleCheck(Optional<Path> binary) {
         this.binary = binary;
-        this.check = new BatchedCheck(WHAT, CACHE_SIZE, MAX_BATCH, this::verdicts);
+        this.check = new BatchedCheck(WHAT, CACHE_SIZE, MAX_BATCH, LINGER, this::verdicts);
         this.binary.ifPresent(b -> LOG.infof("SLO rule files are checked with %s check rules", b));
     }
 
