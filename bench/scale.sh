@@ -16,6 +16,8 @@
 # BENCH_NMT=1: the JVM's native memory tracking, its summary printed after convergence (what the RSS is made of).
 # BENCH_HEAPDUMP=FILE: a heap dump of live objects after convergence (bench/heap-text.py tells what its text is).
 # BENCH_JFR=FILE: a flight recording (profile settings) of the operator from the apply to every service Ready.
+# BENCH_PPROF=FILE: a CPU profile of the kube-apiserver (its /debug/pprof/profile) over the BENCH_PPROF_SECONDS
+# (default 30) from the apply's start; read it with `go tool pprof -top KUBE_APISERVER_BINARY FILE`.
 # BENCH_OPERATOR=0: no operator; prints how long the apply alone takes on this control plane, and then until every
 # pod runs (the floor of every Ready time: the apiserver, etcd, the controller-manager, the scheduler and kwok on the
 # same cores, without Vigil's load).
@@ -106,6 +108,8 @@ reconciles() {
 [ "$operator" = 0 ] || reconciles0=$(reconciles)
 kubectl get --raw /metrics > e2e/.work/bench-metrics.before
 [ -z "${BENCH_JFR:-}" ] || [ -z "$pid" ] || jcmd "$pid" JFR.start name=bench settings=profile >/dev/null
+pprof_pid=
+[ -z "${BENCH_PPROF:-}" ] || { kubectl get --raw "/debug/pprof/profile?seconds=${BENCH_PPROF_SECONDS:-30}" > "$BENCH_PPROF" & pprof_pid=$!; }
 python3 bench/cpu-by-process.py snapshot "${pid:-}" > e2e/.work/bench-cpu.before
 t0=$(date +%s.%N)
 appliers=()
@@ -131,6 +135,7 @@ if [ "$operator" = 0 ]; then
   python3 bench/cpu-by-process.py snapshot > e2e/.work/bench-cpu.after
   python3 bench/watch-bytes.py e2e/.work/bench-metrics.before e2e/.work/bench-metrics.after "$n"
   python3 bench/cpu-by-process.py diff e2e/.work/bench-cpu.before e2e/.work/bench-cpu.after
+  [ -z "$pprof_pid" ] || wait "$pprof_pid" || true
   exit 0
 fi
 ready=0
@@ -147,6 +152,7 @@ python3 bench/cpu-by-process.py snapshot "$pid" > e2e/.work/bench-cpu.after
 kubectl get --raw /metrics > e2e/.work/bench-metrics.after
 alive=yes; kill -0 "$pid" 2>/dev/null || alive="no: $(grep -m1 -o 'Terminating due to .*' e2e/.work/operator.log || echo exited)"
 [ -z "${BENCH_JFR:-}" ] || { rm -f "$BENCH_JFR"; jcmd "$pid" JFR.stop name=bench filename="$BENCH_JFR" >/dev/null; }
+[ -z "$pprof_pid" ] || wait "$pprof_pid" || echo "no apiserver profile: kubectl get --raw /debug/pprof/profile failed"
 reconciles1=$(reconciles)
 echo "services Ready: $ready/$n, $(python3 -c "print(round($t1 - $t0, 1))") s after the apply began (apply took $(python3 -c "print(round($applied - $t0, 1))") s); operator alive: $alive"
 [ "$alive" = yes ] || exit 1

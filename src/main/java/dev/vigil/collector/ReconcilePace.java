@@ -1,5 +1,6 @@
 package dev.vigil.collector;
 
+import dev.vigil.kube.Durations;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.time.Clock;
@@ -36,7 +37,7 @@ final class ReconcilePace {
      * interval ends, rounded up to the millisecond, so that the reconcile that comes back then is not early.
      */
     Optional<Duration> admit(ResourceID fleet, Long generation) {
-        if (interval.isZero() || interval.isNegative()) {
+        if (interval.isZero()) {
             return Optional.empty();
         }
         Instant now = clock.instant();
@@ -45,8 +46,7 @@ final class ReconcilePace {
         long gen = generation == null ? 0 : generation;
         Last prev = last.get(fleet);
         if (prev != null && prev.generation() == gen) {
-            long nanos = Duration.between(now, prev.at().plus(interval)).toNanos();
-            return Optional.of(Duration.ofMillis((nanos + 999_999) / 1_000_000));
+            return Optional.of(Durations.wholeMillisUp(Duration.between(now, prev.at().plus(interval))));
         }
         last.put(fleet, new Last(gen, now));
         return Optional.empty();

@@ -1,6 +1,7 @@
 package dev.vigil.collector;
 
 import dev.vigil.api.v1alpha1.TelemetryCollectorStatus;
+import dev.vigil.kube.Durations;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.time.Clock;
@@ -46,7 +47,7 @@ final class StatusFigures {
         Instant last = written.get(fleet);
         if (last != null && onlyFiguresDiffer(old, next)) {
             copyFigures(old, next);
-            return Optional.of(Duration.between(now, last.plus(PERIOD)));
+            return Optional.of(Durations.wholeMillisUp(Duration.between(now, last.plus(PERIOD))));
         }
         written.put(fleet, now);
         return Optional.empty();

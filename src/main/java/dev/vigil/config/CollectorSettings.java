@@ -16,6 +16,11 @@ public record CollectorSettings(String sdBaseUrl, String discoveryClusterRole, O
 
     public CollectorSettings {
         sdBaseUrl = sdBaseUrl.endsWith("/") ? sdBaseUrl.substring(0, sdBaseUrl.length() - 1) : sdBaseUrl;
+        if (minReconcileInterval.isNegative()) {
+            // Read as "no pacing" it would hide a typo; the operator does not start, and says why.
+            throw new IllegalArgumentException("vigil.collector.min-reconcile-interval must be 0 (no pacing) or more, not "
+                    + minReconcileInterval);
+        }
     }
 
     public static CollectorSettings defaults() {

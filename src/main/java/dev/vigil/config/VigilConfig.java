@@ -51,7 +51,7 @@ public interface VigilConfig {
         @Doc("A fleet reconciles at most once per this interval for the changes of the services, pods, namespaces, "
                 + "nodes and log rules it reads: the first change at once, those within the interval together when it "
                 + "ends (collectors fetch their targets every 5 s anyway). A change of the fleet's own spec is "
-                + "reconciled at once. 0: every change at once.")
+                + "reconciled at once. 0: every change at once; a negative value stops the operator's start.")
         Duration minReconcileInterval();
     }
 

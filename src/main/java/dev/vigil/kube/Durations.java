@@ -34,6 +34,15 @@ public final class Durations {
         return d;
     }
 
+    /**
+     * {@code d} in whole milliseconds, rounded up: JOSDK reschedules by milliseconds and truncates, so a wait of 0.4 ms
+     * would come back before its time, be put off again, and again, for nothing.
+     */
+    public static Duration wholeMillisUp(Duration d) {
+        long millis = d.toMillis();
+        return Duration.ofMillis(Duration.ofMillis(millis).equals(d) ? millis : millis + 1);
+    }
+
     /** Prometheus' own spelling: whole seconds as "15s", sub-second parts in milliseconds. */
     public static String format(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";

@@ -4,7 +4,10 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.http.StandardHttpClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.TokenRefreshInterceptor;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientBuilder;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,9 +20,10 @@ import javax.net.ssl.TrustManager;
 
 /**
  * The operator's Kubernetes client: Quarkus' own (the same configuration and serialization, built the same way, on
- * Quarkus' Vert.x as Quarkus' HTTP client factory does), with {@link MetadataAnswers} on its HTTP client and TLS that
- * offers ChaCha20-Poly1305 first ({@link ChaChaFirst}). It replaces Quarkus' default bean, so JOSDK's informers and
- * writes, and everything else injected with a client, go through it.
+ * Quarkus' Vert.x as Quarkus' HTTP client factory does), with {@link MetadataAnswers} on its HTTP client, TLS that
+ * offers ChaCha20-Poly1305 first ({@link ChaChaFirst}) and Fabric8's token refresh paced ({@link PacedTokenRefresh}).
+ * It replaces Quarkus' default bean, so JOSDK's informers and writes, and everything else injected with a client, go
+ * through it.
  */
 @ApplicationScoped
 public class KubernetesClientProducer {
@@ -28,7 +32,13 @@ public class KubernetesClientProducer {
     KubernetesClient kubernetesClient(KubernetesSerialization serialization, Config config, Vertx vertx) {
         return new KubernetesClientBuilder().withKubernetesSerialization(serialization).withConfig(config)
                 .withHttpClientFactory(new Factory(vertx))
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(MetadataAnswers.NAME, new MetadataAnswers()))
+                .withHttpClientBuilderConsumer(b -> {
+                    b.addOrReplaceInterceptor(MetadataAnswers.NAME, new MetadataAnswers());
+                    Interceptor token = ((StandardHttpClientBuilder<?, ?, ?>) b).getInterceptors().get(TokenRefreshInterceptor.NAME);
+                    if (token != null) {
+                        b.addOrReplaceInterceptor(TokenRefreshInterceptor.NAME, new PacedTokenRefresh(token, config));
+                    }
+                })
                 .build();
     }
 

@@ -48,6 +48,9 @@ class StatusFiguresTest {
         clock.advance(Duration.ofMillis(4_900));
         TelemetryCollectorStatus later = status(14, List.of(7, 7), "Ready");
         assertThat(figures.pace(FLEET, next, later)).contains(Duration.ofMillis(100));
+        // A wait under a millisecond comes back after the period, not before it (JOSDK truncates to milliseconds).
+        clock.advance(Duration.ofNanos(99_999_600));
+        assertThat(figures.pace(FLEET, next, status(15, List.of(8, 7), "Ready"))).contains(Duration.ofMillis(1));
     }
 
     @Test
